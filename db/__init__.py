@@ -1,0 +1,1 @@
+"""Database layer: models, engine factory and migrations. Knows nothing of the UI."""

@@ -1,0 +1,618 @@
+"""The data model for the whole console (DESIGN §2, §3).
+
+Money is integer cents; timestamps are UTC (``UTCDateTime``); dates without a time
+(due dates, delivery dates) are plain ``Date``. Every business number people type is
+unique and indexed. Fixed value sets are enforced with CHECK constraints; the tuples
+below are the single source of those sets for services and forms.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime, utcnow
+
+ROLES = ("rep", "lead", "admin")
+LANGUAGES = ("nl", "fr", "de", "en")
+COUNTRIES = ("BE", "LU")
+SEGMENTS = ("enterprise", "mid_market", "small_business", "public_sector")
+CONTACT_ROLES = ("purchasing", "finance", "it", "management", "facilities", "other")
+PORTAL_TIERS = ("guest", "registered", "entitled")
+ORDER_STATUSES = (
+    "received", "confirmed", "picking", "shipped", "in_transit", "delivered", "cancelled",
+)
+INVOICE_KINDS = ("invoice", "credit_note")
+INVOICE_STATUSES = ("open", "partially_paid", "paid", "cancelled")
+PAYMENT_METHODS = ("bank_transfer", "direct_debit", "card")
+CONTRACT_TYPES = ("maintenance", "support", "lease", "software_subscription", "managed_service")
+BILLING_FREQUENCIES = ("monthly", "quarterly", "yearly")
+SERVICE_LEVELS = ("bronze", "silver", "gold", "platinum")
+CONTRACT_STATUSES = ("active", "expired", "terminated")
+ITEM_STATUSES = ("installed", "removed")
+INVENTORY_CHANGE_KINDS = ("add", "relocate", "remove")
+CHANNELS = ("phone", "fax", "email", "web")
+CATEGORIES = ("orders", "invoices", "contracts", "inventory", "other")
+PRIORITIES = ("low", "normal", "high", "urgent")
+ENQUIRY_STATUSES = ("new", "open", "pending_customer", "pending_internal", "resolved", "closed")
+OPEN_ENQUIRY_STATUSES = ("new", "open", "pending_customer", "pending_internal")
+ENQUIRY_EVENT_KINDS = (
+    "message_in", "reply", "note", "call", "status", "assignment", "priority", "category",
+    "link", "merge", "sla",
+)
+VERIFICATION_METHODS = (
+    "none", "known_voice", "customer_number", "invoice_number", "callback", "email_on_file",
+)
+INBOUND_SOURCES = ("smtp", "import", "web", "fax")
+INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
+OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
+OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
+
+# Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def fk(target: str, *, index: bool = True, ondelete: str | None = None) -> Any:
+    return mapped_column(ForeignKey(target, ondelete=ondelete), index=index)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # Routing: the categories and languages this team answers (lists of codes).
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", ROLES), one_of("language", LANGUAGES))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    team_id: Mapped[int | None] = fk("teams.id")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        one_of("country", COUNTRIES),
+        one_of("language", LANGUAGES),
+        one_of("segment", SEGMENTS),
+        CheckConstraint("credit_limit_cents >= 0", name="credit_limit_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_number: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    # Lower-case, accent-free copy of the name for prefix and contains search.
+    name_search: Mapped[str] = mapped_column(String(160), index=True)
+    # Compact form with country prefix, e.g. BE0403019261 / LU15027442.
+    vat_number: Mapped[str | None] = mapped_column(String(16), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2))
+    segment: Mapped[str] = mapped_column(String(20))
+    account_manager_id: Mapped[int | None] = fk("users.id")
+    credit_limit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    iban: Mapped[str | None] = mapped_column(String(34))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    street: Mapped[str] = mapped_column(String(120), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    account_manager: Mapped[User | None] = relationship()
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        one_of("role", CONTACT_ROLES),
+        one_of("language", LANGUAGES),
+        one_of("portal_tier", PORTAL_TIERS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = fk("customers.id")
+    first_name: Mapped[str] = mapped_column(String(60))
+    last_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower-case
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    mobile: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    fax: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    portal_tier: Mapped[str] = mapped_column(String(12), default="guest")
+    invoice_notifications: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "name", name="uq_sites_customer_id_name"),
+        one_of("country", COUNTRIES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = fk("customers.id")
+    name: Mapped[str] = mapped_column(String(80))
+    street: Mapped[str] = mapped_column(String(120))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint("unit_price_cents >= 0", name="price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    category: Mapped[str] = mapped_column(String(40))
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)
+    warranty_months: Mapped[int] = mapped_column(Integer, default=0)
+    is_serialized: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (one_of("status", ORDER_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = fk("customers.id")
+    customer_po: Mapped[str | None] = mapped_column(String(40), index=True)
+    ship_to_site_id: Mapped[int | None] = fk("sites.id", index=False)
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12))
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    carrier: Mapped[str | None] = mapped_column(String(40))
+    tracking_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_id_line_no"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = fk("orders.id", index=False, ondelete="CASCADE")
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = fk("products.id", index=False)
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)
+    line_total_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class OrderEvent(Base):
+    __tablename__ = "order_events"
+    __table_args__ = (one_of("status", ORDER_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = fk("orders.id", ondelete="CASCADE")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Invoice(Base):
+    """An invoice or a credit note.
+
+    Amounts are signed: a credit note's net, VAT and total are negative, so a customer's
+    balance is a plain sum. ``open_cents`` is what is still to be paid (or, for a credit
+    note, still to be used) and is kept in step with ``payment_allocations``.
+    """
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        one_of("kind", INVOICE_KINDS),
+        one_of("status", INVOICE_STATUSES),
+        CheckConstraint(
+            "(kind = 'invoice' AND total_cents >= 0) OR (kind = 'credit_note' AND total_cents <= 0)",
+            name="sign_matches_kind",
+        ),
+        CheckConstraint("net_cents + vat_cents = total_cents", name="total_is_net_plus_vat"),
+        Index("ix_invoices_customer_id_issue_date", "customer_id", "issue_date"),
+        Index("ix_invoices_customer_id_open", "customer_id", "open_cents"),
+        Index("ix_invoices_due_date", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    customer_id: Mapped[int] = fk("customers.id", index=False)
+    order_id: Mapped[int | None] = fk("orders.id")
+    credited_invoice_id: Mapped[int | None] = fk("invoices.id")
+    contract_id: Mapped[int | None] = fk("contracts.id")
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    # Twelve digits of the Belgian structured reference (+++123/4567/89002+++).
+    payment_reference: Mapped[str] = mapped_column(String(12), unique=True)
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_cents: Mapped[int] = mapped_column(BigInteger)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    open_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    is_disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    dispute_reason: Mapped[str | None] = mapped_column(String(200))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "line_no", name="uq_invoice_lines_invoice_id_line_no"),
+        CheckConstraint("vat_rate_pct IN (0, 3, 6, 8, 12, 14, 16, 17, 21)", name="vat_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = fk("invoices.id", index=False, ondelete="CASCADE")
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int | None] = fk("products.id", index=False)
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_rate_pct: Mapped[int] = mapped_column(Integer)
+    net_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        one_of("method", PAYMENT_METHODS),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("ix_payments_customer_id_received_on", "customer_id", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = fk("customers.id", index=False)
+    received_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    # What is not allocated yet; positive while money sits on account.
+    unallocated_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    method: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    payer_iban: Mapped[str | None] = mapped_column(String(34))
+    bank_reference: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class PaymentAllocation(Base):
+    """Settles part of an invoice with a payment or with a credit note (exactly one)."""
+
+    __tablename__ = "payment_allocations"
+    __table_args__ = (
+        CheckConstraint(
+            "(payment_id IS NULL) <> (credit_note_id IS NULL)", name="one_source"
+        ),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = fk("invoices.id")
+    payment_id: Mapped[int | None] = fk("payments.id")
+    credit_note_id: Mapped[int | None] = fk("invoices.id")
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    allocated_on: Mapped[date] = mapped_column(Date)
+
+
+class Contract(Base):
+    __tablename__ = "contracts"
+    __table_args__ = (
+        one_of("type", CONTRACT_TYPES),
+        one_of("billing_frequency", BILLING_FREQUENCIES),
+        one_of("service_level", SERVICE_LEVELS),
+        one_of("status", CONTRACT_STATUSES),
+        CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        Index("ix_contracts_end_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = fk("customers.id")
+    type: Mapped[str] = mapped_column(String(24))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    annual_value_cents: Mapped[int] = mapped_column(BigInteger)
+    billing_frequency: Mapped[str] = mapped_column(String(10))
+    service_level: Mapped[str] = mapped_column(String(10))
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_days: Mapped[int] = mapped_column(Integer, default=90)
+    status: Mapped[str] = mapped_column(String(12))
+
+
+class InstalledItem(Base):
+    __tablename__ = "installed_items"
+    __table_args__ = (one_of("status", ITEM_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial_number: Mapped[str] = mapped_column(String(40), unique=True)
+    product_id: Mapped[int] = fk("products.id", index=False)
+    customer_id: Mapped[int] = fk("customers.id")
+    site_id: Mapped[int] = fk("sites.id")
+    contract_id: Mapped[int | None] = fk("contracts.id")
+    installed_on: Mapped[date] = mapped_column(Date)
+    warranty_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="installed")
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InventoryChange(Base):
+    __tablename__ = "inventory_changes"
+    __table_args__ = (one_of("kind", INVENTORY_CHANGE_KINDS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    installed_item_id: Mapped[int] = fk("installed_items.id")
+    kind: Mapped[str] = mapped_column(String(10))
+    from_site_id: Mapped[int | None] = fk("sites.id", index=False)
+    to_site_id: Mapped[int | None] = fk("sites.id", index=False)
+    reason: Mapped[str] = mapped_column(String(400))
+    enquiry_id: Mapped[int | None] = fk("enquiries.id")
+    changed_by_id: Mapped[int | None] = fk("users.id", index=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlaPolicy(Base):
+    """Targets in business minutes; the most specific active match wins."""
+
+    __tablename__ = "sla_policies"
+    __table_args__ = (
+        one_of("priority", PRIORITIES),
+        UniqueConstraint("priority", "channel", "segment", name="uq_sla_policies_scope"),
+        CheckConstraint(
+            "first_response_minutes > 0 AND resolution_minutes >= first_response_minutes",
+            name="targets_positive",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    priority: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str | None] = mapped_column(String(8))
+    segment: Mapped[str | None] = mapped_column(String(20))
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    resolution_minutes: Mapped[int] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Enquiry(Base):
+    __tablename__ = "enquiries"
+    __table_args__ = (
+        one_of("channel", CHANNELS),
+        one_of("category", CATEGORIES),
+        one_of("priority", PRIORITIES),
+        one_of("status", ENQUIRY_STATUSES),
+        one_of("language", LANGUAGES),
+        one_of("verification", VERIFICATION_METHODS),
+        Index("ix_enquiries_status_assignee_id", "status", "assignee_id"),
+        Index("ix_enquiries_team_id_status", "team_id", "status"),
+        Index("ix_enquiries_resolution_due_at", "resolution_due_at"),
+        Index("ix_enquiries_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)  # ENQ-2026-000123
+    subject: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(8))
+    category: Mapped[str] = mapped_column(String(12))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    customer_id: Mapped[int | None] = fk("customers.id")
+    contact_id: Mapped[int | None] = fk("contacts.id")
+    from_address: Mapped[str | None] = mapped_column(String(254))  # e-mail or phone/fax
+    verification: Mapped[str] = mapped_column(String(16), default="none")
+    team_id: Mapped[int | None] = fk("teams.id", index=False)
+    assignee_id: Mapped[int | None] = fk("users.id")
+    order_id: Mapped[int | None] = fk("orders.id")
+    invoice_id: Mapped[int | None] = fk("invoices.id")
+    contract_id: Mapped[int | None] = fk("contracts.id")
+    installed_item_id: Mapped[int | None] = fk("installed_items.id")
+    sla_policy_id: Mapped[int | None] = fk("sla_policies.id", index=False)
+    merged_into_id: Mapped[int | None] = fk("enquiries.id")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Business minutes spent pending the customer, which the SLA clock does not count.
+    paused_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    customer: Mapped[Customer | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EnquiryEvent(Base):
+    __tablename__ = "enquiry_events"
+    __table_args__ = (
+        one_of("kind", ENQUIRY_EVENT_KINDS),
+        Index("ix_enquiry_events_enquiry_id_occurred_at", "enquiry_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = fk("enquiries.id", index=False, ondelete="CASCADE")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = fk("users.id", index=False)
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Kind-specific facts: {"from": "new", "to": "open"}, {"assignee_id": 3}, ...
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    inbound_message_id: Mapped[int | None] = fk("inbound_messages.id", index=False)
+    outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False)
+
+
+class InboundMessage(Base):
+    """A received e-mail, fax or web submission, stored raw before anything else."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (one_of("source", INBOUND_SOURCES), one_of("status", INBOUND_STATUSES))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    source: Mapped[str] = mapped_column(String(8))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_address: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    error: Mapped[str | None] = mapped_column(Text)
+    enquiry_id: Mapped[int | None] = fk("enquiries.id")
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundMessage(Base):
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        one_of("kind", OUTBOUND_KINDS),
+        one_of("status", OUTBOUND_STATUSES),
+        Index("ix_outbound_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    enquiry_id: Mapped[int | None] = fk("enquiries.id")
+    customer_id: Mapped[int | None] = fk("customers.id")
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(400))
+    body_text: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    references: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = fk("users.id", index=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int | None] = fk("enquiries.id")
+    inbound_message_id: Mapped[int | None] = fk("inbound_messages.id")
+    outbound_message_id: Mapped[int | None] = fk("outbound_messages.id")
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CannedReply(Base):
+    __tablename__ = "canned_replies"
+    __table_args__ = (
+        UniqueConstraint("name", "language", name="uq_canned_replies_name_language"),
+        one_of("language", LANGUAGES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(2))
+    category: Mapped[str | None] = mapped_column(String(12))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity_type", "entity_id"),
+        Index("ix_audit_log_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = fk("users.id")
+    # Kept as typed, so failed logins for unknown names are recorded too.
+    username: Mapped[str | None] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
