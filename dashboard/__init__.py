@@ -1,0 +1,1 @@
+"""Customer Support OnLine console: services, auth and UI helpers for the Streamlit pages."""

@@ -1,0 +1,1 @@
+"""Business logic by area. Plain Python over a caller-owned Session; no Streamlit here."""
