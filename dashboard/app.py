@@ -1,0 +1,48 @@
+"""Entry point: ``streamlit run dashboard/app.py``.
+
+Page config, the sign-in gate and the navigation for the user's role. Nothing else.
+The entry lives here, not beside ``pages/``, so Streamlit never serves those scripts on its
+own (without the sign-in); every page also checks the role itself.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import auth, state, ui
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+
+st.set_page_config(page_title="CSOL console", page_icon="🎧", layout="wide")
+ui.engine()  # first request: migrate and, in demo mode, seed
+
+authenticator = auth.authenticator()
+user = auth.restore(authenticator)
+if user is not None and st.session_state.pop(state.LOGOUT_REQUESTED, False):
+    auth.logout(authenticator, user)  # no rerun: the cookie deletion renders in this run
+    user = None
+if user is None:
+    st.title("Customer Support OnLine")
+    st.caption("Support console: orders, invoices, contracts, installed base and enquiries.")
+    user = auth.login_form(authenticator)
+    if user is None:
+        st.stop()
+
+with st.sidebar:
+    st.markdown(f"**{user.full_name}**  \n{user.role.capitalize()}"
+                + (f" · {user.team_name}" if user.team_name else ""))
+    st.button("Log out", key="logout_button",
+              on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))
+
+sections: dict[str, list[st.Page]] = {
+    "Work": [
+        st.Page(PAGES / "today.py", title="Today", icon="☀️", default=True),
+        st.Page(PAGES / "customer.py", title="Customer", icon="🏢", url_path="customer"),
+    ],
+}
+if user.has_role("lead"):
+    sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview", icon="👥")]
+if user.has_role("admin"):
+    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access", icon="🔐")]
+
+st.navigation(sections).run()

@@ -1,0 +1,129 @@
+"""Sign-in, the remember-me cookie and role checks.
+
+streamlit-authenticator keeps the signed-in state and the JWT cookie; the password check,
+lockout and audit are ours (``services.users``) so they are persisted in the shared database
+and hold across processes.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from dashboard import state, ui
+from dashboard.services import users
+from dashboard.services.users import UserInfo
+
+
+def authenticator() -> stauth.Authenticate:
+    """Built once per script run, from a fresh copy of the users (it mutates its dict)."""
+    cfg = ui.settings()
+    with ui.session() as s:
+        credentials = users.authenticator_credentials(session=s)
+    return stauth.Authenticate(
+        copy.deepcopy(credentials), cfg.cookie_name, cfg.cookie_key, cfg.cookie_expiry_days,
+        auto_hash=False, login_sleep_time=cfg.login_sleep_seconds,
+    )
+
+
+def restore(auth: stauth.Authenticate) -> UserInfo | None:
+    """The signed-in user, restoring the session from the remember-me cookie if there is one."""
+    was_signed_in = bool(st.session_state.get(state.AUTH_STATUS))
+    try:
+        auth.login(location="unrendered")
+    except stauth.LoginError:  # cookie for a user who no longer exists or is inactive
+        _clear()
+        return None
+    if not st.session_state.get(state.AUTH_STATUS):
+        return None
+    user = st.session_state.get(state.USER)
+    if user is None or user.username != st.session_state.get(state.AUTH_USERNAME):
+        with ui.session() as s:
+            user = users.get_user(session=s, username=st.session_state[state.AUTH_USERNAME])
+            if user is not None and not was_signed_in:
+                users.record_cookie_login(session=s, user=user)
+        if user is None:
+            _clear()
+            return None
+        st.session_state[state.USER] = user
+    return user
+
+
+def login_form(auth: stauth.Authenticate) -> UserInfo | None:
+    """Render the sign-in form; return the user when this run signed them in."""
+    cfg = ui.settings()
+    with st.form("login", clear_on_submit=False, enter_to_submit=True):
+        st.subheader("Sign in")
+        username = st.text_input("Username", key=state.LOGIN_USERNAME, autocomplete="username")
+        password = st.text_input("Password", type="password", key=state.LOGIN_PASSWORD,
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    user = None
+    if submitted:
+        with ui.session() as s:
+            result = users.attempt_login(session=s, username=username, password=password)
+        if result.ok:
+            user = result.user
+            _sign_in(auth, user)  # type: ignore[arg-type]
+        else:
+            st.error(result.message)
+    if cfg.demo_mode and user is None:
+        _demo_accounts()
+    return user
+
+
+def _sign_in(auth: stauth.Authenticate, user: UserInfo) -> None:
+    st.session_state[state.AUTH_STATUS] = True
+    st.session_state[state.AUTH_USERNAME] = user.username
+    st.session_state[state.AUTH_NAME] = user.full_name
+    st.session_state[state.AUTH_ROLES] = [user.role]
+    st.session_state[state.AUTH_LOGOUT] = None
+    st.session_state[state.USER] = user
+    # No rerun after this: the cookie component has to render in this run to be set.
+    auth.cookie_controller.set_cookie()
+
+
+def _demo_accounts() -> None:
+    from seed.demo_accounts import DEMO_ACCOUNTS
+
+    with st.container(border=True):
+        st.markdown("**Demo accounts** (demo mode only)")
+        st.table([
+            {"Role": a.role, "Username": a.username, "Password": a.password,
+             "Name": a.full_name}
+            for a in DEMO_ACCOUNTS
+        ])
+
+
+def logout(auth: stauth.Authenticate, user: UserInfo) -> None:
+    with ui.session() as s:
+        users.record_logout(session=s, user=user)
+    auth.logout(location="unrendered")
+    _clear()
+
+
+def _clear() -> None:
+    for key in (state.AUTH_STATUS, state.AUTH_USERNAME, state.AUTH_NAME, state.AUTH_ROLES,
+                state.USER):
+        st.session_state[key] = None
+
+
+def current_user() -> UserInfo | None:
+    if not st.session_state.get(state.AUTH_STATUS):
+        return None
+    user = st.session_state.get(state.USER)
+    return user if isinstance(user, UserInfo) else None
+
+
+def require_role(role: str) -> UserInfo:
+    """Second line of defence on every page: stop unless the user holds ``role`` (or higher)."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    if not user.has_role(role):  # type: ignore[union-attr]
+        st.error("You do not have access to this page.")
+        st.stop()
+    return user  # type: ignore[return-value]

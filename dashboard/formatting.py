@@ -1,0 +1,48 @@
+"""How money, dates and times are shown: babel for the formats, Brussels for the clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+UI_LOCALE = "en_BE"
+# The customer's document language mapped to a Belgian/Luxembourg locale for babel.
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_BE"}
+
+
+def money(cents: int, locale: str = UI_LOCALE) -> str:
+    return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(BRUSSELS)
+
+
+def when(moment: datetime | None, locale: str = UI_LOCALE) -> str:
+    if moment is None:
+        return ""
+    return format_datetime(local(moment), "dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=locale)
+
+
+def day(value: date | None, locale: str = UI_LOCALE) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "dd/MM/yyyy", locale=locale)
+
+
+def duration_minutes(minutes: int) -> str:
+    """Business minutes as people say them: '45 min', '3 h 10 min', '2 d 1 h' (8.5 h days)."""
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    days, rest = divmod(minutes, 510)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h"
+    if hours:
+        return f"{sign}{hours} h {mins:02d} min"
+    return f"{sign}{mins} min"

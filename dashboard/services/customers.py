@@ -1,0 +1,161 @@
+"""The customer header: who they are and where the account stands, in one query round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+from stdnum.be import vat as be_vat
+
+from dashboard.formatting import money
+from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
+
+SEVERELY_OVERDUE_DAYS = 90
+RENEWAL_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class CustomerHeader:
+    id: int
+    customer_number: str
+    name: str
+    vat_number: str | None      # as printed: BE 0403.019.261
+    country: str
+    language: str
+    segment: str
+    account_manager: str | None
+    city: str
+    phone: str | None
+    email: str | None
+    balance_cents: int          # open invoices minus open credit notes minus money on account
+    overdue_cents: int
+    severely_overdue_cents: int  # more than 90 days past due
+    credit_limit_cents: int
+    open_disputes: int
+    items_uncovered: int        # installed items with neither a contract nor a warranty
+    contracts_renewing: int     # active contracts ending within 90 days
+    contacts: int
+
+    @property
+    def credit_used_pct(self) -> float | None:
+        if self.credit_limit_cents <= 0:
+            return None
+        return 100 * max(self.balance_cents, 0) / self.credit_limit_cents
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a representative should know before answering, most serious first."""
+        found: list[str] = []
+        if self.severely_overdue_cents > 0:
+            found.append(f"{money(self.severely_overdue_cents)} more than "
+                         f"{SEVERELY_OVERDUE_DAYS} days overdue")
+        if self.open_disputes:
+            found.append(_count(self.open_disputes, "open invoice dispute"))
+        if self.credit_limit_cents and self.balance_cents > self.credit_limit_cents:
+            found.append(f"{money(self.balance_cents - self.credit_limit_cents)} over the "
+                         "credit limit")
+        if self.items_uncovered:
+            found.append(_count(self.items_uncovered, "installed item") + " out of maintenance")
+        if self.contracts_renewing:
+            found.append(_count(self.contracts_renewing, "contract")
+                         + f" up for renewal within {RENEWAL_WINDOW_DAYS} days")
+        return found
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def format_vat(vat: str | None) -> str | None:
+    """BE0403019261 -> 'BE 0403.019.261'; LU numbers as 'LU 15027442'."""
+    if not vat:
+        return None
+    if vat.startswith("BE"):
+        return "BE " + be_vat.format(vat[2:]).replace("BE", "").strip()
+    return f"{vat[:2]} {vat[2:]}"
+
+
+def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHeader | None:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return None
+    manager = customer.account_manager
+    is_overdue = and_(Invoice.due_date < today, Invoice.open_cents > 0)
+    severe = and_(Invoice.due_date < today - timedelta(days=SEVERELY_OVERDUE_DAYS),
+                  Invoice.open_cents > 0)
+    invoices = session.execute(
+        select(
+            func.coalesce(func.sum(Invoice.open_cents), 0),
+            func.coalesce(func.sum(case((is_overdue, Invoice.open_cents), else_=0)), 0),
+            func.coalesce(func.sum(case((severe, Invoice.open_cents), else_=0)), 0),
+            func.count().filter(and_(Invoice.is_disputed.is_(True), Invoice.open_cents != 0)),
+        ).where(Invoice.customer_id == customer_id, Invoice.status != "cancelled")
+    ).one()
+    on_account = session.scalar(
+        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
+        .where(Payment.customer_id == customer_id)
+    )
+    uncovered = session.scalar(
+        select(func.count()).select_from(InstalledItem)
+        .outerjoin(Contract, and_(Contract.id == InstalledItem.contract_id,
+                                  Contract.status == "active", Contract.end_date >= today))
+        .where(InstalledItem.customer_id == customer_id, InstalledItem.status == "installed",
+               Contract.id.is_(None),
+               (InstalledItem.warranty_end.is_(None)) | (InstalledItem.warranty_end < today))
+    )
+    renewing = session.scalar(
+        select(func.count()).select_from(Contract).where(
+            Contract.customer_id == customer_id, Contract.status == "active",
+            Contract.end_date.between(today, today + timedelta(days=RENEWAL_WINDOW_DAYS)))
+    )
+    contacts = session.scalar(
+        select(func.count()).select_from(Contact)
+        .where(Contact.customer_id == customer_id, Contact.is_active.is_(True))
+    )
+    return CustomerHeader(
+        id=customer.id, customer_number=customer.customer_number, name=customer.name,
+        vat_number=format_vat(customer.vat_number), country=customer.country,
+        language=customer.language, segment=customer.segment,
+        account_manager=manager.full_name if manager else None, city=customer.city,
+        phone=customer.phone, email=customer.email,
+        balance_cents=int(invoices[0]) - int(on_account or 0),
+        overdue_cents=int(invoices[1]), severely_overdue_cents=int(invoices[2]),
+        credit_limit_cents=customer.credit_limit_cents, open_disputes=int(invoices[3]),
+        items_uncovered=int(uncovered or 0), contracts_renewing=int(renewing or 0),
+        contacts=int(contacts or 0),
+    )
+
+
+def find_by_number(*, session: Session, customer_number: str) -> int | None:
+    return session.scalar(
+        select(Customer.id).where(Customer.customer_number == customer_number.strip().upper())
+    )
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    name: str
+    role: str
+    language: str
+    email: str | None
+    phone: str | None
+    mobile: str | None
+    fax: str | None
+    portal_tier: str
+    invoice_notifications: bool
+    is_primary: bool
+
+
+def list_contacts(*, session: Session, customer_id: int) -> list[ContactRow]:
+    contacts = session.scalars(
+        select(Contact).where(Contact.customer_id == customer_id, Contact.is_active.is_(True))
+        .order_by(Contact.is_primary.desc(), Contact.last_name, Contact.first_name)
+    )
+    return [
+        ContactRow(c.id, c.full_name, c.role, c.language, c.email, c.phone, c.mobile, c.fax,
+                   c.portal_tier, c.invoice_notifications, c.is_primary)
+        for c in contacts
+    ]

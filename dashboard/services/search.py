@@ -1,0 +1,231 @@
+"""Universal search: one box, whatever the caller reads out.
+
+The query's shape decides which lookups run (a VAT number is not looked up as an e-mail),
+so each search is a handful of indexed queries rather than a scan of every table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+from stdnum.be import ogm
+from stdnum.be import vat as be_vat
+from stdnum.lu import tva as lu_vat
+
+from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Order
+from db.text import fold
+
+DEFAULT_LIMIT = 20
+DOCUMENT_NUMBER = re.compile(r"^(SO|INV|CN|CT|ENQ)[-\s]?(\d{4})[-\s]?(\d+)$", re.IGNORECASE)
+CUSTOMER_NUMBER = re.compile(r"^C\d{3,}$", re.IGNORECASE)
+PHONE_CHARS = re.compile(r"^[+()\d\s./-]+$")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: which customer, what matched, and which document to open."""
+
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    matched: str          # what kind of thing matched, e.g. "VAT number"
+    detail: str           # the matching value as people read it
+    document_kind: str | None = None   # "order", "invoice", "contract", "item", "contact"
+    document_id: int | None = None
+
+
+def compact(text: str) -> str:
+    return re.sub(r"[\s./-]", "", text).upper()
+
+
+def vat_candidates(query: str) -> list[str]:
+    """The stored (compact, prefixed) forms a typed VAT or enterprise number could mean."""
+    raw = compact(query)
+    found: list[str] = []
+    body = raw[2:] if raw[:2] in ("BE", "LU") else raw
+    if not body.isdigit():
+        return found
+    if raw[:2] != "LU":
+        number = body if len(body) == 10 else "0" + body if len(body) == 9 else ""
+        if number and be_vat.is_valid(number):
+            found.append("BE" + be_vat.compact(number))
+    if raw[:2] != "BE" and len(body) == 8 and lu_vat.is_valid(body):
+        found.append("LU" + body)
+    return found
+
+
+def normalise_phone(query: str) -> str | None:
+    """E.164 for a Belgian or Luxembourg number in any common spelling, or None."""
+    if not PHONE_CHARS.match(query.strip()):
+        return None
+    digits = re.sub(r"\D", "", query)
+    plus = query.strip().startswith("+")
+    if plus:
+        number = digits
+    elif digits.startswith("00"):
+        number = digits[2:]
+    elif digits.startswith("0"):
+        number = "32" + digits[1:]  # Belgian trunk prefix
+    elif digits.startswith(("32", "352")) and len(digits) >= 10:
+        number = digits
+    elif 6 <= len(digits) <= 9:
+        number = "352" + digits  # Luxembourg numbers have no trunk prefix
+    else:
+        return None
+    if not 8 <= len(number) <= 15:
+        return None
+    return "+" + number
+
+
+def payment_reference_digits(query: str) -> str | None:
+    digits = re.sub(r"[\s+/*.-]", "", query)
+    if len(digits) == 12 and digits.isdigit() and ogm.is_valid(digits):
+        return digits
+    return None
+
+
+def _prefix_filter(session: Session, column, prefix: str):  # type: ignore[no-untyped-def]
+    """A prefix match that uses the column's index on both databases."""
+    if session.get_bind().dialect.name == "postgresql":
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(escaped + "%", escape="\\")
+    # SQLite's LIKE ignores the index on a case-sensitive column; a range does not.
+    return (column >= prefix) & (column < prefix + "\U0010ffff")
+
+
+def _hits(session: Session, query: Select, matched: str, kind: str | None) -> list[SearchHit]:
+    return [
+        SearchHit(row.customer_id, row.customer_number, row.customer_name, matched, row.detail,
+                  kind, row.document_id)
+        for row in session.execute(query)
+    ]
+
+
+def _customer_cols(detail):  # type: ignore[no-untyped-def]
+    return (Customer.id.label("customer_id"), Customer.customer_number,
+            Customer.name.label("customer_name"), detail.label("detail"))
+
+
+def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+    """Find customers and documents; exact business numbers first, then names."""
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    hits: list[SearchHit] = []
+    upper = compact(text)
+
+    if CUSTOMER_NUMBER.match(upper):
+        hits += _hits(session, select(*_customer_cols(Customer.customer_number),
+                                      Customer.id.label("document_id"))
+                      .where(Customer.customer_number == upper), "Customer number", None)
+
+    if match := DOCUMENT_NUMBER.match(text.replace(" ", "")) or DOCUMENT_NUMBER.match(text):
+        prefix, year, seq = match.group(1).upper(), match.group(2), match.group(3)
+        hits += _document_number_hits(session, prefix, year, seq)
+
+    for vat in vat_candidates(text):
+        hits += _hits(session, select(*_customer_cols(Customer.vat_number),
+                                      Customer.id.label("document_id"))
+                      .where(Customer.vat_number == vat), "VAT number", None)
+
+    if reference := payment_reference_digits(text):
+        hits += _hits(session, select(*_customer_cols(Invoice.number),
+                                      Invoice.id.label("document_id"))
+                      .join(Customer, Customer.id == Invoice.customer_id)
+                      .where(Invoice.payment_reference == reference),
+                      "Payment reference", "invoice")
+
+    if "@" in text:
+        email = text.lower()
+        hits += _hits(session, select(*_customer_cols(Contact.email),
+                                      Contact.id.label("document_id"))
+                      .join(Customer, Customer.id == Contact.customer_id)
+                      .where(Contact.email == email).limit(limit), "Contact e-mail", "contact")
+
+    if (phone := normalise_phone(text)) and not hits:
+        hits += _phone_hits(session, phone, limit)
+
+    if not hits and re.search(r"[\w]", text):
+        hits += _serial_po_tracking_hits(session, upper, limit)
+
+    if len(hits) < limit and re.search(r"[^\W\d_]", text):
+        hits += _name_hits(session, fold(text), limit - len(hits), {h.customer_id for h in hits})
+    return hits[:limit]
+
+
+def _document_number_hits(session: Session, prefix: str, year: str, seq: str) -> list[SearchHit]:
+    if prefix == "SO":
+        number = f"SO-{year}-{int(seq):06d}"
+        return _hits(session, select(*_customer_cols(Order.order_number),
+                                     Order.id.label("document_id"))
+                     .join(Customer, Customer.id == Order.customer_id)
+                     .where(Order.order_number == number), "Order number", "order")
+    if prefix in ("INV", "CN"):
+        number = f"{prefix}-{year}-{int(seq):06d}"
+        matched = "Invoice number" if prefix == "INV" else "Credit note number"
+        return _hits(session, select(*_customer_cols(Invoice.number),
+                                     Invoice.id.label("document_id"))
+                     .join(Customer, Customer.id == Invoice.customer_id)
+                     .where(Invoice.number == number), matched, "invoice")
+    if prefix == "CT":
+        number = f"CT-{year}-{int(seq):05d}"
+        return _hits(session, select(*_customer_cols(Contract.contract_number),
+                                     Contract.id.label("document_id"))
+                     .join(Customer, Customer.id == Contract.customer_id)
+                     .where(Contract.contract_number == number), "Contract number", "contract")
+    return []
+
+
+def _phone_hits(session: Session, phone: str, limit: int) -> list[SearchHit]:
+    contact_query = (
+        select(*_customer_cols(Contact.last_name), Contact.id.label("document_id"))
+        .join(Customer, Customer.id == Contact.customer_id)
+        .where(or_(Contact.phone == phone, Contact.mobile == phone, Contact.fax == phone))
+        .limit(limit)
+    )
+    hits = [
+        SearchHit(h.customer_id, h.customer_number, h.customer_name, "Contact phone or fax",
+                  phone, "contact", h.document_id)
+        for h in _hits(session, contact_query, "", "contact")
+    ]
+    hits += _hits(session, select(*_customer_cols(Customer.phone),
+                                  Customer.id.label("document_id"))
+                  .where(Customer.phone == phone).limit(limit), "Company phone", None)
+    return hits
+
+
+def _serial_po_tracking_hits(session: Session, upper: str, limit: int) -> list[SearchHit]:
+    hits = _hits(session, select(*_customer_cols(InstalledItem.serial_number),
+                                 InstalledItem.id.label("document_id"))
+                 .join(Customer, Customer.id == InstalledItem.customer_id)
+                 .where(InstalledItem.serial_number == upper), "Serial number", "item")
+    hits += _hits(session, select(*_customer_cols(Order.customer_po),
+                                  Order.id.label("document_id"))
+                  .join(Customer, Customer.id == Order.customer_id)
+                  .where(Order.customer_po == upper).limit(limit), "Customer PO", "order")
+    return hits
+
+
+def _name_hits(session: Session, folded: str, limit: int, seen: set[int]) -> list[SearchHit]:
+    cols = (*_customer_cols(Customer.name), Customer.id.label("document_id"))
+    prefix = (select(*cols).where(_prefix_filter(session, Customer.name_search, folded))
+              .order_by(Customer.name_search).limit(limit))
+    hits = [h for h in _hits(session, prefix, "Name", None) if h.customer_id not in seen]
+    if len(hits) < limit:
+        seen = seen | {h.customer_id for h in hits}
+        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        contains = (select(*cols).where(Customer.name_search.like(f"%{escaped}%", escape="\\"))
+                    .order_by(Customer.name_search).limit(limit + len(seen)))
+        hits += [h for h in _hits(session, contains, "Name contains", None)
+                 if h.customer_id not in seen][: limit - len(hits)]
+    return hits
+
+
+def customer_number(*, session: Session, customer_id: int) -> str:
+    number = session.scalar(select(Customer.customer_number).where(Customer.id == customer_id))
+    if number is None:
+        raise LookupError(f"No customer with id {customer_id}.")
+    return number

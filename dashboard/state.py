@@ -1,0 +1,17 @@
+"""Every ``st.session_state`` key the app uses, named in one place."""
+
+# Set by streamlit-authenticator (its names, not ours).
+AUTH_STATUS = "authentication_status"
+AUTH_USERNAME = "username"
+AUTH_NAME = "name"
+AUTH_ROLES = "roles"
+AUTH_LOGOUT = "logout"
+
+# Ours.
+USER = "csol_user"                  # dashboard.services.users.UserInfo of the signed-in user
+LOGIN_USERNAME = "login_username"   # login form widgets
+LOGIN_PASSWORD = "login_password"
+LOGOUT_REQUESTED = "logout_requested"
+SEARCH_QUERY = "search_query"
+CUSTOMER_ID = "customer_id"         # the customer open on the customer page
+CUSTOMER_FOCUS = "customer_focus"   # (document kind, id) the search opened it for

@@ -1,0 +1,79 @@
+"""The Streamlit side of the database: one engine per process, short sessions per use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from dashboard import first_run
+from dashboard.config import ConfigError, Settings, load_settings
+from dashboard.formatting import BRUSSELS
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    from db.engine import make_engine
+
+    return make_engine(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _preparation() -> dict[str, object]:
+    """Process-wide: whether the database was checked, and a lock so only one session does it."""
+    return {"done": False, "lock": threading.Lock()}
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable; st.stop raises
+
+
+def engine() -> Engine:
+    """The shared engine; on the first request the database is migrated (and demo-seeded)."""
+    cfg = settings()
+    eng = _engine(cfg.database_url)
+    state = _preparation()
+    if not state["done"]:
+        with state["lock"]:  # type: ignore[attr-defined]
+            if not state["done"]:
+                _prepare(eng, cfg)
+                state["done"] = True
+    return eng
+
+
+def _prepare(eng: Engine, cfg: Settings) -> None:
+    first_run.migrate(eng)
+    if not first_run.needs_demo_data(eng, demo_mode=cfg.demo_mode):
+        return
+    box = st.empty()
+    with box.container():
+        st.info("First start: filling the database with demo data…")
+        bar = st.progress(0.0, text="Starting")
+        first_run.seed_demo(
+            eng, progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
+    box.empty()
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """A short transaction: committed when the block ends, rolled back on error."""
+    with Session(engine(), expire_on_commit=False) as s, s.begin():
+        yield s
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return datetime.now(BRUSSELS).date()

@@ -1,0 +1,39 @@
+"""Today: find the caller's account fast, and see my open enquiries by SLA urgency."""
+
+import streamlit as st
+
+from dashboard import auth, components, ui
+from dashboard.services import enquiries, search
+
+user = auth.require_role("rep")
+st.title("Today")
+
+query = components.search_box("today_search")
+if query:
+    with ui.session() as s:
+        hits = search.search(session=s, query=query)
+    components.search_results(hits, query)
+
+now = ui.now()
+with ui.session() as s:
+    mine = enquiries.my_open_enquiries(session=s, user_id=user.id, now=now)
+    unassigned = enquiries.unassigned_count(session=s, team_id=user.team_id)
+counts = enquiries.count_by_sla(mine)
+
+cols = st.columns(4)
+cols[0].metric("My open enquiries", counts.open)
+cols[1].metric("At risk", counts.at_risk, help="Less than 25 % of the SLA target left")
+cols[2].metric("Breached", counts.breached)
+cols[3].metric("Unassigned in my team" if user.team_id else "Unassigned", unassigned)
+
+st.subheader("My open enquiries")
+if not mine:
+    st.success("Nothing assigned to you is open.")
+else:
+    picked = components.picked_row(components.enquiry_frame(mine), "today_enquiries")
+    st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
+               "(Mon–Fri 08:30–17:00). Select a row to open the customer.")
+    if picked is not None and (row := mine[picked]).customer_id is not None:
+        with ui.session() as s:
+            number = search.customer_number(session=s, customer_id=row.customer_id)
+        components.open_customer(number, ("enquiry", row.id))
