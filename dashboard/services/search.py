@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
-from stdnum.be import ogm
+from stdnum.be import ogm_vcs as ogm
 from stdnum.be import vat as be_vat
 from stdnum.lu import tva as lu_vat
 
@@ -149,7 +149,8 @@ def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
         hits += _phone_hits(session, phone, limit)
 
     if not hits and re.search(r"[\w]", text):
-        hits += _serial_po_tracking_hits(session, upper, limit)
+        spellings = sorted({text, text.upper(), upper})
+        hits += _serial_po_hits(session, spellings, limit)
 
     if len(hits) < limit and re.search(r"[^\W\d_]", text):
         hits += _name_hits(session, fold(text), limit - len(hits), {h.customer_id for h in hits})
@@ -197,15 +198,15 @@ def _phone_hits(session: Session, phone: str, limit: int) -> list[SearchHit]:
     return hits
 
 
-def _serial_po_tracking_hits(session: Session, upper: str, limit: int) -> list[SearchHit]:
+def _serial_po_hits(session: Session, spellings: list[str], limit: int) -> list[SearchHit]:
     hits = _hits(session, select(*_customer_cols(InstalledItem.serial_number),
                                  InstalledItem.id.label("document_id"))
                  .join(Customer, Customer.id == InstalledItem.customer_id)
-                 .where(InstalledItem.serial_number == upper), "Serial number", "item")
+                 .where(InstalledItem.serial_number.in_(spellings)), "Serial number", "item")
     hits += _hits(session, select(*_customer_cols(Order.customer_po),
                                   Order.id.label("document_id"))
                   .join(Customer, Customer.id == Order.customer_id)
-                  .where(Order.customer_po == upper).limit(limit), "Customer PO", "order")
+                  .where(Order.customer_po.in_(spellings)).limit(limit), "Customer PO", "order")
     return hits
 
 

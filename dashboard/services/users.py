@@ -206,10 +206,51 @@ def unlock(*, session: Session, user_id: int, by: UserInfo) -> None:
     user = session.get(User, user_id)
     if user is None:
         raise LookupError(f"No user with id {user_id}.")
+    _unlock(session, user, by)
+
+
+def unlock_by_username(*, session: Session, username: str) -> None:
+    user = _find(session, username)
+    if user is None:
+        raise LookupError(f"No user named {username}.")
+    _unlock(session, user, None)
+
+
+def _unlock(session: Session, user: User, by: UserInfo | None) -> None:
     before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
               "failed_login_count": user.failed_login_count}
     user.locked_until = None
     user.failed_login_count = 0
-    audit.record(session=session, action="account_unlocked", user_id=by.id, username=by.username,
-                 entity_type="user", entity_id=user.id, before=before,
-                 after={"locked_until": None, "failed_login_count": 0})
+    audit.record(session=session, action="account_unlocked", user_id=by.id if by else None,
+                 username=by.username if by else None, entity_type="user", entity_id=user.id,
+                 before=before, after={"locked_until": None, "failed_login_count": 0})
+
+
+def create_user(*, session: Session, username: str, full_name: str, email: str, role: str,
+                password: str, language: str = "en", team_id: int | None = None,
+                by: UserInfo | None = None) -> UserInfo:
+    """Validate and add an account; raises ValueError saying what is wrong."""
+    username = normalise_username(username)
+    email = email.strip().lower()
+    if not username or not username.replace(".", "").replace("-", "").isalnum():
+        raise ValueError("A username uses letters, digits, dots and hyphens only.")
+    if role not in ROLES:
+        raise ValueError(f"Role must be one of {', '.join(ROLES)}.")
+    if "@" not in email:
+        raise ValueError("Enter a valid e-mail address.")
+    if not full_name.strip():
+        raise ValueError("Enter the person's full name.")
+    if _find(session, username) is not None:
+        raise ValueError(f"The username {username} is taken.")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise ValueError(f"The e-mail address {email} is already in use.")
+    user = User(username=username, full_name=full_name.strip(), email=email, role=role,
+                language=language, team_id=team_id, password_hash=hash_password(password),
+                is_active=True, failed_login_count=0)
+    session.add(user)
+    session.flush()
+    audit.record(session=session, action="user_created", user_id=by.id if by else None,
+                 username=by.username if by else None, entity_type="user", entity_id=user.id,
+                 after={"username": username, "role": role, "email": email})
+    return _info(user)
+

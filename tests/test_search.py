@@ -1,0 +1,117 @@
+"""Universal search finds the account however the caller reads out the number or name."""
+
+import pytest
+from sqlalchemy.orm import Session
+
+from dashboard.services import search
+from dashboard.services.search import normalise_phone, vat_candidates
+from tests import factories as f
+
+
+@pytest.fixture
+def accounts(session: Session) -> dict[str, int]:
+    dupre = f.customer(session, "Brasserie Dupré & Fils", customer_number="C100042",
+                       vat_number="BE0403019261", phone="+3222252345")
+    muller = f.customer(session, "Müller Technik GmbH", customer_number="C100043",
+                        vat_number="LU15027442", country="LU", language="de")
+    vdb = f.customer(session, "Van den Bossche NV", customer_number="C100044", language="nl")
+    f.customer(session, "Société Générale de Logistique", customer_number="C100045")
+    f.contact(session, dupre, email="anne.dupre@dupre.be", phone="+3222252399",
+              fax="+3222252398")
+    f.order(session, vdb, order_number="SO-2026-000123", customer_po="PO-7781")
+    f.invoice(session, muller, number="INV-2026-000456", payment_reference="090933755493")
+    f.invoice(session, dupre, number="CN-2026-000007", kind="credit_note", total_cents=-1210)
+    f.contract(session, vdb, contract_number="CT-2026-00012")
+    f.item(session, vdb, f.site(session, vdb), f.product(session), serial_number="SNX42AB19")
+    session.flush()
+    return {"dupre": dupre.id, "muller": muller.id, "vdb": vdb.id}
+
+
+def first(session: Session, query: str) -> search.SearchHit:
+    hits = search.search(session=session, query=query)
+    assert hits, f"nothing found for {query!r}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("spelling", [
+    "BE 0403.019.261", "BE0403019261", "0403019261", "0403.019.261", "403019261",
+    "be 0403 019 261", "BE-0403-019-261",
+])
+def test_belgian_vat_in_any_spelling(session: Session, accounts: dict[str, int],
+                                     spelling: str) -> None:
+    hit = first(session, spelling)
+    assert hit.customer_id == accounts["dupre"] and hit.matched == "VAT number"
+
+
+def test_luxembourg_vat(session: Session, accounts: dict[str, int]) -> None:
+    assert first(session, "LU 1502 7442").customer_id == accounts["muller"]
+    assert first(session, "15027442").customer_id == accounts["muller"]
+
+
+def test_customer_number_case_insensitive(session: Session, accounts: dict[str, int]) -> None:
+    assert first(session, "c100043").customer_id == accounts["muller"]
+
+
+@pytest.mark.parametrize(("query", "key"), [
+    ("brasserie", "dupre"), ("BRASSERIE DUPRE", "dupre"), ("Brasserie Dupré", "dupre"),
+    ("muller", "muller"), ("Müller", "muller"), ("van den", "vdb"),
+])
+def test_name_prefix_ignores_case_and_accents(session: Session, accounts: dict[str, int],
+                                              query: str, key: str) -> None:
+    hit = first(session, query)
+    assert hit.customer_id == accounts[key] and hit.matched == "Name"
+
+
+def test_name_contains_comes_after_prefix(session: Session, accounts: dict[str, int]) -> None:
+    hit = first(session, "dupre")
+    assert hit.customer_id == accounts["dupre"] and hit.matched == "Name contains"
+    names = [h.customer_name for h in search.search(session=session, query="ge")]
+    assert "Société Générale de Logistique" in names
+
+
+@pytest.mark.parametrize(("query", "kind", "key"), [
+    ("SO-2026-000123", "order", "vdb"), ("so 2026 123", "order", "vdb"),
+    ("INV-2026-000456", "invoice", "muller"), ("inv-2026-456", "invoice", "muller"),
+    ("CN-2026-000007", "invoice", "dupre"), ("CT-2026-00012", "contract", "vdb"),
+    ("+++090/9337/55493+++", "invoice", "muller"), ("090933755493", "invoice", "muller"),
+    ("anne.dupre@dupre.be", "contact", "dupre"), ("SNX42AB19", "item", "vdb"),
+    ("snx42ab19", "item", "vdb"), ("PO-7781", "order", "vdb"),
+])
+def test_documents_open_the_customer_with_the_document(
+    session: Session, accounts: dict[str, int], query: str, kind: str, key: str
+) -> None:
+    hit = first(session, query)
+    assert hit.customer_id == accounts[key]
+    assert hit.document_kind == kind and hit.document_id is not None
+
+
+@pytest.mark.parametrize("spelling", [
+    "+32 2 225 23 45", "02/225.23.45", "0032 2 225 23 45", "022252345", "+3222252345",
+])
+def test_company_phone_in_any_spelling(session: Session, accounts: dict[str, int],
+                                       spelling: str) -> None:
+    assert first(session, spelling).customer_id == accounts["dupre"]
+
+
+def test_contact_fax_number(session: Session, accounts: dict[str, int]) -> None:
+    hit = first(session, "02 225 23 98")
+    assert hit.customer_id == accounts["dupre"] and hit.document_kind == "contact"
+
+
+def test_nothing_found_and_too_short(session: Session, accounts: dict[str, int]) -> None:
+    assert search.search(session=session, query="zzzz") == []
+    assert search.search(session=session, query="a") == []
+    assert search.search(session=session, query="BE 0403.019.262") == []  # bad check digits
+
+
+def test_like_wildcards_are_literal(session: Session, accounts: dict[str, int]) -> None:
+    assert search.search(session=session, query="%%") == []
+    assert search.search(session=session, query="b_a") == []
+
+
+def test_normalisers() -> None:
+    assert vat_candidates("BE 0403.019.261") == ["BE0403019261"]
+    assert vat_candidates("hello") == []
+    assert normalise_phone("+352 26 12 34 56") == "+35226123456"
+    assert normalise_phone("26 12 34 56") == "+35226123456"
+    assert normalise_phone("call me") is None
