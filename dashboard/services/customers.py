@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
-from stdnum.be import vat as be_vat
 
 from dashboard.formatting import money
 from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
@@ -72,8 +71,9 @@ def format_vat(vat: str | None) -> str | None:
     """BE0403019261 -> 'BE 0403.019.261'; LU numbers as 'LU 15027442'."""
     if not vat:
         return None
-    if vat.startswith("BE"):
-        return "BE " + be_vat.format(vat[2:]).replace("BE", "").strip()
+    if vat.startswith("BE") and len(vat) == 12:
+        digits = vat[2:]
+        return f"BE {digits[:4]}.{digits[4:7]}.{digits[7:]}"
     return f"{vat[:2]} {vat[2:]}"
 
 
