@@ -271,7 +271,8 @@ class Invoice(Base):
         one_of("kind", INVOICE_KINDS),
         one_of("status", INVOICE_STATUSES),
         CheckConstraint(
-            "(kind = 'invoice' AND total_cents >= 0) OR (kind = 'credit_note' AND total_cents <= 0)",
+            "(kind = 'invoice' AND total_cents >= 0)"
+            " OR (kind = 'credit_note' AND total_cents <= 0)",
             name="sign_matches_kind",
         ),
         CheckConstraint("net_cents + vat_cents = total_cents", name="total_is_net_plus_vat"),
