@@ -17,9 +17,11 @@ def migrate(engine: Engine) -> None:
 
 
 def needs_demo_data(engine: Engine, *, demo_mode: bool) -> bool:
+    if not demo_mode:
+        return False
     from seed.generate import is_empty
 
-    return demo_mode and is_empty(engine)
+    return is_empty(engine)
 
 
 def seed_demo(engine: Engine, progress: Progress | None = None) -> None:

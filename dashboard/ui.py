@@ -24,8 +24,8 @@ def _engine(url: str) -> Engine:
 
 
 @st.cache_resource(show_spinner=False)
-def _preparation() -> dict[str, object]:
-    """Process-wide: whether the database was checked, and a lock so only one session does it."""
+def _preparation(url: str) -> dict[str, object]:
+    """Per database: whether it was checked, and a lock so only one session prepares it."""
     return {"done": False, "lock": threading.Lock()}
 
 
@@ -42,7 +42,7 @@ def engine() -> Engine:
     """The shared engine; on the first request the database is migrated (and demo-seeded)."""
     cfg = settings()
     eng = _engine(cfg.database_url)
-    state = _preparation()
+    state = _preparation(cfg.database_url)
     if not state["done"]:
         with state["lock"]:  # type: ignore[attr-defined]
             if not state["done"]:
