@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from stdnum.be import ogm_vcs as ogm
 from stdnum.be import vat as be_vat
 from stdnum.lu import tva as lu_vat
@@ -87,7 +88,9 @@ def payment_reference_digits(query: str) -> str | None:
     return None
 
 
-def _prefix_filter(session: Session, column, prefix: str):  # type: ignore[no-untyped-def]
+def _prefix_filter(
+    session: Session, column: InstrumentedAttribute[str], prefix: str
+) -> ColumnElement[bool]:
     """A prefix match that uses the column's index on both databases."""
     if session.get_bind().dialect.name == "postgresql":
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -96,7 +99,7 @@ def _prefix_filter(session: Session, column, prefix: str):  # type: ignore[no-un
     return (column >= prefix) & (column < prefix + "\U0010ffff")
 
 
-def _hits(session: Session, query: Select, matched: str, kind: str | None) -> list[SearchHit]:
+def _hits(session: Session, query: Select[Any], matched: str, kind: str | None) -> list[SearchHit]:
     return [
         SearchHit(row.customer_id, row.customer_number, row.customer_name, matched, row.detail,
                   kind, row.document_id)
@@ -104,7 +107,7 @@ def _hits(session: Session, query: Select, matched: str, kind: str | None) -> li
     ]
 
 
-def _customer_cols(detail):  # type: ignore[no-untyped-def]
+def _customer_cols(detail: InstrumentedAttribute[Any]) -> tuple[Any, ...]:
     return (Customer.id.label("customer_id"), Customer.customer_number,
             Customer.name.label("customer_name"), detail.label("detail"))
 
