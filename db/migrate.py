@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect
 
 from db.config import ROOT
+
+
+def include_object_for(dialect: str) -> Callable[..., bool]:
+    """A comparison filter that leaves out indexes the model creates on other databases only."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                       compare_to: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if type_ == "index" and condition is not None and condition.dialect:
+            return bool(condition.dialect == dialect)
+        return True
+
+    return include_object
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -126,6 +126,9 @@ class Customer(Base):
         one_of("language", LANGUAGES),
         one_of("segment", SEGMENTS),
         CheckConstraint("credit_limit_cents >= 0", name="credit_limit_not_negative"),
+        # PostgreSQL uses a btree for LIKE 'prefix%' only with pattern ops (any collation).
+        Index("ix_customers_name_search_pattern", "name_search",
+              postgresql_ops={"name_search": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

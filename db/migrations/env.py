@@ -6,6 +6,7 @@ from alembic import context
 
 from db.config import database_url
 from db.engine import make_engine
+from db.migrate import include_object_for
 from db.models import Base
 
 config = context.config
@@ -33,7 +34,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True,
+                      include_object=include_object_for(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 

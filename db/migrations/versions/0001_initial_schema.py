@@ -148,6 +148,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_customers_account_manager_id'), ['account_manager_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_name_search'), ['name_search'], unique=False)
         batch_op.create_index(batch_op.f('ix_customers_phone'), ['phone'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_index('ix_customers_name_search_pattern', 'customers', ['name_search'],
+                        postgresql_ops={'name_search': 'text_pattern_ops'})
 
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -671,6 +674,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contacts_customer_id'))
 
     op.drop_table('contacts')
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_customers_name_search_pattern', table_name='customers')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_phone'))
         batch_op.drop_index(batch_op.f('ix_customers_name_search'))
