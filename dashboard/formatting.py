@@ -46,3 +46,13 @@ def duration_minutes(minutes: int) -> str:
     if hours:
         return f"{sign}{hours} h {mins:02d} min"
     return f"{sign}{mins} min"
+
+
+def format_vat(vat: str | None) -> str | None:
+    """BE0403019261 -> 'BE 0403.019.261'; LU numbers as 'LU 15027442'."""
+    if not vat:
+        return None
+    if vat.startswith("BE") and len(vat) == 12:
+        digits = vat[2:]
+        return f"BE {digits[:4]}.{digits[4:7]}.{digits[7:]}"
+    return f"{vat[:2]} {vat[2:]}"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.formatting import money
+from dashboard.formatting import format_vat, money
 from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
 
 SEVERELY_OVERDUE_DAYS = 90
@@ -65,16 +65,6 @@ class CustomerHeader:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
-def format_vat(vat: str | None) -> str | None:
-    """BE0403019261 -> 'BE 0403.019.261'; LU numbers as 'LU 15027442'."""
-    if not vat:
-        return None
-    if vat.startswith("BE") and len(vat) == 12:
-        digits = vat[2:]
-        return f"BE {digits[:4]}.{digits[4:7]}.{digits[7:]}"
-    return f"{vat[:2]} {vat[2:]}"
 
 
 def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHeader | None:
