@@ -88,3 +88,8 @@ def is_open(moment: datetime) -> bool:
         return False
     opens, closes = _window(day)
     return opens <= moment < closes
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in Brussels, as a UTC instant: where a calendar day begins for this office."""
+    return datetime.combine(day, time(0), tzinfo=BRUSSELS).astimezone(UTC)
