@@ -26,8 +26,8 @@ def setup(session: Session) -> dict[str, object]:
     foreign_site = f.site(session, other, "Luxembourg")
     prod = f.product(session, is_serialized=True)
     active = f.contract(session, c, end_date=TODAY + timedelta(days=200))
-    expired = f.contract(session, c, start_date=date(2022, 1, 1), end_date=TODAY - timedelta(days=1),
-                         status="expired")
+    expired = f.contract(session, c, start_date=date(2022, 1, 1),
+                         end_date=TODAY - timedelta(days=1), status="expired")
     covered = f.item(session, c, hq, prod, contract_id=active.id)
     lapsed = f.item(session, c, hq, prod, contract_id=expired.id,
                      warranty_end=TODAY - timedelta(days=30))
@@ -74,7 +74,7 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(session: Session,
     inventory.relocate_item(session=session, item_id=item.id, to_site_id=setup["depot"].id,
                             reason="First change", enquiry_id=None, expected_version=1,
                             by=setup["by"])
-    with pytest.raises(StaleEditError, match="changed by Rep at .* reload"):
+    with pytest.raises(StaleEditError, match=r"changed by Rep at .* reload"):
         inventory.remove_item(session=session, item_id=item.id, removed_on=TODAY,
                               reason="Second change from an old form", enquiry_id=None,
                               expected_version=1, by=setup["by"], today=TODAY)
