@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat, money
+from dashboard.services import audit
 from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
 
 SEVERELY_OVERDUE_DAYS = 90
@@ -149,3 +150,44 @@ def list_contacts(*, session: Session, customer_id: int) -> list[ContactRow]:
                    c.portal_tier, c.invoice_notifications, c.is_primary)
         for c in contacts
     ]
+
+
+# What may be told to a caller, by the portal tier of the contact they are verified as.
+DISCLOSURE = {
+    "unknown": "Unknown caller: general information only. Do not disclose orders, invoices, "
+               "balances or contracts; offer to call back a registered contact.",
+    "guest": "Guest: general information only. Do not disclose orders, invoices, balances or "
+             "contracts.",
+    "registered": "Registered: order status and delivery may be shared. Invoices, balances "
+                  "and contracts may not.",
+    "entitled": "Entitled: everything on this account may be discussed — orders, invoices, "
+                "statement, contracts and installed base.",
+}
+
+
+def record_caller(*, session: Session, customer_id: int, contact_id: int | None,
+                  verification: str, by_user_id: int, by_username: str) -> None:
+    """Note who is calling and how they were verified (kept in the audit trail)."""
+    if contact_id is not None:
+        owner = session.scalar(select(Contact.customer_id).where(Contact.id == contact_id))
+        if owner != customer_id:
+            raise ValueError("That contact does not belong to this customer.")
+    audit.record(session=session, action="caller_identified", user_id=by_user_id,
+                 username=by_username, entity_type="customer", entity_id=customer_id,
+                 after={"contact_id": contact_id, "verification": verification})
+
+
+def set_invoice_notifications(*, session: Session, contact_id: int, enabled: bool,
+                              by_user_id: int, by_username: str) -> None:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise ValueError("That contact no longer exists.")
+    if enabled and not contact.email:
+        raise ValueError(f"{contact.full_name} has no e-mail address to send invoices to.")
+    if contact.invoice_notifications == enabled:
+        return
+    audit.record(session=session, action="contact_invoice_notifications", user_id=by_user_id,
+                 username=by_username, entity_type="contact", entity_id=contact_id,
+                 before={"invoice_notifications": contact.invoice_notifications},
+                 after={"invoice_notifications": enabled})
+    contact.invoice_notifications = enabled

@@ -6,10 +6,29 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashboard.services import sla
-from db.models import OPEN_ENQUIRY_STATUSES, Customer, Enquiry, SlaPolicy
+from dashboard.services import audit, sla
+from dashboard.services.errors import ValidationError
+from dashboard.services.users import UserInfo
+from db.models import (
+    CATEGORIES,
+    CHANNELS,
+    OPEN_ENQUIRY_STATUSES,
+    PRIORITIES,
+    VERIFICATION_METHODS,
+    Contact,
+    Contract,
+    Customer,
+    Enquiry,
+    EnquiryEvent,
+    InstalledItem,
+    Invoice,
+    Order,
+    SlaPolicy,
+    Team,
+)
 
 MY_LIST_LIMIT = 200
 
@@ -101,3 +120,128 @@ def customer_enquiries(*, session: Session, customer_id: int, now: datetime,
         .order_by(Enquiry.created_at.desc()).limit(limit)
     )
     return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]
+
+
+CATEGORY_FOR_DOCUMENT = {"order": "orders", "invoice": "invoices", "contract": "contracts",
+                         "item": "inventory"}
+MAX_REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class NewEnquiry:
+    """What the "open an enquiry" form collects."""
+
+    customer_id: int
+    subject: str
+    body: str
+    category: str
+    priority: str = "normal"
+    channel: str = "phone"
+    contact_id: int | None = None
+    verification: str = "none"
+    order_id: int | None = None
+    invoice_id: int | None = None
+    contract_id: int | None = None
+    installed_item_id: int | None = None
+    resolved_on_first_contact: bool = False
+
+
+def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: datetime) -> Enquiry:
+    """Validate and save an enquiry the representative opens, assigned to them."""
+    problems = _validate(session, new)
+    if problems:
+        raise ValidationError(problems)
+    customer = session.get(Customer, new.customer_id)
+    assert customer is not None  # checked by _validate
+    contact = session.get(Contact, new.contact_id) if new.contact_id else None
+    policy = sla.policy_for(session=session, priority=new.priority, channel=new.channel,
+                            segment=customer.segment)
+    first_due, resolution_due = sla.due_times(now, policy)
+    status = "resolved" if new.resolved_on_first_contact else "open"
+    enquiry = Enquiry(
+        subject=new.subject.strip(), channel=new.channel, category=new.category,
+        priority=new.priority, status=status,
+        language=contact.language if contact else customer.language,
+        customer_id=customer.id, contact_id=new.contact_id, verification=new.verification,
+        from_address=(contact.phone or contact.email) if contact else None,
+        team_id=route_team(session=session, category=new.category,
+                           language=customer.language) or by.team_id,
+        assignee_id=by.id, order_id=new.order_id, invoice_id=new.invoice_id,
+        contract_id=new.contract_id, installed_item_id=new.installed_item_id,
+        sla_policy_id=policy.id if policy else None, created_at=now, updated_at=now,
+        first_response_due_at=first_due, resolution_due_at=resolution_due,
+        # On the phone the caller is answered while the enquiry is logged.
+        first_response_at=now if new.channel == "phone" else None,
+        resolved_at=now if new.resolved_on_first_contact else None,
+    )
+    _insert_with_reference(session, enquiry, now)
+    kind = "call" if new.channel == "phone" else "note"
+    session.add(EnquiryEvent(enquiry_id=enquiry.id, occurred_at=now, kind=kind, actor_id=by.id,
+                             body=new.body.strip(), data={"verification": new.verification}))
+    if new.resolved_on_first_contact:
+        session.add(EnquiryEvent(enquiry_id=enquiry.id, occurred_at=now, kind="status",
+                                 actor_id=by.id, data={"from": "open", "to": "resolved"}))
+    audit.record(session=session, action="enquiry_opened", user_id=by.id, username=by.username,
+                 entity_type="enquiry", entity_id=enquiry.id,
+                 after={"reference": enquiry.reference, "category": new.category,
+                        "channel": new.channel, "status": status})
+    return enquiry
+
+
+def _validate(session: Session, new: NewEnquiry) -> list[str]:
+    problems: list[str] = []
+    if len(new.subject.strip()) < 3:
+        problems.append("Give the enquiry a subject (at least 3 characters).")
+    if len(new.subject) > 200:
+        problems.append("Keep the subject under 200 characters.")
+    if not new.body.strip():
+        problems.append("Note what the caller asked.")
+    if new.category not in CATEGORIES:
+        problems.append("Choose a category.")
+    if new.priority not in PRIORITIES:
+        problems.append("Choose a priority.")
+    if new.channel not in CHANNELS:
+        problems.append("Choose a channel.")
+    if new.verification not in VERIFICATION_METHODS:
+        problems.append("Choose how the caller was verified.")
+    if session.get(Customer, new.customer_id) is None:
+        problems.append("The customer no longer exists.")
+    links = ((Contact, new.contact_id, "contact"), (Order, new.order_id, "order"),
+             (Invoice, new.invoice_id, "invoice"), (Contract, new.contract_id, "contract"),
+             (InstalledItem, new.installed_item_id, "installed item"))
+    for model, linked_id, label in links:
+        if linked_id is None:
+            continue
+        owner = session.scalar(select(model.customer_id).where(model.id == linked_id))
+        if owner != new.customer_id:
+            problems.append(f"The linked {label} is not this customer's.")
+    return problems
+
+
+def route_team(*, session: Session, category: str, language: str) -> int | None:
+    """The team that answers this category, preferring one that speaks the language."""
+    teams = session.scalars(select(Team).order_by(Team.id)).all()
+    for wants_language in (True, False):
+        for team in teams:
+            if category in (team.categories or []) and (
+                    not wants_language or language in (team.languages or [])):
+                return team.id
+    return None
+
+
+def _insert_with_reference(session: Session, enquiry: Enquiry, now: datetime) -> None:
+    """Give the enquiry the next ENQ-YYYY-NNNNNN; retry if another session took it first."""
+    prefix = f"ENQ-{now.year}-"
+    for _ in range(MAX_REFERENCE_ATTEMPTS):
+        last = session.scalar(select(func.max(Enquiry.reference))
+                              .where(Enquiry.reference.like(prefix + "%")))
+        number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        enquiry.reference = f"{prefix}{number:06d}"
+        try:
+            with session.begin_nested():
+                session.add(enquiry)
+                session.flush()
+            return
+        except IntegrityError:  # the savepoint rollback already detached the row
+            continue
+    raise RuntimeError("Could not allocate an enquiry reference; please try again.")

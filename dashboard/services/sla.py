@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.business_hours import business_minutes_between
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from dashboard.business_hours import add_business_minutes, business_minutes_between
+from db.models import SlaPolicy
 
 AT_RISK_SHARE = 0.25
 OK, AT_RISK, BREACHED, PAUSED, MET = "ok", "at_risk", "breached", "paused", "met"
@@ -44,3 +48,25 @@ def clock(*, due_at: datetime | None, target_minutes: int | None, done_at: datet
 def worst(*clocks: Clock) -> Clock:
     order = (BREACHED, AT_RISK, OK, PAUSED, MET)
     return min(clocks, key=lambda c: order.index(c.state))
+
+
+def policy_for(*, session: Session, priority: str, channel: str,
+               segment: str | None) -> SlaPolicy | None:
+    """The most specific active policy: priority + channel + segment beats priority alone."""
+    candidates = session.scalars(
+        select(SlaPolicy).where(SlaPolicy.is_active.is_(True), SlaPolicy.priority == priority,
+                                or_(SlaPolicy.channel.is_(None), SlaPolicy.channel == channel),
+                                or_(SlaPolicy.segment.is_(None), SlaPolicy.segment == segment))
+    ).all()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (p.segment is not None, p.channel is not None))
+
+
+def due_times(start: datetime, policy: SlaPolicy | None,
+              paused_minutes: int = 0) -> tuple[datetime | None, datetime | None]:
+    """First-response and resolution due instants, pushed back by paused business minutes."""
+    if policy is None:
+        return None, None
+    return (add_business_minutes(start, policy.first_response_minutes),
+            add_business_minutes(start, policy.resolution_minutes + paused_minutes))
