@@ -15,3 +15,5 @@ LOGOUT_REQUESTED = "logout_requested"
 SEARCH_QUERY = "search_query"
 CUSTOMER_ID = "customer_id"         # the customer open on the customer page
 CUSTOMER_FOCUS = "customer_focus"   # (document kind, id) the search opened it for
+CALLERS = "callers"                 # {customer id: Caller} verified during this session
+FLASH = "flash_message"             # a confirmation to show once after a rerun

@@ -245,3 +245,26 @@ def _insert_with_reference(session: Session, enquiry: Enquiry, now: datetime) ->
         except IntegrityError:  # the savepoint rollback already detached the row
             continue
     raise RuntimeError("Could not allocate an enquiry reference; please try again.")
+
+
+@dataclass(frozen=True)
+class EnquiryOption:
+    id: int
+    reference: str
+    subject: str
+    status: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.reference} — {self.subject}"
+
+
+def enquiry_options(*, session: Session, customer_id: int, limit: int = 50
+                    ) -> list[EnquiryOption]:
+    """The customer's enquiries a change can be filed under: open ones first, newest first."""
+    is_open = Enquiry.status.in_(OPEN_ENQUIRY_STATUSES)
+    rows = session.execute(
+        select(Enquiry.id, Enquiry.reference, Enquiry.subject, Enquiry.status)
+        .where(Enquiry.customer_id == customer_id)
+        .order_by(is_open.desc(), Enquiry.created_at.desc()).limit(limit))
+    return [EnquiryOption(*row) for row in rows]

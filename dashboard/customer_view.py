@@ -1,0 +1,498 @@
+"""The customer page's panels and tabs. Each reads its own widgets, calls services, renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, state, ui, widgets
+from dashboard.components import STATUS_LABELS, enquiry_frame
+from dashboard.formatting import day, money, when
+from dashboard.services import (
+    balances,
+    contracts,
+    customers,
+    enquiries,
+    inventory,
+    invoices,
+    orders,
+    statement,
+    timeline,
+)
+from dashboard.services.customers import ContactRow, CustomerHeader
+from dashboard.services.users import UserInfo
+from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHODS
+
+PAGE_SIZE = 25
+TABS = ("Orders & delivery", "Invoices & credit notes", "Statement", "Contracts",
+        "Installed base", "Contacts", "Enquiries", "Timeline")
+TAB_FOR_DOCUMENT = {"order": TABS[0], "invoice": TABS[1], "contract": TABS[3],
+                    "item": TABS[4], "contact": TABS[5], "enquiry": TABS[6]}
+VERIFICATION_LABELS = {
+    "none": "Not verified", "known_voice": "Known to me", "customer_number": "Gave customer number",
+    "invoice_number": "Gave an invoice number", "callback": "Called back on number on file",
+    "email_on_file": "Wrote from the e-mail on file",
+}
+CATEGORY_LABELS = {"orders": "Orders & delivery", "invoices": "Invoices & payments",
+                   "contracts": "Contracts", "inventory": "Inventory & maintenance",
+                   "other": "Other"}
+MONEY = st.column_config.NumberColumn(format="€ %.2f")
+
+
+def euros(cents: int) -> float:
+    return cents / 100
+
+
+# --- Caller -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caller:
+    contact_id: int | None
+    name: str
+    tier: str            # "unknown", "guest", "registered", "entitled"
+    verification: str
+
+
+UNKNOWN_CALLER = Caller(None, "Unknown caller", "unknown", "none")
+
+
+def caller(customer_id: int) -> Caller:
+    return st.session_state.get(state.CALLERS, {}).get(customer_id, UNKNOWN_CALLER)
+
+
+def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactRow]) -> Caller:
+    """Who is on the line and how they were verified; what may be disclosed to them."""
+    current = caller(header.id)
+    with st.expander(f"📞 Caller: **{current.name}** · {_tier_label(current.tier)}",
+                     expanded=current.contact_id is None):
+        options: list[ContactRow | None] = [None, *contacts]
+        index = next((i for i, c in enumerate(options) if c and c.id == current.contact_id), 0)
+        with st.form(f"caller_{header.id}", border=False):
+            cols = st.columns([2, 2, 1], vertical_alignment="bottom")
+            picked = cols[0].selectbox(
+                "Who is calling", options, index=index, key=f"caller_contact_{header.id}",
+                format_func=lambda c: "Unknown caller" if c is None else
+                f"{c.name} — {c.role}, {c.portal_tier}")
+            method = cols[1].selectbox(
+                "Verified by", VERIFICATION_METHODS,
+                index=VERIFICATION_METHODS.index(current.verification),
+                format_func=VERIFICATION_LABELS.__getitem__, key=f"caller_method_{header.id}")
+            confirmed = cols[2].form_submit_button("Confirm", width="stretch")
+        if confirmed:
+            chosen = (Caller(picked.id, picked.name, picked.portal_tier, method) if picked
+                      else Caller(None, "Unknown caller", "unknown", method))
+            if chosen.contact_id is not None and method == "none":
+                chosen = Caller(chosen.contact_id, chosen.name, "guest", method)
+            with ui.session() as s:
+                customers.record_caller(session=s, customer_id=header.id,
+                                        contact_id=chosen.contact_id, verification=method,
+                                        by_user_id=user.id, by_username=user.username)
+            st.session_state.setdefault(state.CALLERS, {})[header.id] = chosen
+            current = chosen
+        st.info(customers.DISCLOSURE[current.tier])
+        if current.contact_id is not None and current.verification == "none":
+            st.caption("Not verified yet: treated as a guest until verified.")
+    return current
+
+
+def _tier_label(tier: str) -> str:
+    return {"unknown": "nothing may be disclosed", "guest": "general information only",
+            "registered": "orders may be discussed", "entitled": "full account"}[tier]
+
+
+def disclosure_warning(who: Caller, needs: str) -> None:
+    """A visible reminder when the caller may not hear what this tab shows."""
+    allowed = {"orders": ("registered", "entitled"), "finance": ("entitled",)}[needs]
+    if who.tier not in allowed:
+        st.warning(f"{who.name} may not be told this ({_tier_label(who.tier)}).", icon="🔒")
+
+
+# --- Open an enquiry about this -----------------------------------------------------------
+
+@st.dialog("Open an enquiry", width="large")
+def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str, int],
+                   category: str, who: Caller) -> None:
+    st.caption(f"About {about}" if about else "About this customer")
+    with st.form("new_enquiry"):
+        subject = st.text_input("Subject", value=f"About {about}" if about else "",
+                                max_chars=200)
+        body = st.text_area("What the caller asked", height=120)
+        cols = st.columns(3)
+        chosen_category = cols[0].selectbox("Category", CATEGORIES,
+                                            index=CATEGORIES.index(category),
+                                            format_func=CATEGORY_LABELS.__getitem__)
+        priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index("normal"),
+                                     format_func=str.capitalize)
+        channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"))
+        resolved = st.checkbox("Resolved on the call")
+        st.caption(f"Caller: {who.name} ({VERIFICATION_LABELS[who.verification].lower()}). "
+                   "Assigned to you; SLA clocks start now.")
+        saved = st.form_submit_button("Save enquiry", type="primary")
+    if saved:
+        new = enquiries.NewEnquiry(
+            customer_id=customer_id, subject=subject, body=body, category=chosen_category,
+            priority=priority, channel=channel, contact_id=who.contact_id,
+            verification=who.verification, resolved_on_first_contact=resolved, **link)
+        try:
+            with ui.session() as s:
+                created = enquiries.open_enquiry(session=s, new=new, by=user, now=ui.now())
+                reference = created.reference
+        except ValueError as exc:
+            widgets.show_problems(exc)
+            return
+        st.session_state[state.FLASH] = f"Enquiry {reference} saved."
+        st.rerun()
+
+
+def enquiry_button(user: UserInfo, customer_id: int, about: str, link: dict[str, int],
+                   kind: str, key: str) -> None:
+    if st.button("📝 Open an enquiry about this", key=key):
+        enquiry_dialog(user, customer_id, about, link,
+                       enquiries.CATEGORY_FOR_DOCUMENT.get(kind, "other"), caller(customer_id))
+
+
+# --- Orders ------------------------------------------------------------------------------
+
+def orders_frame(rows: list[orders.OrderRow], today: date) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Order": o.order_number, "PO": o.customer_po or "", "Ordered": when(o.ordered_at),
+        "Status": o.status.replace("_", " "), "Promised": day(o.promised_date),
+        "Delivered": day(o.delivered_on), "Late": "⚠ late" if o.is_late(today) else "",
+        "Carrier": o.carrier or "", "Tracking": o.tracking_number or "",
+        "Total": euros(o.total_cents)} for o in rows],
+        columns=["Order", "PO", "Ordered", "Status", "Promised", "Delivered", "Late", "Carrier",
+                 "Tracking", "Total"])
+
+
+def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> None:
+    disclosure_warning(who, "orders")
+    cols = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    statuses = cols[0].multiselect("Status", ORDER_STATUSES, key="orders_status",
+                                   format_func=lambda s: s.replace("_", " "),
+                                   on_change=widgets.reset_pager, args=("orders",))
+    late = cols[1].toggle("Late only", key="orders_late", on_change=widgets.reset_pager,
+                          args=("orders",))
+    since = cols[2].date_input("Ordered from", value=None, key="orders_from", format="DD/MM/YYYY")
+    until = cols[3].date_input("to", value=None, key="orders_to", format="DD/MM/YYYY")
+    flt = orders.OrderFilter(tuple(statuses), late, since, until)
+    with ui.session() as s:
+        page = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
+                                  limit=PAGE_SIZE, offset=widgets.pager_offset("orders"))
+    picked = widgets.selectable(orders_frame(page.rows, today), "orders_table", Total=MONEY)
+    widgets.pager("orders", page.total, PAGE_SIZE)
+
+    def everything() -> pd.DataFrame:
+        with ui.session() as s:
+            rows = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
+                                      limit=widgets.EXPORT_LIMIT).rows
+        return orders_frame(rows, today)
+
+    widgets.export_buttons("orders_export", "orders", everything, money_columns=("Total",))
+    focus = _focus_id("order")
+    order_id = page.rows[picked].id if picked is not None else focus
+    if order_id is not None:
+        order_detail(user, customer_id, order_id, today)
+
+
+def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -> None:
+    with ui.session() as s:
+        detail = orders.get_order(session=s, order_id=order_id)
+    if detail is None:
+        return
+    o = detail.order
+    with st.container(border=True):
+        st.subheader(f"Order {o.order_number}")
+        cols = st.columns(4)
+        cols[0].metric("Status", o.status.replace("_", " ").capitalize())
+        cols[1].metric("Promised", day(o.promised_date) or "—")
+        cols[2].metric("Delivered", day(o.delivered_on) or "—",
+                       delta="late" if o.is_late(today) else None, delta_color="inverse")
+        cols[3].metric("Total", money(o.total_cents))
+        facts = [f"PO {o.customer_po}" if o.customer_po else "",
+                 f"ship to {detail.ship_to}" if detail.ship_to else ""]
+        st.caption(" · ".join(f for f in facts if f))
+        if o.carrier:
+            tracking = (f"[{o.tracking_number}]({o.tracking_url})" if o.tracking_url
+                        else o.tracking_number or "no tracking number yet")
+            st.markdown(f"**Carrier:** {o.carrier} · **Tracking:** {tracking}")
+        left, right = st.columns([3, 2])
+        left.dataframe(pd.DataFrame([{
+            "#": ln.line_no, "SKU": ln.sku, "Description": ln.description, "Qty": ln.quantity,
+            "Unit price": euros(ln.unit_price_cents), "Line total": euros(ln.line_total_cents)}
+            for ln in detail.lines]), hide_index=True, width="stretch",
+            column_config={"Unit price": MONEY, "Line total": MONEY})
+        with right:
+            st.markdown("**Timeline**")
+            for event in detail.events:
+                st.markdown(f"- {when(event.occurred_at)} — **{event.status.replace('_', ' ')}**"
+                            + (f": {event.note}" if event.note else ""))
+        enquiry_button(user, customer_id, f"order {o.order_number}", {"order_id": o.id},
+                       "order", f"enquire_order_{o.id}")
+
+
+# --- Invoices ----------------------------------------------------------------------------
+
+def invoices_frame(rows: list[invoices.InvoiceRow], today: date) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Number": i.number, "Kind": "Invoice" if i.kind == "invoice" else "Credit note",
+        "Issued": day(i.issue_date), "Due": day(i.due_date),
+        "Status": ("overdue " + str(i.days_overdue(today)) + " d" if i.is_overdue(today)
+                   else i.status.replace("_", " ")) + (" · disputed" if i.is_disputed else ""),
+        "Total": euros(i.total_cents), "Open": euros(i.open_cents),
+        "Order": i.order_number or "",
+        "Reference": invoices.structured_reference(i.payment_reference)} for i in rows],
+        columns=["Number", "Kind", "Issued", "Due", "Status", "Total", "Open", "Order",
+                 "Reference"])
+
+
+def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Caller) -> None:
+    disclosure_warning(who, "finance")
+    cols = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+    kinds = cols[0].multiselect("Kind", ("invoice", "credit_note"), key="inv_kind",
+                                format_func=lambda k: "Invoices" if k == "invoice"
+                                else "Credit notes", on_change=widgets.reset_pager,
+                                args=("invoices",))
+    statuses = cols[1].multiselect("Status", invoices.STATUS_FILTERS, key="inv_status",
+                                   format_func=lambda s: s.replace("_", " "),
+                                   on_change=widgets.reset_pager, args=("invoices",))
+    since = cols[2].date_input("Issued from", value=None, key="inv_from", format="DD/MM/YYYY")
+    until = cols[3].date_input("to", value=None, key="inv_to", format="DD/MM/YYYY")
+    flt = invoices.InvoiceFilter(tuple(kinds), tuple(statuses), since, until)
+    with ui.session() as s:
+        page = invoices.list_invoices(session=s, customer_id=header.id, flt=flt, today=today,
+                                      limit=PAGE_SIZE, offset=widgets.pager_offset("invoices"))
+    picked = widgets.selectable(invoices_frame(page.rows, today), "invoices_table",
+                                Total=MONEY, Open=MONEY)
+    widgets.pager("invoices", page.total, PAGE_SIZE)
+
+    def everything() -> pd.DataFrame:
+        with ui.session() as s:
+            rows = invoices.list_invoices(session=s, customer_id=header.id, flt=flt,
+                                          today=today, limit=widgets.EXPORT_LIMIT).rows
+        return invoices_frame(rows, today)
+
+    widgets.export_buttons("invoices_export", "invoices", everything,
+                           money_columns=("Total", "Open"))
+    focus = _focus_id("invoice")
+    invoice_id = page.rows[picked].id if picked is not None else focus
+    if invoice_id is not None:
+        invoice_detail(user, header, invoice_id, today)
+
+
+def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
+                   today: date) -> None:
+    from dashboard import documents_view
+
+    with ui.session() as s:
+        detail = invoices.get_invoice(session=s, invoice_id=invoice_id)
+    if detail is None or detail.customer_id != header.id:
+        return
+    label = "Invoice" if detail.kind == "invoice" else "Credit note"
+    with st.container(border=True):
+        st.subheader(f"{label} {detail.number}")
+        cols = st.columns(4)
+        cols[0].metric("Total", money(detail.total_cents))
+        cols[1].metric("Open", money(detail.open_cents))
+        cols[2].metric("Issued", day(detail.issue_date))
+        overdue = detail.kind == "invoice" and detail.open_cents > 0 and detail.due_date < today
+        cols[3].metric("Due", day(detail.due_date),
+                       delta=f"{(today - detail.due_date).days} days overdue" if overdue else None,
+                       delta_color="inverse")
+        facts = [f"Pay with **{detail.structured_reference}**" if detail.kind == "invoice"
+                 else "", f"order {detail.order_number}" if detail.order_number else "",
+                 f"contract {detail.contract_number}" if detail.contract_number else "",
+                 f"credits {detail.credited_invoice}" if detail.credited_invoice else "",
+                 ("credited by " + ", ".join(detail.credit_notes)) if detail.credit_notes else ""]
+        st.markdown(" · ".join(f for f in facts if f))
+        if detail.is_disputed:
+            st.warning(f"Disputed: {detail.dispute_reason or 'no reason recorded'}", icon="⚖️")
+        st.dataframe(pd.DataFrame([{
+            "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
+            "Unit price": euros(ln.unit_price_cents), "VAT %": ln.vat_rate_pct,
+            "Net": euros(ln.net_cents), "VAT": euros(ln.vat_cents)} for ln in detail.lines]),
+            hide_index=True, width="stretch",
+            column_config={"Unit price": MONEY, "Net": MONEY, "VAT": MONEY})
+        left, right = st.columns(2)
+        left.markdown("**VAT breakdown**")
+        left.dataframe(pd.DataFrame([{"Rate": f"{g.rate_pct} %", "Net": euros(g.net_cents),
+                                      "VAT": euros(g.vat_cents)} for g in detail.vat_groups]),
+                       hide_index=True, width="stretch",
+                       column_config={"Net": MONEY, "VAT": MONEY})
+        right.markdown("**Settled by**" if detail.kind == "invoice" else "**Used against**")
+        if detail.settlements:
+            right.dataframe(pd.DataFrame([{
+                "Date": day(x.on), "By": "Payment" if x.source == "payment" else "Credit note",
+                "Reference": x.reference, "Amount": euros(x.amount_cents)}
+                for x in detail.settlements]), hide_index=True, width="stretch",
+                column_config={"Amount": MONEY})
+        else:
+            right.caption("Nothing yet.")
+        documents_view.invoice_actions(user, header, detail)
+        enquiry_button(user, header.id, f"{label.lower()} {detail.number}",
+                       {"invoice_id": detail.id}, "invoice", f"enquire_invoice_{detail.id}")
+
+
+# --- Statement and balance ---------------------------------------------------------------
+
+def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Caller) -> None:
+    from dashboard import documents_view
+
+    disclosure_warning(who, "finance")
+    as_of = st.date_input("As of", value=today, max_value=today, key="statement_as_of",
+                          format="DD/MM/YYYY") or today
+    with ui.session() as s:
+        stmt = statement.statement(session=s, customer_id=header.id, as_of=as_of)
+        history = balances.balance_history(session=s, customer_id=header.id, today=today)
+    if stmt is None:
+        return
+    cols = st.columns(len(statement.BUCKETS) + 1)
+    cols[0].metric("Total open", money(stmt.total_cents))
+    for col, bucket in zip(cols[1:], statement.BUCKETS, strict=True):
+        col.metric(statement.BUCKET_LABELS[bucket], money(stmt.ageing[bucket]))
+    frame = pd.DataFrame([{
+        "Date": day(i.document_date),
+        "Document": {"invoice": "Invoice", "credit_note": "Credit note",
+                     "payment": "Payment"}[i.kind] + " " + i.number,
+        "Due": day(i.due_date), "Days past due": i.days_past_due or None,
+        "Original": euros(i.original_cents), "Open": euros(i.open_cents),
+        "Balance": euros(i.balance_cents)} for i in stmt.items],
+        columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
+    st.dataframe(frame, hide_index=True, width="stretch", height=320,
+                 column_config={"Original": MONEY, "Open": MONEY, "Balance": MONEY})
+    st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
+               "date (payments on account from the day received).")
+    documents_view.statement_actions(user, header, stmt)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.ageing_bars(pd.DataFrame({
+        "bucket": [statement.BUCKET_LABELS[b] for b in statement.BUCKETS],
+        "amount": [euros(stmt.ageing[b]) for b in statement.BUCKETS]}),
+        title=f"Ageing on {day(as_of)}"), width="stretch", key="ageing_chart")
+    right.plotly_chart(charts.balance_over_time(pd.DataFrame([{
+        "month": m.month, "invoiced": euros(m.invoiced_cents),
+        "credited": euros(m.credited_cents), "paid": euros(m.paid_cents),
+        "balance": euros(m.balance_cents)} for m in history])),
+        width="stretch", key="balance_chart")
+
+
+# --- Contracts ---------------------------------------------------------------------------
+
+def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> None:
+    disclosure_warning(who, "finance")
+    with ui.session() as s:
+        rows = contracts.list_contracts(session=s, customer_id=customer_id)
+    if not rows:
+        st.info("No contracts.")
+        return
+    due = [c for c in rows if c.renewal_due(today)]
+    if due:
+        st.warning(f"Up for renewal within 90 days: {', '.join(c.contract_number for c in due)}",
+                   icon="🔁")
+    frame = pd.DataFrame([{
+        "Contract": c.contract_number, "Type": c.type.replace("_", " "),
+        "State": c.state(today), "Start": day(c.start_date), "End": day(c.end_date),
+        "Notice by": day(c.notice_deadline()), "Annual value": euros(c.annual_value_cents),
+        "Billing": c.billing_frequency, "Service level": c.service_level.capitalize(),
+        "Auto-renew": c.auto_renew, "Covered items": c.covered_items} for c in rows])
+    picked = widgets.selectable(frame, "contracts_table", **{"Annual value": MONEY})
+    widgets.export_buttons("contracts_export", "contracts", lambda: frame,
+                           money_columns=("Annual value",))
+    contract_id = rows[picked].id if picked is not None else _focus_id("contract")
+    chosen = next((c for c in rows if c.id == contract_id), None)
+    if chosen is not None:
+        with st.container(border=True):
+            st.subheader(f"Contract {chosen.contract_number}")
+            st.caption(f"{chosen.type.replace('_', ' ')} · {chosen.service_level} service · "
+                       f"{day(chosen.start_date)} – {day(chosen.end_date)} · "
+                       f"{money(chosen.annual_value_cents)} a year, billed "
+                       f"{chosen.billing_frequency}")
+            with ui.session() as s:
+                items = inventory.list_items(session=s, customer_id=customer_id,
+                                             flt=inventory.ItemFilter(), today=today,
+                                             limit=500).rows
+            covered = [i for i in items if i.contract_number == chosen.contract_number]
+            st.markdown(f"**Covered items ({len(covered)})**")
+            if covered:
+                st.dataframe(pd.DataFrame([{"Serial": i.serial_number, "Product": i.product,
+                                            "Site": i.site} for i in covered]),
+                             hide_index=True, width="stretch")
+            enquiry_button(user, customer_id, f"contract {chosen.contract_number}",
+                           {"contract_id": chosen.id}, "contract",
+                           f"enquire_contract_{chosen.id}")
+
+
+# --- Contacts, enquiries, timeline -------------------------------------------------------
+
+def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
+    if not contacts:
+        st.info("No contacts on file.")
+        return
+    frame = pd.DataFrame([{
+        "id": c.id, "Name": c.name + (" ★" if c.is_primary else ""), "Role": c.role,
+        "Language": c.language.upper(), "E-mail": c.email or "", "Phone": c.phone or "",
+        "Mobile": c.mobile or "", "Fax": c.fax or "", "Portal tier": c.portal_tier,
+        "Invoice e-mails": c.invoice_notifications} for c in contacts])
+    edited = st.data_editor(
+        frame, hide_index=True, width="stretch", key="contacts_editor",
+        disabled=[c for c in frame.columns if c != "Invoice e-mails"],
+        column_config={"id": None, "Invoice e-mails": st.column_config.CheckboxColumn(
+            help="Send newly released invoices to this contact by e-mail")})
+    st.caption("★ primary contact. Tick “Invoice e-mails” to subscribe a contact to new "
+               "invoices; the change is saved at once.")
+    changed = edited[edited["Invoice e-mails"] != frame["Invoice e-mails"]]
+    for _, row in changed.iterrows():
+        try:
+            with ui.session() as s:
+                customers.set_invoice_notifications(
+                    session=s, contact_id=int(row["id"]), enabled=bool(row["Invoice e-mails"]),
+                    by_user_id=user.id, by_username=user.username)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.toast(f"Saved for {row['Name']}")
+    widgets.export_buttons("contacts_export", "contacts", lambda: frame.drop(columns=["id"]))
+
+
+def enquiries_tab(customer_id: int) -> None:
+    with ui.session() as s:
+        rows = enquiries.customer_enquiries(session=s, customer_id=customer_id, now=ui.now(),
+                                            limit=200)
+    if not rows:
+        st.info("No enquiries from this customer yet.")
+        return
+    frame = enquiry_frame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(f"Newest first; {len(rows)} shown. Statuses: "
+               + ", ".join(STATUS_LABELS.values()) + ".")
+    widgets.export_buttons("enquiries_export", "enquiries", lambda: frame)
+
+
+def timeline_tab(customer_id: int) -> None:
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    kinds = cols[0].multiselect("Show", timeline.KINDS, default=list(timeline.KINDS),
+                                format_func=timeline.KIND_LABELS.__getitem__,
+                                key="timeline_kinds")
+    since = cols[1].date_input("Since", value=ui.today() - timedelta(days=365),
+                               key="timeline_since", format="DD/MM/YYYY")
+    with ui.session() as s:
+        entries = timeline.timeline(session=s, customer_id=customer_id, kinds=tuple(kinds),
+                                    since=since)
+    frame = pd.DataFrame([{
+        "When": when(e.at) if e.kind in ("order", "delivery", "inventory", "enquiry")
+        else day(e.at.date()), "What": timeline.KIND_LABELS[e.kind], "": e.title,
+        "Detail": e.detail,
+        "Amount": euros(e.amount_cents) if e.amount_cents is not None else None}
+        for e in entries], columns=["When", "What", "", "Detail", "Amount"])
+    st.dataframe(frame, hide_index=True, width="stretch", height=480,
+                 column_config={"Amount": MONEY})
+    widgets.export_buttons("timeline_export", "timeline", lambda: frame,
+                           money_columns=("Amount",))
+
+
+def _focus_id(kind: str) -> int | None:
+    focus = st.session_state.get(state.CUSTOMER_FOCUS)
+    if focus and focus[0] == kind:
+        return int(focus[1])
+    return None

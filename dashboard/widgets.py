@@ -1,0 +1,77 @@
+"""Small widgets shared by the pages: pager, export buttons, selectable tables, error lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.services.errors import StaleEditError, ValidationError
+
+EXPORT_LIMIT = 100_000
+
+
+def pager_offset(key: str) -> int:
+    """The offset to query with; the pager drawn after the list moves it."""
+    return int(st.session_state.get(f"{key}_offset", 0))
+
+
+def reset_pager(key: str) -> None:
+    st.session_state[f"{key}_offset"] = 0
+
+
+def pager(key: str, total: int, limit: int) -> None:
+    offset = min(pager_offset(key), max(0, (total - 1) // limit * limit))
+    state_key = f"{key}_offset"
+
+    def move(to: int) -> None:
+        st.session_state[state_key] = to
+
+    cols = st.columns([3, 1, 1], vertical_alignment="center")
+    if total == 0:
+        cols[0].caption("No rows")
+    else:
+        cols[0].caption(f"Rows {offset + 1:,}–{min(offset + limit, total):,} of {total:,}")
+    cols[1].button("‹ Previous", key=f"{key}_prev", disabled=offset == 0, width="stretch",
+                   on_click=move, args=(max(0, offset - limit),))
+    cols[2].button("Next ›", key=f"{key}_next", disabled=offset + limit >= total,
+                   width="stretch", on_click=move, args=(offset + limit,))
+
+
+def selectable(frame: pd.DataFrame, key: str, **column_config: object) -> int | None:
+    """A table whose single selected row (position) stays selected across reruns."""
+    event = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
+                         selection_mode="single-row", column_config=column_config or None)
+    rows = event.selection.rows
+    return int(rows[0]) if rows else None
+
+
+def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
+                   money_columns: tuple[str, ...] = (), date_columns: tuple[str, ...] = ()
+                   ) -> None:
+    """CSV and XLSX of the whole filtered list, built only when a button is pressed."""
+    from dashboard.documents import tables
+
+    stamp = date.today().isoformat()
+    cols = st.columns(2)
+    cols[0].download_button(
+        "⬇ CSV", data=lambda: tables.to_csv(build()), file_name=f"{name}-{stamp}.csv",
+        mime="text/csv", key=f"{key}_csv", width="stretch", on_click="ignore")
+    cols[1].download_button(
+        "⬇ Excel", key=f"{key}_xlsx", width="stretch", on_click="ignore",
+        data=lambda: tables.to_xlsx(build(), sheet_name=name[:31], money_columns=money_columns,
+                                    date_columns=date_columns),
+        file_name=f"{name}-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def show_problems(exc: Exception) -> None:
+    """A refused save, said plainly: each problem on its own line."""
+    if isinstance(exc, ValidationError):
+        st.error("Not saved:\n" + "\n".join(f"- {p}" for p in exc.problems))
+    elif isinstance(exc, StaleEditError):
+        st.error(f"Not saved: {exc}")
+    else:
+        st.error(f"Not saved: {exc}")
