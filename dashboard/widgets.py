@@ -51,17 +51,27 @@ def selectable(frame: pd.DataFrame, key: str, **column_config: object) -> int | 
 def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
                    money_columns: tuple[str, ...] = (), date_columns: tuple[str, ...] = ()
                    ) -> None:
-    """CSV and XLSX of the whole filtered list, built only when a button is pressed."""
+    """CSV and XLSX of the whole filtered list, built only when a button is pressed.
+
+    Money columns arrive in euros (as the tables show them) and go to the exports in cents,
+    which the exporters write as exact € amounts.
+    """
     from dashboard.documents import tables
+
+    def in_cents() -> pd.DataFrame:
+        frame = build()
+        return frame.assign(**{c: (frame[c] * 100).round().astype("Int64")
+                               for c in money_columns})
 
     stamp = date.today().isoformat()
     cols = st.columns(2)
     cols[0].download_button(
-        "⬇ CSV", data=lambda: tables.to_csv(build()), file_name=f"{name}-{stamp}.csv",
-        mime="text/csv", key=f"{key}_csv", width="stretch", on_click="ignore")
+        "⬇ CSV", data=lambda: tables.to_csv(in_cents(), money_columns=money_columns),
+        file_name=f"{name}-{stamp}.csv", mime="text/csv", key=f"{key}_csv", width="stretch",
+        on_click="ignore")
     cols[1].download_button(
         "⬇ Excel", key=f"{key}_xlsx", width="stretch", on_click="ignore",
-        data=lambda: tables.to_xlsx(build(), sheet_name=name[:31], money_columns=money_columns,
+        data=lambda: tables.to_xlsx(in_cents(), sheet_name=name, money_columns=money_columns,
                                     date_columns=date_columns),
         file_name=f"{name}-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,10 +1,9 @@
-"""Customer: the account at a glance for the caller on the line."""
+"""Customer: the whole account for the caller on the line, one tab per kind of question."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import auth, components, state, ui
-from dashboard.services import customers, enquiries, search
+from dashboard import auth, components, customer_view, inventory_view, state, ui
+from dashboard.services import customers, search
 
 user = auth.require_role("rep")
 
@@ -20,36 +19,42 @@ if not number:
     st.info("Search for a customer above: " + components.SEARCH_HELP)
     st.stop()
 
+today = ui.today()
 with ui.session() as s:
     customer_id = customers.find_by_number(session=s, customer_number=number)
-    header = (customers.get_header(session=s, customer_id=customer_id, today=ui.today())
+    header = (customers.get_header(session=s, customer_id=customer_id, today=today)
               if customer_id else None)
-    if header is not None:
-        contacts = customers.list_contacts(session=s, customer_id=header.id)
-        history = enquiries.customer_enquiries(session=s, customer_id=header.id, now=ui.now())
+    contacts = customers.list_contacts(session=s, customer_id=customer_id) if header else []
 if header is None:
     st.title("Customer")
     st.error(f"No customer with number “{number}”.")
     st.stop()
 
-st.session_state[state.CUSTOMER_ID] = header.id
-components.customer_header(header)
+if flash := st.session_state.pop(state.FLASH, None):
+    st.toast(flash, icon="✅")
+if st.session_state.get(state.CUSTOMER_ID) != header.id:
+    st.session_state[state.CUSTOMER_ID] = header.id
+    focus = st.session_state.get(state.CUSTOMER_FOCUS)
+    # Opened from a search hit on a document: start on that document's tab.
+    st.session_state["customer_tab"] = customer_view.TAB_FOR_DOCUMENT.get(
+        focus[0] if focus else "", customer_view.TABS[0])
 
-contacts_tab, enquiries_tab = st.tabs([f"Contacts ({len(contacts)})",
-                                       f"Enquiries ({len(history)})"])
-with contacts_tab:
-    st.dataframe(pd.DataFrame([
-        {"Name": c.name + (" ★" if c.is_primary else ""), "Role": c.role,
-         "Language": c.language.upper(), "E-mail": c.email, "Phone": c.phone,
-         "Mobile": c.mobile, "Fax": c.fax, "Portal tier": c.portal_tier,
-         "Invoice e-mails": c.invoice_notifications}
-        for c in contacts
-    ]), hide_index=True, width="stretch")
-    st.caption("★ primary contact. Portal tier decides what may be disclosed on the phone: "
-               "guest — general information only; registered — order status; entitled — "
-               "invoices, balances and contracts.")
-with enquiries_tab:
-    if history:
-        st.dataframe(components.enquiry_frame(history), hide_index=True, width="stretch")
-    else:
-        st.info("No enquiries from this customer yet.")
+components.customer_header(header)
+who = customer_view.caller_panel(user, header, contacts)
+customer_view.enquiry_button(user, header.id, "", {}, "other", "enquire_customer")
+
+tabs = st.tabs(customer_view.TABS, key="customer_tab", on_change="rerun")
+views = {
+    "Orders & delivery": lambda: customer_view.orders_tab(user, header.id, today, who),
+    "Invoices & credit notes": lambda: customer_view.invoices_tab(user, header, today, who),
+    "Statement": lambda: customer_view.statement_tab(user, header, today, who),
+    "Contracts": lambda: customer_view.contracts_tab(user, header.id, today, who),
+    "Installed base": lambda: inventory_view.inventory_tab(user, header.id, today, who),
+    "Contacts": lambda: customer_view.contacts_tab(user, contacts),
+    "Enquiries": lambda: customer_view.enquiries_tab(header.id),
+    "Timeline": lambda: customer_view.timeline_tab(header.id),
+}
+for label, tab in zip(customer_view.TABS, tabs, strict=True):
+    if tab.open:  # only the tab on screen runs its queries
+        with tab:
+            views[label]()
