@@ -112,7 +112,27 @@ def disclosure_warning(who: Caller, needs: str) -> None:
 
 # --- Open an enquiry about this -----------------------------------------------------------
 
-@st.dialog("Open an enquiry", width="large")
+@dataclass(frozen=True)
+class EnquiryDraft:
+    customer_id: int
+    about: str
+    link: dict[str, int]
+    category: str
+
+
+def _discard_draft() -> None:
+    st.session_state.pop(state.ENQUIRY_DRAFT, None)
+
+
+def open_pending_enquiry(user: UserInfo) -> None:
+    """Keep the "open an enquiry" dialog open across reruns until it is saved or dismissed."""
+    draft = st.session_state.get(state.ENQUIRY_DRAFT)
+    if isinstance(draft, EnquiryDraft):
+        enquiry_dialog(user, draft.customer_id, draft.about, draft.link, draft.category,
+                       caller(draft.customer_id))
+
+
+@st.dialog("Open an enquiry", width="large", on_dismiss=_discard_draft)
 def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str, int],
                    category: str, who: Caller) -> None:
     st.caption(f"About {about}" if about else "About this customer")
@@ -143,15 +163,17 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
         except ValueError as exc:
             widgets.show_problems(exc)
             return
+        _discard_draft()
         st.session_state[state.FLASH] = f"Enquiry {reference} saved."
         st.rerun()
 
 
-def enquiry_button(user: UserInfo, customer_id: int, about: str, link: dict[str, int],
-                   kind: str, key: str) -> None:
-    if st.button("📝 Open an enquiry about this", key=key):
-        enquiry_dialog(user, customer_id, about, link,
-                       enquiries.CATEGORY_FOR_DOCUMENT.get(kind, "other"), caller(customer_id))
+def enquiry_button(customer_id: int, about: str, link: dict[str, int], kind: str,
+                   key: str) -> None:
+    label = "📝 Open an enquiry about this" if about else "📝 Open an enquiry"
+    if st.button(label, key=key):
+        st.session_state[state.ENQUIRY_DRAFT] = EnquiryDraft(
+            customer_id, about, link, enquiries.CATEGORY_FOR_DOCUMENT.get(kind, "other"))
 
 
 # --- Orders ------------------------------------------------------------------------------
@@ -229,7 +251,7 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
             for event in detail.events:
                 st.markdown(f"- {when(event.occurred_at)} — **{event.status.replace('_', ' ')}**"
                             + (f": {event.note}" if event.note else ""))
-        enquiry_button(user, customer_id, f"order {o.order_number}", {"order_id": o.id},
+        enquiry_button(customer_id, f"order {o.order_number}", {"order_id": o.id},
                        "order", f"enquire_order_{o.id}")
 
 
@@ -331,7 +353,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
         else:
             right.caption("Nothing yet.")
         documents_view.invoice_actions(user, header, detail)
-        enquiry_button(user, header.id, f"{label.lower()} {detail.number}",
+        enquiry_button(header.id, f"{label.lower()} {detail.number}",
                        {"invoice_id": detail.id}, "invoice", f"enquire_invoice_{detail.id}")
 
 
@@ -418,7 +440,7 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
                 st.dataframe(pd.DataFrame([{"Serial": i.serial_number, "Product": i.product,
                                             "Site": i.site} for i in covered]),
                              hide_index=True, width="stretch")
-            enquiry_button(user, customer_id, f"contract {chosen.contract_number}",
+            enquiry_button(customer_id, f"contract {chosen.contract_number}",
                            {"contract_id": chosen.id}, "contract",
                            f"enquire_contract_{chosen.id}")
 

@@ -25,7 +25,7 @@ PRINT_SCRIPT = """
  border-radius:.5rem;background:#fff;cursor:pointer;width:100%">🖨 Print</button>
 <script>
 document.getElementById("print").onclick = () => {
-  const bytes = Uint8Array.from(atob("%s"), c => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob("PDF_BASE64"), c => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], {type: "application/pdf"}));
   const win = window.open(url, "_blank");
   if (win) { win.addEventListener("load", () => win.print()); }
@@ -41,7 +41,8 @@ def _pdf_buttons(key: str, filename: str, pdf: bytes) -> bool:
                             key=f"{key}_pdf", width="stretch", on_click="ignore")
     with cols[2]:
         # Opens the PDF in the browser's own viewer and asks it to print.
-        components.html(PRINT_SCRIPT % base64.b64encode(pdf).decode("ascii"), height=44)
+        components.html(PRINT_SCRIPT.replace("PDF_BASE64", base64.b64encode(pdf).decode("ascii")),
+                        height=44)
     routing_open = cols[3].toggle("✉ E-mail", key=f"{key}_route")
     if viewing:
         st.pdf(pdf, height=640, key=f"{key}_viewer")

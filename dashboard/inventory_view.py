@@ -89,7 +89,7 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
             "Enquiry": h.enquiry_reference or ""} for h in history],
             columns=["When", "Change", "From", "To", "Why", "By", "Enquiry"]),
             hide_index=True, width="stretch")
-        enquiry_button(user, customer_id, f"item {item.serial_number}",
+        enquiry_button(customer_id, f"item {item.serial_number}",
                        {"installed_item_id": item.id}, "item", f"enquire_item_{item.id}")
         if item.status != "installed":
             return

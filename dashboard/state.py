@@ -17,3 +17,4 @@ CUSTOMER_ID = "customer_id"         # the customer open on the customer page
 CUSTOMER_FOCUS = "customer_focus"   # (document kind, id) the search opened it for
 CALLERS = "callers"                 # {customer id: Caller} verified during this session
 FLASH = "flash_message"             # a confirmation to show once after a rerun
+ENQUIRY_DRAFT = "enquiry_draft"     # the "open an enquiry" dialog waiting to be saved

@@ -41,7 +41,7 @@ if st.session_state.get(state.CUSTOMER_ID) != header.id:
 
 components.customer_header(header)
 who = customer_view.caller_panel(user, header, contacts)
-customer_view.enquiry_button(user, header.id, "", {}, "other", "enquire_customer")
+customer_view.enquiry_button(header.id, "", {}, "other", "enquire_customer")
 
 tabs = st.tabs(customer_view.TABS, key="customer_tab", on_change="rerun")
 views = {
@@ -58,3 +58,4 @@ for label, tab in zip(customer_view.TABS, tabs, strict=True):
     if tab.open:  # only the tab on screen runs its queries
         with tab:
             views[label]()
+customer_view.open_pending_enquiry(user)

@@ -13,9 +13,7 @@ from streamlit.testing.v1 import AppTest
 from db.engine import make_engine
 from db.migrate import upgrade
 from tests import factories as f
-
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-PASSWORD = "correct-horse-1"
+from tests.app_support import APP, PASSWORD, new_app, point_app_at, sign_in, titles
 
 
 @pytest.fixture
@@ -45,27 +43,8 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
                   first_response_due_at=now + timedelta(days=1),
                   resolution_due_at=now + timedelta(days=5))
     engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("CSOL_DEMO_MODE", "false")
-    monkeypatch.setenv("CSOL_COOKIE_KEY", "test-cookie-key-" + "x" * 32)
-    monkeypatch.setenv("CSOL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    point_app_at(url, tmp_path, monkeypatch)
     yield url
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=30)
-
-
-def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
-    at.run()
-    at.text_input(key="login_username").input(username)
-    at.text_input(key="login_password").input(password)
-    at.button[0].click().run()
-    return at
-
-
-def titles(at: AppTest) -> list[str]:
-    return [t.value for t in at.title]
 
 
 def test_sign_in_page_without_demo_accounts_outside_demo_mode(app_db: str) -> None:
