@@ -1,0 +1,1 @@
+"""Deterministic demo data: ``python -m seed --size demo|large`` or ``seed.generate``."""

@@ -1,0 +1,114 @@
+"""Configuration rows: SLA policies, canned replies, settings and a little audit history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from seed.phrases import CANNED_REPLIES
+from seed.rows import AuditLogRow, CannedReplyRow, SettingRow, SlaPolicyRow
+from seed.staff import Staff
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: int
+    name: str
+    priority: str
+    channel: str | None
+    first_response_minutes: int
+    resolution_minutes: int
+
+
+POLICIES = (
+    Policy(1, "Urgent", "urgent", None, 30, 240),
+    Policy(2, "High", "high", None, 60, 480),
+    Policy(3, "Normal", "normal", None, 240, 1530),
+    Policy(4, "Low", "low", None, 480, 2550),
+    # Faxes are read from the gateway's mailbox twice a day, hence a longer first response.
+    Policy(5, "Normal (fax)", "normal", "fax", 480, 2040),
+)
+
+
+def policy_for(priority: str, channel: str) -> Policy:
+    """The most specific policy: priority and channel, else priority alone."""
+    general = None
+    for policy in POLICIES:
+        if policy.priority != priority:
+            continue
+        if policy.channel == channel:
+            return policy
+        if policy.channel is None:
+            general = policy
+    assert general is not None
+    return general
+
+
+def sla_policy_rows() -> list[SlaPolicyRow]:
+    return [
+        SlaPolicyRow(id=p.id, name=p.name, priority=p.priority, channel=p.channel, segment=None,
+                     first_response_minutes=p.first_response_minutes,
+                     resolution_minutes=p.resolution_minutes, is_active=True)
+        for p in POLICIES
+    ]
+
+
+def canned_reply_rows() -> list[CannedReplyRow]:
+    rows = []
+    for name, (category, texts) in CANNED_REPLIES.items():
+        for language in ("en", "fr", "nl", "de"):
+            subject, body = texts[language]
+            rows.append(CannedReplyRow(id=len(rows) + 1, name=name, language=language,
+                                       category=category, subject=subject, body=body,
+                                       is_active=True))
+    return rows
+
+
+FAX_GATEWAY_PATTERNS = [
+    {"name": "HylaFAX", "from": r"^faxmaster@",
+     "subject": r"^Facsimile received from (?P<number>.+)$"},
+    {"name": "eFax", "from": r"@efax\.com$",
+     "subject": r"^eFax message from \"?(?P<number>[+\d ()-]+)\"?"},
+]
+
+
+def setting_rows() -> list[SettingRow]:
+    values: dict[str, Any] = {
+        "auto_assign": {"enabled": True, "strategy": "least_open", "match_language": True},
+        "fax_gateway_patterns": FAX_GATEWAY_PATTERNS,
+        "intake_address": "support@csol.example",
+        "auto_close_business_days": 5,
+        "sla_at_risk_fraction": 0.25,
+        "outbox": {"max_attempts": 5, "retry_minutes": [1, 5, 15, 60]},
+        "company": {"name": "CSOL IT Services NV", "vat_number": "BE0403019261",
+                    "iban": "BE68539007547034", "phone": "+3228081234"},
+    }
+    return [SettingRow(key=key, value=value) for key, value in values.items()]
+
+
+def audit_rows(staff: Staff, now: datetime) -> list[AuditLogRow]:
+    admin = next(m for m in staff.members if m.role == "admin")
+    lead = next(m for m in staff.members if m.role == "lead")
+    entries: list[tuple[timedelta, Any, str, str | None, int | None, Any, Any]] = [
+        (timedelta(days=30), admin, "user.create", "user", 12, None,
+         {"username": "an.vermeulen", "role": "lead"}),
+        (timedelta(days=21), admin, "sla_policy.update", "sla_policy", 5,
+         {"first_response_minutes": 240}, {"first_response_minutes": 480}),
+        (timedelta(days=14), admin, "settings.update", "setting", None,
+         {"auto_assign": {"enabled": False}}, {"auto_assign": {"enabled": True}}),
+        (timedelta(days=7), admin, "user.deactivate", "user", 13, {"is_active": True},
+         {"is_active": False}),
+        (timedelta(days=1, hours=3), None, "login.failed", None, None, None,
+         {"reason": "unknown user"}),
+        (timedelta(hours=2), lead, "login", "user", lead.id, None, None),
+        (timedelta(hours=1), admin, "login", "user", admin.id, None, None),
+    ]
+    rows = []
+    for number, (ago, member, action, entity, entity_id, before, after) in enumerate(
+            entries, start=1):
+        rows.append(AuditLogRow(
+            id=number, occurred_at=now - ago, user_id=member.id if member else None,
+            username=member.username if member else "j.peeters", action=action,
+            entity_type=entity, entity_id=entity_id, before=before, after=after))
+    return rows

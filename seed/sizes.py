@@ -1,0 +1,31 @@
+"""Dataset sizes. One generator serves both; a size only changes how many of everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SizeProfile:
+    name: str
+    customers: int
+    # How many times the fixed showcase (in-flight orders, overdue invoices in every ageing
+    # bucket, expiring contracts, open enquiries in every state) is repeated.
+    showcase_repeats: int
+    # Customers generated between two writes to the database.
+    batch_customers: int
+
+
+SIZES: dict[str, SizeProfile] = {
+    "demo": SizeProfile("demo", customers=120, showcase_repeats=1, batch_customers=120),
+    "large": SizeProfile("large", customers=50_000, showcase_repeats=10, batch_customers=500),
+}
+
+# Mean counts per customer of average weight (see customers.customer_weight).
+ORDERS_PER_CUSTOMER = 6.5
+CONTRACTS_PER_CUSTOMER = 1.5
+ITEMS_PER_CUSTOMER = 6.5
+ENQUIRIES_PER_CUSTOMER = 4.0
+# Rough yearly document counts per customer, so document numbers follow dates.
+YEARLY_PER_CUSTOMER = {"orders": 3.6, "invoices": 12.0, "credit_notes": 0.5,
+                       "contracts": 0.4, "enquiries": 2.6}
