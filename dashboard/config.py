@@ -7,8 +7,10 @@ Streamlit app.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from typing import Any, TypeVar
 
 from db.config import DEFAULT_DATABASE_URL, database_url, read_secrets
 
@@ -16,6 +18,8 @@ from db.config import DEFAULT_DATABASE_URL, database_url, read_secrets
 PLACEHOLDER_COOKIE_KEYS = frozenset({"", "change-me", "changeme", "some_key", "secret",
                                      "replace-with-a-long-random-string"})
 DEMO_COOKIE_KEY = "csol-demo-cookie-key-not-for-production"
+DEFAULT_FROM_ADDRESS = "Customer Support <support@csol.example>"
+N = TypeVar("N", int, float)
 
 
 class ConfigError(RuntimeError):
@@ -65,3 +69,57 @@ def load_settings() -> Settings:
         cookie_expiry_days=float(auth.get("cookie_expiry_days", 7)),
         login_sleep_seconds=float(os.environ.get("CSOL_LOGIN_SLEEP", 0)),
     )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where outbound e-mail goes. ``ssl`` is SMTPS (port 465); ``starttls`` upgrades port 587."""
+
+    host: str = "localhost"
+    port: int = 25
+    username: str = ""
+    password: str = field(default="", repr=False)  # kept out of reprs, logs and tracebacks
+    starttls: bool = False
+    ssl: bool = False
+    from_address: str = DEFAULT_FROM_ADDRESS
+    timeout_seconds: float = 30.0
+
+    @property
+    def envelope_from(self) -> str:
+        """The bare address of ``from_address``, used as the SMTP ``MAIL FROM``."""
+        return parseaddr(self.from_address)[1]
+
+
+def load_smtp_settings(secrets: dict[str, Any] | None = None) -> SmtpSettings:
+    """``CSOL_SMTP_*`` environment variables, then the ``[smtp]`` table of the secrets file."""
+    table = (read_secrets() if secrets is None else secrets).get("smtp", {})
+
+    def value(key: str, default: Any) -> Any:
+        return os.environ.get(f"CSOL_SMTP_{key.upper()}", table.get(key, default))
+
+    use_ssl, starttls = _flag(value("ssl", False)), _flag(value("starttls", False))
+    if use_ssl and starttls:
+        raise ConfigError("SMTP: choose either ssl (SMTPS, port 465) or starttls, not both.")
+    default_port = 465 if use_ssl else 587 if starttls else 25
+    settings = SmtpSettings(
+        host=str(value("host", "localhost")).strip(),
+        port=_number("port", value("port", default_port), int),
+        username=str(value("username", "")),
+        password=str(value("password", "")),
+        starttls=starttls,
+        ssl=use_ssl,
+        from_address=str(value("from", DEFAULT_FROM_ADDRESS)).strip(),
+        timeout_seconds=_number("timeout", value("timeout", 30), float),
+    )
+    if not settings.host or not 0 < settings.port < 65536:
+        raise ConfigError("SMTP: set a host and a port between 1 and 65535.")
+    if "@" not in settings.envelope_from:
+        raise ConfigError(f"SMTP: the sender address {settings.from_address!r} is not valid.")
+    return settings
+
+
+def _number(key: str, raw: Any, kind: Callable[[Any], N]) -> N:
+    try:
+        return kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"SMTP: {key} must be a number, not {raw!r}.") from None
