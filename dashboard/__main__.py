@@ -1,18 +1,28 @@
-"""Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``."""
+"""Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
+``python -m dashboard outbox send [--loop]``."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dashboard import mailer
+from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.services import users
 from db.config import database_url
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
 from db.models import LANGUAGES, ROLES
+
+N = TypeVar("N", int, float)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     unlock = user_cmd.add_parser("unlock", help="lift a sign-in lockout")
     unlock.add_argument("username")
 
+    outbox_cmd = areas.add_parser("outbox", help="outgoing e-mail").add_subparsers(
+        dest="action", required=True)
+    send = outbox_cmd.add_parser("send", help="deliver the e-mails that are due over SMTP "
+                                 "(CSOL_SMTP_* or [smtp] in secrets.toml)")
+    send.add_argument("--loop", action="store_true",
+                      help="keep delivering until Ctrl-C or SIGTERM")
+    send.add_argument("--interval", type=positive(float), default=30.0, metavar="SECONDS",
+                      help="pause between rounds with --loop (default 30)")
+    send.add_argument("--limit", type=positive(int), default=mailer.DEFAULT_LIMIT, metavar="N",
+                      help=f"at most N e-mails per round (default {mailer.DEFAULT_LIMIT})")
+
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url or database_url())
+    if args.area == "outbox":
+        return send_outbox(engine, args)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -70,6 +93,42 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             print(f"Unlocked {args.username}.")
     return 0
+
+
+def send_outbox(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        smtp = load_smtp_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if not args.loop:
+        report = mailer.deliver(engine=engine, smtp=smtp, limit=args.limit)
+        print(report.summary())
+        return 1 if report.relay_error else 0
+    stop = threading.Event()
+    print(f"Delivering through {smtp.host}:{smtp.port} every {args.interval:g} s; "
+          "Ctrl-C to stop.", flush=True)
+    with mailer.stop_on_signals(stop):
+        mailer.deliver_until_stopped(
+            engine=engine, smtp=smtp, stop=stop, interval_seconds=args.interval,
+            limit=args.limit, on_report=_print_if_busy)
+    print("Stopped.")
+    return 0
+
+
+def positive(kind: Callable[[str], N]) -> Callable[[str], N]:
+    def parse(text: str) -> N:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+    return parse
+
+
+def _print_if_busy(report: mailer.DeliveryReport) -> None:
+    if report.attempted or report.relay_error:
+        print(report.summary(), flush=True)
 
 
 if __name__ == "__main__":
