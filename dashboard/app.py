@@ -13,7 +13,7 @@ from dashboard import auth, state, ui
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
-st.set_page_config(page_title="CSOL console", page_icon="🎧", layout="wide")
+st.set_page_config(page_title="CSOL console", layout="wide")
 ui.engine()  # first request: migrate and, in demo mode, seed
 
 authenticator = auth.authenticator()
@@ -36,13 +36,13 @@ with st.sidebar:
 
 sections: dict[str, list[st.Page]] = {
     "Work": [
-        st.Page(PAGES / "today.py", title="Today", icon="☀️", default=True),
-        st.Page(PAGES / "customer.py", title="Customer", icon="🏢", url_path="customer"),
+        st.Page(PAGES / "today.py", title="Today", default=True),
+        st.Page(PAGES / "customer.py", title="Customer", url_path="customer"),
     ],
 }
 if user.has_role("lead"):
-    sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview", icon="👥")]
+    sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview")]
 if user.has_role("admin"):
-    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access", icon="🔐")]
+    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
 
 st.navigation(sections).run()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from dashboard import state
+from dashboard import state, widgets
 from dashboard.formatting import duration_minutes, money, when
 from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
@@ -15,7 +16,6 @@ from dashboard.services.search import SearchHit
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 CUSTOMER_PAGE = PAGES / "customer.py"
-SLA_ICONS = {"breached": "🔴", "at_risk": "🟠", "ok": "🟢", "paused": "⏸️", "met": "✅"}
 STATUS_LABELS = {
     "new": "New", "open": "Open", "pending_customer": "Pending customer",
     "pending_internal": "Pending internal", "resolved": "Resolved", "closed": "Closed",
@@ -77,13 +77,13 @@ def customer_header(h: CustomerHeader) -> None:
     used = h.credit_used_pct
     cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
     for warning in h.warnings:
-        st.warning(warning, icon="⚠️")
+        st.warning(warning)
 
 
 def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
     return pd.DataFrame([
         {
-            "SLA": f"{SLA_ICONS[r.sla.state]} {r.sla.label}",
+            "SLA": r.sla.label,
             "Reference": r.reference,
             "Customer": r.customer_name or "—",
             "Subject": r.subject,
@@ -99,18 +99,8 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
     ])
 
 
-def picked_row(table: pd.DataFrame, key: str, **column_config: object) -> int | None:
-    """Show a table whose rows can be selected; return the picked row's position once.
 
-    The widget key changes after each pick, so coming back to the page does not reopen
-    the same row.
-    """
-    generation_key = f"{key}_generation"
-    generation = st.session_state.get(generation_key, 0)
-    event = st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_{generation}",
-                         on_select="rerun", selection_mode="single-row",
-                         column_config=column_config or None)
-    if event.selection.rows:
-        st.session_state[generation_key] = generation + 1
-        return int(event.selection.rows[0])
-    return None
+def styled_enquiries(rows: list[EnquiryRow]) -> pd.DataFrame | Styler:
+    """The enquiry table with its SLA column coloured by state."""
+    return widgets.highlight(enquiry_frame(rows), "SLA",
+                             lambda value: widgets.SLA_STYLES.get(str(value), ""))

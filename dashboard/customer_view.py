@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, ui, widgets
-from dashboard.components import STATUS_LABELS, enquiry_frame
+from dashboard.components import STATUS_LABELS, enquiry_frame, styled_enquiries
 from dashboard.formatting import day, money, when
 from dashboard.services import (
     balances,
@@ -66,7 +66,7 @@ def caller(customer_id: int) -> Caller:
 def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactRow]) -> Caller:
     """Who is on the line and how they were verified; what may be disclosed to them."""
     current = caller(header.id)
-    with st.expander(f"📞 Caller: **{current.name}** · {_tier_label(current.tier)}",
+    with st.expander(f"Caller: **{current.name}** · {_tier_label(current.tier)}",
                      expanded=current.contact_id is None):
         options: list[ContactRow | None] = [None, *contacts]
         index = next((i for i, c in enumerate(options) if c and c.id == current.contact_id), 0)
@@ -107,7 +107,7 @@ def disclosure_warning(who: Caller, needs: str) -> None:
     """A visible reminder when the caller may not hear what this tab shows."""
     allowed = {"orders": ("registered", "entitled"), "finance": ("entitled",)}[needs]
     if who.tier not in allowed:
-        st.warning(f"{who.name} may not be told this ({_tier_label(who.tier)}).", icon="🔒")
+        st.warning(f"{who.name} may not be told this ({_tier_label(who.tier)}).")
 
 
 # --- Open an enquiry about this -----------------------------------------------------------
@@ -170,7 +170,7 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
 
 def enquiry_button(customer_id: int, about: str, link: dict[str, int], kind: str,
                    key: str) -> None:
-    label = "📝 Open an enquiry about this" if about else "📝 Open an enquiry"
+    label = "Open an enquiry about this" if about else "Open an enquiry"
     if st.button(label, key=key):
         st.session_state[state.ENQUIRY_DRAFT] = EnquiryDraft(
             customer_id, about, link, enquiries.CATEGORY_FOR_DOCUMENT.get(kind, "other"))
@@ -182,7 +182,7 @@ def orders_frame(rows: list[orders.OrderRow], today: date) -> pd.DataFrame:
     return pd.DataFrame([{
         "Order": o.order_number, "PO": o.customer_po or "", "Ordered": when(o.ordered_at),
         "Status": o.status.replace("_", " "), "Promised": day(o.promised_date),
-        "Delivered": day(o.delivered_on), "Late": "⚠ late" if o.is_late(today) else "",
+        "Delivered": day(o.delivered_on), "Late": "late" if o.is_late(today) else "",
         "Carrier": o.carrier or "", "Tracking": o.tracking_number or "",
         "Total": euros(o.total_cents)} for o in rows],
         columns=["Order", "PO", "Ordered", "Status", "Promised", "Delivered", "Late", "Carrier",
@@ -203,7 +203,9 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     with ui.session() as s:
         page = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
                                   limit=PAGE_SIZE, offset=widgets.pager_offset("orders"))
-    picked = widgets.selectable(orders_frame(page.rows, today), "orders_table", Total=MONEY)
+    picked = widgets.selectable(
+        widgets.highlight(orders_frame(page.rows, today), "Late",
+                          lambda v: widgets.ALERT if v else ""), "orders_table", Total=MONEY)
     widgets.pager("orders", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
@@ -286,8 +288,10 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     with ui.session() as s:
         page = invoices.list_invoices(session=s, customer_id=header.id, flt=flt, today=today,
                                       limit=PAGE_SIZE, offset=widgets.pager_offset("invoices"))
-    picked = widgets.selectable(invoices_frame(page.rows, today), "invoices_table",
-                                Total=MONEY, Open=MONEY)
+    picked = widgets.selectable(
+        widgets.highlight(invoices_frame(page.rows, today), "Status",
+                          lambda v: widgets.ALERT if str(v).startswith("overdue") else ""),
+        "invoices_table", Total=MONEY, Open=MONEY)
     widgets.pager("invoices", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
@@ -330,7 +334,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
                  ("credited by " + ", ".join(detail.credit_notes)) if detail.credit_notes else ""]
         st.markdown(" · ".join(f for f in facts if f))
         if detail.is_disputed:
-            st.warning(f"Disputed: {detail.dispute_reason or 'no reason recorded'}", icon="⚖️")
+            st.warning(f"Disputed: {detail.dispute_reason or 'no reason recorded'}")
         st.dataframe(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
             "Unit price": euros(ln.unit_price_cents), "VAT %": ln.vat_rate_pct,
@@ -410,8 +414,7 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
         return
     due = [c for c in rows if c.renewal_due(today)]
     if due:
-        st.warning(f"Up for renewal within 90 days: {', '.join(c.contract_number for c in due)}",
-                   icon="🔁")
+        st.warning(f"Up for renewal within 90 days: {', '.join(c.contract_number for c in due)}",)
     frame = pd.DataFrame([{
         "Contract": c.contract_number, "Type": c.type.replace("_", " "),
         "State": c.state(today), "Start": day(c.start_date), "End": day(c.end_date),
@@ -485,7 +488,8 @@ def enquiries_tab(customer_id: int) -> None:
         st.info("No enquiries from this customer yet.")
         return
     frame = enquiry_frame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(styled_enquiries(rows), hide_index=True, width="stretch",
+                 height=widgets.table_height(len(rows)))
     st.caption(f"Newest first; {len(rows)} shown. Statuses: "
                + ", ".join(STATUS_LABELS.values()) + ".")
     widgets.export_buttons("enquiries_export", "enquiries", lambda: frame)

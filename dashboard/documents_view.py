@@ -22,7 +22,7 @@ from dashboard.vendor import load_vendor
 
 PRINT_SCRIPT = """
 <button id="print" style="font:14px sans-serif;padding:.45rem .9rem;border:1px solid #c8d1da;
- border-radius:.5rem;background:#fff;cursor:pointer;width:100%">🖨 Print</button>
+ border-radius:.5rem;background:#fff;cursor:pointer;width:100%">Print</button>
 <script>
 document.getElementById("print").onclick = () => {
   const bytes = Uint8Array.from(atob("PDF_BASE64"), c => c.charCodeAt(0));
@@ -36,14 +36,14 @@ document.getElementById("print").onclick = () => {
 
 def _pdf_buttons(key: str, filename: str, pdf: bytes) -> bool:
     cols = st.columns(4)
-    viewing = cols[0].toggle("👁 View", key=f"{key}_view")
-    cols[1].download_button("⬇ PDF", data=pdf, file_name=filename, mime="application/pdf",
+    viewing = cols[0].toggle("View", key=f"{key}_view")
+    cols[1].download_button("Download PDF", data=pdf, file_name=filename, mime="application/pdf",
                             key=f"{key}_pdf", width="stretch", on_click="ignore")
     with cols[2]:
         # Opens the PDF in the browser's own viewer and asks it to print.
         components.html(PRINT_SCRIPT.replace("PDF_BASE64", base64.b64encode(pdf).decode("ascii")),
                         height=44)
-    routing_open = cols[3].toggle("✉ E-mail", key=f"{key}_route")
+    routing_open = cols[3].toggle("E-mail", key=f"{key}_route")
     if viewing:
         st.pdf(pdf, height=640, key=f"{key}_viewer")
     return routing_open
@@ -65,13 +65,14 @@ def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement) -
     base = f"statement-{header.customer_number}-{stamp}"
     cols = st.columns(3)
     make_pdf = st.toggle("Prepare the statement PDF (view, print, e-mail)", key="stmt_pdf_on")
-    cols[0].download_button("⬇ CSV", data=lambda: statement_csv(stmt), file_name=f"{base}.csv",
-                            mime="text/csv", key="stmt_csv", width="stretch", on_click="ignore")
+    cols[0].download_button("Download CSV", data=lambda: statement_csv(stmt),
+                            file_name=f"{base}.csv", mime="text/csv", key="stmt_csv",
+                            width="stretch", on_click="ignore")
     cols[1].download_button(
-        "⬇ Excel", data=lambda: statement_xlsx(stmt), file_name=f"{base}.xlsx",
+        "Download Excel", data=lambda: statement_xlsx(stmt), file_name=f"{base}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="stmt_xlsx", width="stretch", on_click="ignore")
-    cols[2].download_button("⬇ PDF", data=lambda: statement_pdf(stmt, vendor),
+    cols[2].download_button("Download PDF", data=lambda: statement_pdf(stmt, vendor),
                             file_name=f"{base}.pdf", mime="application/pdf", key="stmt_pdf_dl",
                             width="stretch", on_click="ignore")
     if make_pdf:
@@ -118,7 +119,7 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, fil
         sent_before = outbox.list_for_customer(session=s, customer_id=header.id, limit=10)
     if sent_before:
         st.caption("Recent e-mails to this customer: " + "; ".join(
-            f"{m.subject} → {m.to_address}: {m.status}"
+            f"{m.subject} to {m.to_address}: {m.status}"
             + (f" {when(m.sent_at)}" if m.sent_at else "")
             + (f" ({m.last_error})" if m.last_error and m.status != "sent" else "")
             for m in sent_before))

@@ -21,8 +21,7 @@ def items_frame(rows: list[ItemRow]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Serial": i.serial_number, "Product": i.product, "SKU": i.sku, "Site": i.site,
         "Installed": day(i.installed_on), "Warranty end": day(i.warranty_end),
-        "Contract": i.contract_number or "", "Coverage": ("✅ " if i.covered else "❌ ")
-        + i.coverage if i.status == "installed" else "Removed"} for i in rows],
+        "Contract": i.contract_number or "", "Coverage": i.coverage} for i in rows],
         columns=["Serial", "Product", "SKU", "Site", "Installed", "Warranty end", "Contract",
                  "Coverage"])
 
@@ -44,7 +43,9 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     with ui.session() as s:
         page = inventory.list_items(session=s, customer_id=customer_id, flt=flt, today=today,
                                     limit=50, offset=widgets.pager_offset("items"))
-    picked = widgets.selectable(items_frame(page.rows), "items_table")
+    picked = widgets.selectable(
+        widgets.highlight(items_frame(page.rows), "Coverage",
+                          lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table")
     widgets.pager("items", page.total, 50)
 
     def everything() -> pd.DataFrame:
@@ -121,7 +122,7 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
 
 def add_item_form(user: UserInfo, customer_id: int, sites: list[inventory.SiteOption],
                   today: date) -> None:
-    with st.expander("➕ Add an installed item"):
+    with st.expander("Add an installed item"):
         with ui.session() as s:
             products = inventory.serialized_products(session=s)
             active = [c for c in contracts.list_contracts(session=s, customer_id=customer_id)

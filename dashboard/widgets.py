@@ -7,10 +7,18 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard.services.errors import StaleEditError, ValidationError
 
 EXPORT_LIMIT = 100_000
+# Cell colours (background, text) for states people must notice in a table.
+ALERT = "background-color: #fde2e1; color: #8a1c1c"
+CAUTION = "background-color: #fff1d6; color: #7a4b00"
+GOOD = "background-color: #e3f4e8; color: #1d5e34"
+MUTED = "color: #6b7785"
+SLA_STYLES = {"Breached": ALERT, "At risk": CAUTION, "On track": GOOD, "Paused": MUTED,
+              "Met": GOOD}
 
 
 def pager_offset(key: str) -> int:
@@ -40,10 +48,24 @@ def pager(key: str, total: int, limit: int) -> None:
                    width="stretch", on_click=move, args=(offset + limit,))
 
 
-def selectable(frame: pd.DataFrame, key: str, **column_config: object) -> int | None:
+def highlight(frame: pd.DataFrame, column: str, style: Callable[[object], str]
+              ) -> pd.DataFrame | Styler:
+    """Colour one column's cells by their value (``style`` returns CSS or '')."""
+    if frame.empty or column not in frame.columns:
+        return frame
+    return frame.style.map(style, subset=[column])
+
+
+def table_height(rows: int) -> int | str:
+    """Show short lists whole; long ones scroll inside a fixed height."""
+    return "content" if rows <= 30 else 720
+
+
+def selectable(frame: pd.DataFrame | Styler, key: str, **column_config: object) -> int | None:
     """A table whose single selected row (position) stays selected across reruns."""
     event = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
-                         selection_mode="single-row", column_config=column_config or None)
+                         selection_mode="single-row", column_config=column_config or None,
+                         height=table_height(len(frame.index)))
     rows = event.selection.rows
     return int(rows[0]) if rows else None
 
@@ -66,11 +88,11 @@ def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
     stamp = date.today().isoformat()
     cols = st.columns(2)
     cols[0].download_button(
-        "⬇ CSV", data=lambda: tables.to_csv(in_cents(), money_columns=money_columns),
+        "Download CSV", data=lambda: tables.to_csv(in_cents(), money_columns=money_columns),
         file_name=f"{name}-{stamp}.csv", mime="text/csv", key=f"{key}_csv", width="stretch",
         on_click="ignore")
     cols[1].download_button(
-        "⬇ Excel", key=f"{key}_xlsx", width="stretch", on_click="ignore",
+        "Download Excel", key=f"{key}_xlsx", width="stretch", on_click="ignore",
         data=lambda: tables.to_xlsx(in_cents(), sheet_name=name, money_columns=money_columns,
                                     date_columns=date_columns),
         file_name=f"{name}-{stamp}.xlsx",
@@ -85,3 +107,22 @@ def show_problems(exc: Exception) -> None:
         st.error(f"Not saved: {exc}")
     else:
         st.error(f"Not saved: {exc}")
+
+
+def picked_row(table: pd.DataFrame | Styler, key: str, **column_config: object
+               ) -> int | None:
+    """Show a table whose rows can be selected; return the picked row's position once.
+
+    The widget key changes after each pick, so coming back to the page does not reopen
+    the same row.
+    """
+    generation_key = f"{key}_generation"
+    generation = st.session_state.get(generation_key, 0)
+    event = st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_{generation}",
+                         on_select="rerun", selection_mode="single-row",
+                         column_config=column_config or None,
+                         height=table_height(len(table.index)))
+    if event.selection.rows:
+        st.session_state[generation_key] = generation + 1
+        return int(event.selection.rows[0])
+    return None

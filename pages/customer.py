@@ -31,7 +31,7 @@ if header is None:
     st.stop()
 
 if flash := st.session_state.pop(state.FLASH, None):
-    st.toast(flash, icon="✅")
+    st.toast(flash)
 if st.session_state.get(state.CUSTOMER_ID) != header.id:
     st.session_state[state.CUSTOMER_ID] = header.id
     focus = st.session_state.get(state.CUSTOMER_FOCUS)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, components, ui
+from dashboard import auth, components, ui, widgets
 from dashboard.formatting import when
 from dashboard.services import sla, team
 
@@ -42,6 +42,7 @@ if urgent:
     urgent.sort(key=lambda pair: (pair[1].sla.state != sla.BREACHED, pair[1].sla.due_at))
     frame = components.enquiry_frame([r for _, r in urgent])
     frame.insert(1, "Assignee", [owner for owner, _ in urgent])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), "")),
+                 hide_index=True, width="stretch", height=widgets.table_height(len(frame)))
 else:
     st.success("Every open enquiry of this team is on track.")

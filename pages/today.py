@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, components, ui
+from dashboard import auth, components, ui, widgets
 from dashboard.services import enquiries, search
 
 user = auth.require_role("rep")
@@ -30,7 +30,7 @@ st.subheader("My open enquiries")
 if not mine:
     st.success("Nothing assigned to you is open.")
 else:
-    picked = components.picked_row(components.enquiry_frame(mine), "today_enquiries")
+    picked = widgets.picked_row(components.styled_enquiries(mine), "today_enquiries")
     st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
                "(Mon–Fri 08:30–17:00). Select a row to open the customer.")
     if picked is not None and (row := mine[picked]).customer_id is not None:
