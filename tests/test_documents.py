@@ -26,7 +26,7 @@ from dashboard.documents import (
     to_csv,
     to_xlsx,
 )
-from dashboard.documents._pdf import DocumentPdf, pdf_safe
+from dashboard.documents._pdf import DocumentPdf, country_name, pdf_safe
 from dashboard.documents.invoice_pdf import line_columns, vat_columns
 from dashboard.documents.labels import LABELS, labels_for
 from dashboard.documents.samples import CUSTOMERS, sample_invoice, sample_statement
@@ -439,6 +439,33 @@ def test_xlsx_has_euros_dates_bold_frozen_header_and_filters() -> None:
     assert "#,##0.00" in styles and "€" in styles and "dd/mm/yyyy" in styles
     assert "<b/>" in styles
     assert 'name="Open items  2026 11"' in workbook
+
+
+def test_exports_take_nullable_cents_and_timestamps() -> None:
+    """As the list pages hand them over: Int64 cents with gaps, pandas timestamps, NaT."""
+    frame = pd.DataFrame({
+        "Number": ["INV-1", "INV-2"],
+        "Open": pd.array([1_234_56, None], dtype="Int64"),
+        "Due": pd.to_datetime(["2026-11-24", None]),
+        "Disputed": [True, False],
+    })
+    back = pd.read_csv(io.BytesIO(to_csv(frame, money_columns=["Open"])),
+                       encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert back.to_dict("list") == {"Number": ["INV-1", "INV-2"], "Open": ["1234.56", ""],
+                                    "Due": ["2026-11-24", ""],
+                                    "Disputed": ["True", "False"]}
+    cells, _ = xlsx_sheet(to_xlsx(frame, "Invoices", money_columns=["Open"],
+                                  date_columns=["Due"]), 1)
+    assert float(cells["B2"]) == 1234.56 and "B3" not in cells
+    assert cells["C2"] == excel_serial(date(2026, 11, 24)) and "C3" not in cells
+    assert cells["D2"] == "1" and cells["D3"] == "0"
+
+
+def test_country_names_in_the_documents_language() -> None:
+    assert country_name("BE", "fr_BE") == "Belgique"
+    assert country_name("LU", "de_BE") == "Luxemburg"
+    assert country_name("Belgium", "nl_BE") == "België"       # the vendor's, as configured
+    assert country_name("Atlantis", "nl_BE") == "Atlantis"
 
 
 def test_xlsx_of_an_empty_frame() -> None:

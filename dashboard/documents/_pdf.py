@@ -17,6 +17,7 @@ from typing import Literal
 from babel import Locale
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import CoreFont
 
 from dashboard.documents.labels import Labels
 from dashboard.formatting import BRUSSELS
@@ -158,18 +159,42 @@ class DocumentPdf(FPDF):
         self.cell(40, 3.5, lb.page.format(page=self.page_no(), pages="{nb}"), align="R")
 
     # -- text helpers -------------------------------------------------------------------
+    # Tables draw thousands of cells: measuring with the core font's width table and placing
+    # text with text() is several times faster than fpdf2's general cell(), looks the same.
+
+    def text_width(self, text: str) -> float:
+        """Width of ``text`` in mm in the current (core) font."""
+        font = self.current_font
+        if not isinstance(font, CoreFont):
+            return float(self.get_string_width(text))
+        widths = font.cw
+        return sum(widths[c] for c in self.normalize_text(text)) * self.font_size_pt / (
+            1000 * self.k)
+
+    def put(self, text: str, x: float, y: float, width: float, height: float,
+            align: str = "L") -> None:
+        """``text`` in a box like cell(): padded, vertically centred, aligned; no border."""
+        if not text:
+            return
+        if align == "L":
+            left = x + self.c_margin
+        else:
+            free = width - self.text_width(text)
+            left = x + (free - self.c_margin if align == "R" else free / 2)
+        self.text(left, y + 0.5 * height + 0.3 * self.font_size, text)
+
 
     def fit(self, text: str, width: float) -> str:
         """``text`` cut with an ellipsis so that it fits ``width`` (cell padding included)."""
         room = width - 2 * self.c_margin
-        if self.get_string_width(text) <= room:
+        if self.text_width(text) <= room:
             return text
-        while text and self.get_string_width(text + "…") > room:
+        while text and self.text_width(text + "…") > room:
             text = text[:-1]
         return text.rstrip() + "…"
 
     def lines_of(self, text: str, width: float) -> list[str]:
-        if self.get_string_width(text) <= width - 2 * self.c_margin:
+        if self.text_width(text) <= width - 2 * self.c_margin:
             return [text]
         lines = self.multi_cell(width, LINE, text, dry_run=True, output="LINES")
         assert isinstance(lines, list)
@@ -252,8 +277,7 @@ class DocumentPdf(FPDF):
         self.rect(x, y, sum(c.width for c in columns), height, style="F")
         for column, texts in zip(columns, lines, strict=True):
             for i, text in enumerate(texts):
-                self.set_xy(x, y + 0.8 + i * LINE)
-                self.cell(column.width, LINE, text, align=column.align)
+                self.put(text, x, y + 0.8 + i * LINE, column.width, LINE, column.align)
             x += column.width
         self.set_xy(MARGIN, y + height)
 
@@ -280,8 +304,7 @@ class DocumentPdf(FPDF):
             if cell_size != size:
                 self.set_font_size(cell_size)
             for i, text in enumerate(texts):
-                self.set_xy(x, y + 0.6 + i * LINE)
-                self.cell(column.width, LINE, text, align=column.align)
+                self.put(text, x, y + 0.6 + i * LINE, column.width, LINE, column.align)
             if cell_size != size:
                 self.set_font_size(size)
             x += column.width
@@ -292,7 +315,7 @@ class DocumentPdf(FPDF):
     def shrink_to_fit(self, text: str, width: float, size: float) -> tuple[list[str], float]:
         """The font size (at most ``size``) at which ``text`` fits ``width`` on one line."""
         room = width - 2 * self.c_margin
-        needed = self.get_string_width(text)
+        needed = self.text_width(text)
         if needed <= room:
             return [text], size
         smaller = int(size * room / needed * 4) / 4           # quarter points, rounded down
