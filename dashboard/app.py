@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, state, ui
+from dashboard import auth, components, state, ui
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -45,4 +45,7 @@ if user.has_role("lead"):
 if user.has_role("admin"):
     sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
 
-st.navigation(sections).run()
+page = st.navigation(sections)
+if page.title != "Today":  # Today has the big search box
+    components.sidebar_search()
+page.run()

@@ -32,7 +32,7 @@ def balance_over_time(frame: pd.DataFrame, title: str = "Balance over time") -> 
                     line={"color": BALANCE, "width": 3})
     fig.update_layout(title=title, barmode="relative", yaxis_title="€",
                       yaxis_tickformat=",.0f", hovermode="x unified", **LAYOUT)
-    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
+    fig.update_xaxes(dtick="M3", tickformat="%b %Y")
     return fig
 
 

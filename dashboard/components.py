@@ -29,33 +29,58 @@ def open_customer(customer_number: str, focus: tuple[str, int] | None = None) ->
     st.switch_page(CUSTOMER_PAGE, query_params={"c": customer_number})
 
 
-def search_box(key: str = "search") -> str:
+def search_box(key: str = "search", compact: bool = False) -> str:
     """A one-line search form; Enter submits. Returns the submitted query ('' when none)."""
     with st.form(f"{key}_form", border=False):
-        cols = st.columns([6, 1], vertical_alignment="bottom")
-        query = cols[0].text_input("Find a customer", key=f"{key}_query",
-                                   placeholder="e.g. BE 0403.019.261, C100042, INV-2026-000123",
-                                   help=SEARCH_HELP)
-        submitted = cols[1].form_submit_button("Search", type="primary", width="stretch")
+        if compact:
+            query = st.text_input("Find a customer", key=f"{key}_query", help=SEARCH_HELP,
+                                  placeholder="number, name, VAT, invoice…")
+            submitted = st.form_submit_button("Search", width="stretch")
+        else:
+            cols = st.columns([6, 1], vertical_alignment="bottom")
+            query = cols[0].text_input(
+                "Find a customer", key=f"{key}_query", help=SEARCH_HELP,
+                placeholder="e.g. BE 0403.019.261, C100042, INV-2026-000123")
+            submitted = cols[1].form_submit_button("Search", type="primary", width="stretch")
     return query.strip() if submitted else ""
 
 
+def sidebar_search() -> None:
+    """Quick find on every page: Enter opens the best match."""
+    from dashboard import ui
+    from dashboard.services import search
+
+    with st.sidebar:
+        query = search_box("sidebar_search", compact=True)
+        if query:
+            with ui.session() as s:
+                hits = search.search(session=s, query=query)
+            search_results(hits, query)
+
+
 def search_results(hits: list[SearchHit], query: str) -> None:
-    """Open the only (or exact) hit straight away; otherwise list them to pick from."""
+    """Enter opens the first hit; the others stay one click away on the customer page."""
     if not hits:
-        st.info(f"Nothing found for “{query}”. {SEARCH_HELP}")
+        st.info(f"Nothing found for “{query}”.")
         return
-    exact = hits[0].matched not in ("Name", "Name contains")
-    if len(hits) == 1 or (exact and len({h.customer_id for h in hits}) == 1):
-        hit = hits[0]
-        open_customer(hit.customer_number, _focus(hit))
-    st.caption(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”")
-    for i, hit in enumerate(hits):
-        label = f"**{hit.customer_name}** · {hit.customer_number} — {hit.matched}: {hit.detail}"
-        cols = st.columns([8, 1], vertical_alignment="center")
-        cols[0].markdown(label)
-        if cols[1].button("Open", key=f"open_hit_{i}", type="primary" if i == 0 else "secondary"):
-            open_customer(hit.customer_number, _focus(hit))
+    st.session_state[state.SEARCH_RESULTS] = (query, hits)
+    open_customer(hits[0].customer_number, _focus(hits[0]))
+
+
+def other_matches(customer_id: int) -> None:
+    """The rest of the last search's hits, when the customer shown is one of them."""
+    query, hits = st.session_state.get(state.SEARCH_RESULTS, ("", []))
+    others = [h for h in hits if h.customer_id != customer_id]
+    if not others or all(h.customer_id != customer_id for h in hits):
+        return
+    with st.expander(f"{len(hits)} results for “{query}” — showing "
+                     f"{next(h.customer_name for h in hits if h.customer_id == customer_id)}"):
+        for i, hit in enumerate(others):
+            cols = st.columns([6, 1], vertical_alignment="center")
+            cols[0].markdown(f"**{hit.customer_name}** · {hit.customer_number} — "
+                             f"{hit.matched}: {hit.detail}")
+            if cols[1].button("Open", key=f"other_match_{i}"):
+                open_customer(hit.customer_number, _focus(hit))
 
 
 def _focus(hit: SearchHit) -> tuple[str, int] | None:
@@ -64,20 +89,24 @@ def _focus(hit: SearchHit) -> tuple[str, int] | None:
     return None
 
 
-def customer_header(h: CustomerHeader) -> None:
-    st.title(h.name)
+def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator | None = None
+                    ) -> st.delta_generator.DeltaGenerator:
+    """Name, facts, money and warnings; returns the column beside the name for actions."""
+    left, right = st.columns([3, 2], vertical_alignment="top")
+    left.title(h.name)
     facts = [h.customer_number, h.vat_number or "no VAT number", f"{h.city} ({h.country})",
              f"language {h.language.upper()}", h.segment.replace("_", " "),
              f"account manager {h.account_manager or '—'}"]
-    st.caption(" · ".join(facts))
+    left.caption(" · ".join(facts))
     cols = st.columns(4)
     cols[0].metric("Balance", money(h.balance_cents))
     cols[1].metric("Overdue", money(h.overdue_cents))
     cols[2].metric("Credit limit", money(h.credit_limit_cents))
     used = h.credit_used_pct
     cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
-    for warning in h.warnings:
-        st.warning(warning)
+    if h.warnings:
+        st.warning(" · ".join(h.warnings))
+    return right
 
 
 def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:

@@ -39,7 +39,7 @@ VERIFICATION_LABELS = {
 CATEGORY_LABELS = {"orders": "Orders & delivery", "invoices": "Invoices & payments",
                    "contracts": "Contracts", "inventory": "Inventory & maintenance",
                    "other": "Other"}
-MONEY = st.column_config.NumberColumn(format="€ %.2f")
+MONEY = st.column_config.NumberColumn(format="euro")
 
 
 def euros(cents: int) -> float:
@@ -66,21 +66,19 @@ def caller(customer_id: int) -> Caller:
 def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactRow]) -> Caller:
     """Who is on the line and how they were verified; what may be disclosed to them."""
     current = caller(header.id)
-    with st.expander(f"Caller: **{current.name}** · {_tier_label(current.tier)}",
-                     expanded=current.contact_id is None):
+    with st.expander(f"Caller: **{current.name}** · {_tier_label(current.tier)}"):
         options: list[ContactRow | None] = [None, *contacts]
         index = next((i for i, c in enumerate(options) if c and c.id == current.contact_id), 0)
         with st.form(f"caller_{header.id}", border=False):
-            cols = st.columns([2, 2, 1], vertical_alignment="bottom")
-            picked = cols[0].selectbox(
+            picked = st.selectbox(
                 "Who is calling", options, index=index, key=f"caller_contact_{header.id}",
                 format_func=lambda c: "Unknown caller" if c is None else
                 f"{c.name} — {c.role}, {c.portal_tier}")
-            method = cols[1].selectbox(
+            method = st.selectbox(
                 "Verified by", VERIFICATION_METHODS,
                 index=VERIFICATION_METHODS.index(current.verification),
                 format_func=VERIFICATION_LABELS.__getitem__, key=f"caller_method_{header.id}")
-            confirmed = cols[2].form_submit_button("Confirm", width="stretch")
+            confirmed = st.form_submit_button("Confirm caller")
         if confirmed:
             chosen = (Caller(picked.id, picked.name, picked.portal_tier, method) if picked
                       else Caller(None, "Unknown caller", "unknown", method))
@@ -374,19 +372,25 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
         history = balances.balance_history(session=s, customer_id=header.id, today=today)
     if stmt is None:
         return
-    cols = st.columns(len(statement.BUCKETS) + 1)
+    cols = st.columns([1, 1, 3])
     cols[0].metric("Total open", money(stmt.total_cents))
-    for col, bucket in zip(cols[1:], statement.BUCKETS, strict=True):
-        col.metric(statement.BUCKET_LABELS[bucket], money(stmt.ageing[bucket]))
+    cols[1].metric("Overdue", money(stmt.overdue_cents))
+    cols[2].dataframe(pd.DataFrame([{statement.BUCKET_LABELS[b]: euros(stmt.ageing[b])
+                                     for b in statement.BUCKETS}]),
+                      hide_index=True, width="stretch", key="ageing_table",
+                      column_config={statement.BUCKET_LABELS[b]: MONEY
+                                     for b in statement.BUCKETS})
     frame = pd.DataFrame([{
         "Date": day(i.document_date),
         "Document": {"invoice": "Invoice", "credit_note": "Credit note",
                      "payment": "Payment"}[i.kind] + " " + i.number,
-        "Due": day(i.due_date), "Days past due": i.days_past_due or None,
+        "Due": day(i.due_date),
+        "Days past due": str(i.days_past_due) if i.days_past_due else "",
         "Original": euros(i.original_cents), "Open": euros(i.open_cents),
         "Balance": euros(i.balance_cents)} for i in stmt.items],
         columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
-    st.dataframe(frame, hide_index=True, width="stretch", height=320,
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 height=widgets.table_height(len(frame)),
                  column_config={"Original": MONEY, "Open": MONEY, "Balance": MONEY})
     st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
                "date (payments on account from the day received).")

@@ -21,9 +21,10 @@ def items_frame(rows: list[ItemRow]) -> pd.DataFrame:
     return pd.DataFrame([{
         "Serial": i.serial_number, "Product": i.product, "SKU": i.sku, "Site": i.site,
         "Installed": day(i.installed_on), "Warranty end": day(i.warranty_end),
-        "Contract": i.contract_number or "", "Coverage": i.coverage} for i in rows],
+        "Contract": i.contract_number or "", "Coverage": i.coverage,
+        "Covered until": day(i.covered_until)} for i in rows],
         columns=["Serial", "Product", "SKU", "Site", "Installed", "Warranty end", "Contract",
-                 "Coverage"])
+                 "Coverage", "Covered until"])
 
 
 def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> None:
@@ -80,7 +81,7 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
                sites: list[inventory.SiteOption], today: date) -> None:
     with st.container(border=True):
         st.subheader(f"{item.product} · {item.serial_number}")
-        st.caption(f"{item.site} · installed {day(item.installed_on)} · {item.coverage}")
+        st.caption(f"{item.site} · installed {day(item.installed_on)} · {item.coverage_text}")
         with ui.session() as s:
             history = inventory.item_history(session=s, item_id=item.id)
         st.markdown("**History**")

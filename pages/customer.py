@@ -3,20 +3,14 @@
 import streamlit as st
 
 from dashboard import auth, components, customer_view, inventory_view, state, ui
-from dashboard.services import customers, search
+from dashboard.services import customers
 
 user = auth.require_role("rep")
-
-query = components.search_box("customer_search")
-if query:
-    with ui.session() as s:
-        hits = search.search(session=s, query=query)
-    components.search_results(hits, query)
 
 number = st.query_params.get("c", "")
 if not number:
     st.title("Customer")
-    st.info("Search for a customer above: " + components.SEARCH_HELP)
+    st.info("Find a customer with the search in the sidebar: " + components.SEARCH_HELP)
     st.stop()
 
 today = ui.today()
@@ -39,9 +33,11 @@ if st.session_state.get(state.CUSTOMER_ID) != header.id:
     st.session_state["customer_tab"] = customer_view.TAB_FOR_DOCUMENT.get(
         focus[0] if focus else "", customer_view.TABS[0])
 
-components.customer_header(header)
-who = customer_view.caller_panel(user, header, contacts)
-customer_view.enquiry_button(header.id, "", {}, "other", "enquire_customer")
+beside_name = components.customer_header(header)
+with beside_name:
+    who = customer_view.caller_panel(user, header, contacts)
+    customer_view.enquiry_button(header.id, "", {}, "other", "enquire_customer")
+components.other_matches(header.id)
 
 tabs = st.tabs(customer_view.TABS, key="customer_tab", on_change="rerun")
 views = {

@@ -154,7 +154,7 @@ def test_caller_verification_sets_disclosure(account: dict) -> None:
     at.selectbox(key=f"caller_contact_{account['customer']}").set_value(
         at.selectbox(key=f"caller_contact_{account['customer']}").options[1])
     at.selectbox(key=f"caller_method_{account['customer']}").set_value("invoice_number")
-    at.button(key=f"FormSubmitter:caller_{account['customer']}-Confirm").click().run()
+    at.button(key=f"FormSubmitter:caller_{account['customer']}-Confirm caller").click().run()
     assert not at.exception
     assert not any("may not be told" in w.value for w in at.warning)
     assert any("Entitled" in i.value for i in at.info)
@@ -218,8 +218,11 @@ def test_route_an_invoice_by_email_queues_it_with_the_pdf(account: dict) -> None
 def test_statement_tab_shows_ageing(account: dict) -> None:
     at = open_customer(sign_in(new_app(), "rep"), "Statement")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["1–30 days"] == "545,00\xa0€"
     assert metrics["Total open"] == "545,00\xa0€"
+    assert metrics["Overdue"] == "545,00\xa0€"
+    ageing = next(d.value for d in at.dataframe if "1–30 days" in d.value.columns)
+    assert ageing.iloc[0].to_dict() == {"Current": 0.0, "1–30 days": 545.0, "31–60 days": 0.0,
+                                        "61–90 days": 0.0, "More than 90 days": 0.0}
     assert len(at.get("plotly_chart")) == 2
 
 

@@ -65,11 +65,25 @@ class ItemRow:
     def coverage(self) -> str:
         if self.status == "removed":
             return "Removed"
+        return {"contract": "Contract", "warranty": "Warranty"}.get(self.covered_by,
+                                                                     "Not covered")
+
+    @property
+    def covered_until(self) -> date | None:
         if self.covered_by == "contract":
-            return f"Covered by {self.contract_number} until {day(self.contract_end)}"
+            return self.contract_end
         if self.covered_by == "warranty":
-            return f"Under warranty until {day(self.warranty_end)}"
-        return "Not covered"
+            return self.warranty_end
+        return None
+
+    @property
+    def coverage_text(self) -> str:
+        """As said on the phone: 'Contract CT-2026-00012 until 31/12/2027'."""
+        if self.covered_by == "contract":
+            return f"Contract {self.contract_number} until {day(self.contract_end)}"
+        if self.covered_by == "warranty":
+            return f"Warranty until {day(self.warranty_end)}"
+        return self.coverage
 
 
 @dataclass(frozen=True)
