@@ -7,15 +7,14 @@ the end.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Integer, Table, inspect, text
+from sqlalchemy import Connection, Engine, Integer, Table, inspect, text
 
 from db.models import Base
 
@@ -23,56 +22,58 @@ _SQLITE_LOAD_PRAGMAS = ("PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144",
                         "PRAGMA temp_store=MEMORY")
 _SQLITE_RESTORE_PRAGMAS = ("PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-2000",
                            "PRAGMA temp_store=DEFAULT")
+_EPOCH_DAY = date(1970, 1, 1)
 
 
-def _sqlite_datetime(value: datetime) -> str:
-    # The text SQLAlchemy's SQLite DateTime stores (naive UTC with microseconds), so seeded
-    # rows compare and sort exactly like rows the app writes.
-    if value.tzinfo is UTC:
-        return value.isoformat(" ", "microseconds")[:26]
-    return value.isoformat(" ")
+class TimestampText:
+    """UTC epoch seconds as the text a timestamp column takes, built without datetime
+    objects: SQLAlchemy's SQLite format (naive UTC, microseconds), or the same with an
+    explicit +00 offset for PostgreSQL's timestamptz. Millions of calls, so the text of
+    every second of a day is made once."""
 
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+        self._days: dict[int, str] = {}
+        self._seconds: list[str] = []
 
-def _register_sqlite_adapters() -> None:
-    sqlite3.register_adapter(datetime, _sqlite_datetime)
-    sqlite3.register_adapter(date, date.isoformat)
+    def __call__(self, seconds: int) -> str:
+        day, second = divmod(int(seconds), 86_400)
+        prefix = self._days.get(day)
+        if prefix is None:
+            prefix = self._days[day] = f"{_EPOCH_DAY + timedelta(days=day)} "
+            if not self._seconds:
+                self._seconds = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000"
+                                 f"{self.suffix}" for s in range(86_400)]
+        return prefix + self._seconds[second]
 
 
 def quoted(name: str) -> str:
     return f'"{name}"'
 
 
-def _json_positions(table: Table) -> list[int]:
-    return [i for i, column in enumerate(table.columns) if isinstance(column.type, JSON)]
-
-
-def _with_json_as_text(rows: Sequence[Sequence[Any]], positions: list[int]) -> list[list[Any]]:
-    converted = []
-    for row in rows:
-        values = list(row)
-        for index in positions:
-            if values[index] is not None:
-                values[index] = json.dumps(values[index], ensure_ascii=False)
-        converted.append(values)
-    return converted
-
-
 class Loader(ABC):
-    """Writes rows into one open transaction of ``connection``."""
+    """Writes rows into one open transaction of ``connection``.
+
+    Rows hold final column values: timestamps as ``stamp(epoch_seconds)`` text, JSON
+    columns as JSON text, dates as ``date`` objects.
+    """
+
+    stamp: TimestampText
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.driver = connection.connection.driver_connection
 
     def insert(self, table_name: str, rows: Sequence[Sequence[Any]]) -> None:
-        table = Base.metadata.tables[table_name]
-        positions = _json_positions(table)
-        if positions:
-            rows = _with_json_as_text(rows, positions)
-        self._insert(table, rows)
+        self._insert(Base.metadata.tables[table_name], rows)
 
     @abstractmethod
     def _insert(self, table: Table, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of the model tables' plain indexes: the ones a bulk load
+        is faster without (unique and primary-key indexes stay)."""
 
     @abstractmethod
     def finish(self) -> None:
@@ -80,11 +81,19 @@ class Loader(ABC):
 
 
 class SqliteLoader(Loader):
+    stamp = TimestampText("")
+
     def _insert(self, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         columns = ", ".join(quoted(c.name) for c in table.columns)
         marks = ", ".join("?" for _ in table.columns)
         sql = f"INSERT INTO {quoted(table.name)} ({columns}) VALUES ({marks})"
         self.driver.executemany(sql, rows)
+
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        rows = self.connection.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").all()
+        return [(name, sql) for name, table, sql in rows if table in Base.metadata.tables]
 
     def finish(self) -> None:
         # A bounded ANALYZE: good statistics for the query planner in a second or two.
@@ -93,6 +102,8 @@ class SqliteLoader(Loader):
 
 
 class PostgresLoader(Loader):
+    stamp = TimestampText("+00")
+
     def _insert(self, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         columns = ", ".join(quoted(c.name) for c in table.columns)
         with self.driver.cursor() as cursor, cursor.copy(
@@ -101,6 +112,15 @@ class PostgresLoader(Loader):
             write_row = copy.write_row
             for row in rows:
                 write_row(row)
+
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        rows = self.connection.exec_driver_sql(
+            "SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = current_schema() AND NOT x.indisunique "
+            "AND NOT x.indisprimary ORDER BY i.relname").all()
+        return [(name, sql) for name, table, sql in rows if table in Base.metadata.tables]
 
     def finish(self) -> None:
         for table in Base.metadata.sorted_tables:
@@ -120,25 +140,33 @@ def _has_serial_id(table: Table) -> bool:
 
 @contextmanager
 def bulk_load(engine: Engine) -> Iterator[Loader]:
-    """One transaction tuned for loading; the connection is restored before it goes back
-    to the pool."""
+    """One transaction tuned for loading, all or nothing. Plain indexes are dropped for the
+    load and rebuilt from their own definitions at the end (sorting once beats updating
+    them row by row); the connection is restored before it goes back to the pool."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            _register_sqlite_adapters()
+            sqlite3.register_adapter(date, date.isoformat)  # what SQLAlchemy's Date stores
             _pragmas(connection, _SQLITE_LOAD_PRAGMAS)
             try:
                 with connection.begin():
-                    loader: Loader = SqliteLoader(connection)
-                    yield loader
-                    loader.finish()
+                    yield from _load(SqliteLoader(connection))
             finally:
                 _pragmas(connection, _SQLITE_RESTORE_PRAGMAS)
         else:
             with connection.begin():
                 _skip_foreign_key_triggers_if_allowed(connection)
-                loader = PostgresLoader(connection)
-                yield loader
-                loader.finish()
+                connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+                yield from _load(PostgresLoader(connection))
+
+
+def _load(loader: Loader) -> Iterator[Loader]:
+    indexes = loader.secondary_indexes()
+    for name, _ in indexes:
+        loader.connection.exec_driver_sql(f"DROP INDEX {quoted(name)}")
+    yield loader
+    for _, create in indexes:
+        loader.connection.exec_driver_sql(create)
+    loader.finish()
 
 
 def _skip_foreign_key_triggers_if_allowed(connection: Connection) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,6 +42,7 @@ class Clock:
         self.calendar = BusinessCalendar(today - timedelta(days=365 * 9),
                                          today + timedelta(days=365 * 2))
         self._ordinal_today = today.toordinal()
+        self._at: dict[tuple[date, int], int] = {}
 
     def days_ago(self, days: int) -> date:
         return date.fromordinal(self._ordinal_today - days)
@@ -48,8 +50,13 @@ class Clock:
     def date_of(self, ts: float) -> date:
         return datetime.fromtimestamp(ts, BRUSSELS).date()
 
-    def at(self, day: date, hour: int, minute: int = 0) -> int:
-        return epoch(datetime.combine(day, time(hour, minute), BRUSSELS))
+    def at(self, day: date, hour: int) -> int:
+        """``day`` at ``hour`` o'clock in Brussels, as epoch seconds (memoised)."""
+        key = (day, hour)
+        moment = self._at.get(key)
+        if moment is None:
+            moment = self._at[key] = epoch(datetime.combine(day, time(hour), BRUSSELS))
+        return moment
 
     def business_moment(self, rng: random.Random, start_ts: int, end_ts: int) -> int:
         """A random moment during business hours between two instants (or the closest)."""
@@ -112,11 +119,7 @@ def pick(rng: random.Random, items: Sequence[T]) -> T:
 
 def weighted(rng: random.Random, items: Sequence[T], cumulative: Sequence[float]) -> T:
     """Pick with precomputed cumulative weights (see ``cumulate``)."""
-    point = rng.random() * cumulative[-1]
-    for item, bound in zip(items, cumulative, strict=True):
-        if point < bound:
-            return item
-    return items[-1]
+    return items[bisect_right(cumulative, rng.random() * cumulative[-1])]
 
 
 def cumulate(weights: Sequence[float]) -> tuple[float, ...]:
@@ -267,4 +270,6 @@ class Context:
     numbers: Numbers
     vat_numbers: VatNumbers
     batch: Batch
+    # Epoch seconds -> the text a timestamp column takes (see bulk.TimestampText).
+    stamp: Callable[[int], str]
     used_customer_names: set[str] = field(default_factory=set)

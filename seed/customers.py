@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 
 from db.text import fold
 from seed import identifiers as ident
@@ -145,7 +144,7 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
         email=f"{mailbox.get(language, 'info')}@{domain}", phone=customer.phone,
         street=customer.street, postal_code=city.postal_code, city=city.name,
         is_active=not chance(rng, 0.02),
-        created_at=clock.now.replace(hour=8) - timedelta(days=(clock.today - customer.since).days),
+        created_at=ctx.stamp(clock.at(customer.since, 8)),
     ))
     _add_contacts(ctx, customer)
     _add_sites(ctx, customer)

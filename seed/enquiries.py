@@ -8,13 +8,14 @@ come from ``dashboard.business_hours.add_business_minutes``, as the app computes
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from dashboard.business_hours import add_business_minutes
 from seed import messages
-from seed.calendar import to_datetime
 from seed.context import (
     BUSINESS_DAY,
     HOUR,
@@ -334,18 +335,20 @@ class _Writer:
         self.assigned = d.channel == "phone"
 
     def event(self, ts: int, kind: str, *, actor: int | None = None, body: str = "",
-              data: dict[str, Any] | None = None, inbound: int | None = None,
+              data: dict[str, Any] | str | None = None, inbound: int | None = None,
               outbound: int | None = None) -> None:
         self.d.events.append(EnquiryEventRow(
-            id=self.ctx.ids.enquiry_event(), enquiry_id=self.d.id, occurred_at=to_datetime(ts),
-            kind=kind, actor_id=actor, body=body, data=data or {}, inbound_message_id=inbound,
+            id=self.ctx.ids.enquiry_event(), enquiry_id=self.d.id,
+            occurred_at=self.ctx.stamp(ts), kind=kind, actor_id=actor, body=body,
+            data=data if isinstance(data, str) else json.dumps(data) if data else "{}",
+            inbound_message_id=inbound,
             outbound_message_id=outbound))
         self.last_ts = max(self.last_ts, ts)
 
     def set_status(self, ts: int, new: str, actor: int | None) -> None:
         if new == self.status:
             return
-        self.event(ts, "status", actor=actor, data={"from": self.status, "to": new})
+        self.event(ts, "status", actor=actor, data=_transition(self.status, new))
         if self.status == "pending_customer" and self.pending_since is not None:
             self.paused += self.ctx.clock.calendar.between(self.pending_since, ts)
             self.pending_since = None
@@ -408,8 +411,7 @@ class _Writer:
         elif kind == "assign":
             if d.assignee_id is not None and d.channel != "phone":
                 self.assigned = True
-                self.event(ts, "assignment", data={"assignee_id": d.assignee_id,
-                                                  "team_id": d.team_id, "auto": True})
+                self.event(ts, "assignment", data=_assignment(d.assignee_id, d.team_id))
         elif kind == "reply":
             self.reply(ts, ANSWERS[d.language][0])
         elif kind == "answer":
@@ -466,13 +468,15 @@ def _customer_text(d: Draft, template: dict[str, str]) -> str:
 def _emit(ctx: Context, d: Draft, steps: list[Step]) -> Draft:
     clock = ctx.clock
     cal = clock.calendar
-    absolute = sorted(((cal.add(d.created_ts, offset) if offset else d.created_ts, i, kind, facts)
-                       for i, (offset, kind, facts) in enumerate(steps)), key=lambda s: s[:2])
+    steps.sort(key=itemgetter(0))  # stable: same-time steps keep their planned order
+    created = d.created_ts
+    absolute = [(cal.add(created, offset) if offset else created, kind, facts)
+                for offset, kind, facts in steps]
     now = clock.now_ts
     d.reference = ctx.numbers.enquiry.issue(clock.date_of(d.created_ts))
     _keep_demo_rep_queue_planned(ctx, d, absolute)
     writer = _Writer(ctx, d)
-    for ts, _, kind, facts in absolute:
+    for ts, kind, facts in absolute:
         if ts > now:
             break
         writer.apply(ts, kind, facts)
@@ -488,7 +492,7 @@ def _keep_demo_rep_queue_planned(ctx: Context, d: Draft, steps: list[tuple[Any, 
     if d.showcase or d.assignee_id != demo_rep:
         return
     still_open = True
-    for ts, _, kind, _ in steps:
+    for ts, kind, _ in steps:
         if ts > ctx.clock.now_ts:
             break
         if kind in ("resolve", "close", "merge"):
@@ -501,13 +505,13 @@ def _keep_demo_rep_queue_planned(ctx: Context, d: Draft, steps: list[tuple[Any, 
 
 
 def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
-    created = to_datetime(d.created_ts)
+    # Due times are add_business_minutes(created_at, target [+ paused]); the precomputed
+    # calendar gives the same instants (tests compare them) at a fraction of the cost.
+    cal, now, stamp = ctx.clock.calendar, ctx.clock.now_ts, ctx.stamp
     paused_minutes = w.paused // MINUTE
-    first_due = add_business_minutes(created, d.policy.first_response_minutes)
-    resolution_due = add_business_minutes(created, d.policy.resolution_minutes + paused_minutes)
-    now = ctx.clock.now_ts
-    first_due_ts = int(first_due.timestamp())
-    resolution_due_ts = int(resolution_due.timestamp())
+    first_due_ts = cal.add(d.created_ts, d.policy.first_response_minutes * MINUTE)
+    resolution_due_ts = cal.add(d.created_ts,
+                                (d.policy.resolution_minutes + paused_minutes) * MINUTE)
     # Breach markers on the timeline of enquiries still being worked on (closed history
     # keeps its due times; metrics compute breaches from those).
     if d.merged_into_id is None and w.status in OPEN_STATUSES:
@@ -525,17 +529,28 @@ def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
         from_address=d.from_address or None, verification=d.verification, team_id=d.team_id,
         assignee_id=assignee, order_id=d.order_id, invoice_id=d.invoice_id,
         contract_id=d.contract_id, installed_item_id=d.item_id, sla_policy_id=d.policy.id,
-        merged_into_id=d.merged_into_id, created_at=created,
-        updated_at=to_datetime(min(w.last_ts, now)),
-        first_response_at=_dt(w.first_response_ts), first_response_due_at=first_due,
-        resolution_due_at=resolution_due, resolved_at=_dt(w.resolved_ts),
-        closed_at=_dt(w.closed_ts), paused_minutes=paused_minutes,
+        merged_into_id=d.merged_into_id, created_at=stamp(d.created_ts),
+        updated_at=stamp(min(w.last_ts, now)),
+        first_response_at=_stamp(ctx, w.first_response_ts),
+        first_response_due_at=stamp(first_due_ts), resolution_due_at=stamp(resolution_due_ts),
+        resolved_at=_stamp(ctx, w.resolved_ts), closed_at=_stamp(ctx, w.closed_ts),
+        paused_minutes=paused_minutes,
         reopen_count=w.reopen_count, version=1))
     ctx.batch["enquiry_events"].extend(d.events)
 
 
-def _dt(ts: int | None) -> Any:
-    return to_datetime(ts) if ts is not None else None
+def _stamp(ctx: Context, ts: int | None) -> str | None:
+    return ctx.stamp(ts) if ts is not None else None
+
+
+@lru_cache(maxsize=64)
+def _transition(old: str, new: str) -> str:
+    return json.dumps({"from": old, "to": new})
+
+
+@lru_cache(maxsize=256)
+def _assignment(assignee_id: int, team_id: int) -> str:
+    return json.dumps({"assignee_id": assignee_id, "team_id": team_id, "auto": True})
 
 
 # -- public entry points ----------------------------------------------------------------------

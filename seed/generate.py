@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Engine, inspect, literal, select
 
@@ -20,7 +20,7 @@ from dashboard.business_hours import BRUSSELS
 from db.models import Base
 from seed import catalogue, reference, showcase, staff
 from seed.bulk import Loader, bulk_load
-from seed.context import Clock, Context, Ids, Numbers, Quota
+from seed.context import DAY, HOUR, Clock, Context, Ids, Numbers, Quota
 from seed.customers import new_customer
 from seed.enquiries import add_enquiries
 from seed.identifiers import VatNumbers
@@ -92,11 +92,11 @@ def seed_database(
     report(0.0, "Hashing the demo passwords")
     hashes = staff.password_hashes()
     rng = random.Random(seed)
-    ctx = Context(rng=rng, clock=Clock(today), profile=profile, staff=staff.build_staff(),
-                  ids=Ids(), numbers=Numbers(profile.customers), vat_numbers=VatNumbers(rng),
-                  batch=Batch())
     counts: Counter[str] = Counter()
     with bulk_load(engine) as loader:
+        ctx = Context(rng=rng, clock=Clock(today), profile=profile, staff=staff.build_staff(),
+                      ids=Ids(), numbers=Numbers(profile.customers),
+                      vat_numbers=VatNumbers(rng), batch=Batch(), stamp=loader.stamp)
         report(_SETUP_SHARE / 2, "Writing teams, users and settings")
         _add_reference_data(ctx, hashes)
         _flush(ctx, loader, counts)
@@ -118,15 +118,15 @@ def _profile(size: str) -> SizeProfile:
 
 
 def _add_reference_data(ctx: Context, hashes: dict[str, str]) -> None:
-    now, batch = ctx.clock.now, ctx.batch
+    now, batch, stamp = ctx.clock.now_ts, ctx.batch, ctx.stamp
     batch["teams"].extend(staff.team_rows())
-    batch["users"].extend(staff.user_rows(ctx.staff, hashes, now - timedelta(days=400),
-                                          now - timedelta(hours=20)))
+    batch["users"].extend(staff.user_rows(ctx.staff, hashes, stamp(now - 400 * DAY),
+                                          stamp(now - 20 * HOUR)))
     batch["products"].extend(catalogue.product_rows())
     batch["sla_policies"].extend(reference.sla_policy_rows())
     batch["canned_replies"].extend(reference.canned_reply_rows())
     batch["settings"].extend(reference.setting_rows())
-    batch["audit_log"].extend(reference.audit_rows(ctx.staff, now))
+    batch["audit_log"].extend(reference.audit_rows(ctx.staff, now, stamp))
 
 
 def _add_customers(ctx: Context, loader: Loader, counts: Counter[str],

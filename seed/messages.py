@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 
 from seed import documents
-from seed.calendar import to_datetime
 from seed.context import Context, chance
 from seed.identifiers import display_phone
 from seed.rows import AttachmentRow, InboundMessageRow, OutboundMessageRow
@@ -38,7 +37,7 @@ def receive(ctx: Context, *, channel: str, sender: Sender, subject: str, body: s
     """Store an inbound e-mail, fax or web submission; returns its id and Message-ID."""
     rng = ctx.rng
     inbound_id = ctx.ids.inbound()
-    sent_at = to_datetime(received_ts - 5 - int(rng.random() * 60))
+    sent_at = received_ts - 5 - int(rng.random() * 60)
     attachment = None
     if channel == "fax":
         number = sender.fax or sender.phone or "+3220000000"
@@ -70,9 +69,9 @@ def receive(ctx: Context, *, channel: str, sender: Sender, subject: str, body: s
         raw = raw.replace(b"multipart/mixed; boundary=", b"multipart/mixed; bound=")
     ctx.batch["inbound_messages"].append(InboundMessageRow(
         id=inbound_id, sha256=sha256(raw), message_id=message_id, source=source, raw=raw,
-        received_at=to_datetime(received_ts), from_address=from_address,
+        received_at=ctx.stamp(received_ts), from_address=from_address,
         subject=subject[:400], status=status, error=error, enquiry_id=enquiry_id,
-        processed_at=(to_datetime(received_ts + 2 + int(rng.random() * 20))
+        processed_at=(ctx.stamp(received_ts + 2 + int(rng.random() * 20))
                       if status in ("processed", "ignored") else None)))
     if attachment is not None and status != "quarantined":
         attach(ctx, attachment, enquiry_id=enquiry_id, inbound_id=inbound_id)
@@ -104,9 +103,9 @@ def send(ctx: Context, *, kind: str, to: str, subject: str, body: str, created_t
         id=outbound_id, kind=kind, enquiry_id=enquiry_id, customer_id=customer_id,
         to_address=to, subject=subject[:400], body_text=body, message_id=message_id,
         in_reply_to=in_reply_to, references=in_reply_to, status=status, attempts=attempts,
-        next_attempt_at=to_datetime(clock.now_ts + 60) if status == "queued" else None,
+        next_attempt_at=ctx.stamp(clock.now_ts + 60) if status == "queued" else None,
         last_error=(f"550 5.1.1 <{to}>: Recipient address rejected: user unknown"
                     if status == "failed" else None),
-        sent_at=to_datetime(created_ts + 3) if status == "sent" else None,
-        created_by_id=created_by, created_at=to_datetime(created_ts)))
+        sent_at=ctx.stamp(created_ts + 3) if status == "sent" else None,
+        created_by_id=created_by, created_at=ctx.stamp(created_ts)))
     return outbound_id, message_id

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from seed.phrases import CANNED_REPLIES
@@ -84,10 +86,10 @@ def setting_rows() -> list[SettingRow]:
         "company": {"name": "CSOL IT Services NV", "vat_number": "BE0403019261",
                     "iban": "BE68539007547034", "phone": "+3228081234"},
     }
-    return [SettingRow(key=key, value=value) for key, value in values.items()]
+    return [SettingRow(key=key, value=json.dumps(value)) for key, value in values.items()]
 
 
-def audit_rows(staff: Staff, now: datetime) -> list[AuditLogRow]:
+def audit_rows(staff: Staff, now_ts: int, stamp: Callable[[int], str]) -> list[AuditLogRow]:
     admin = next(m for m in staff.members if m.role == "admin")
     lead = next(m for m in staff.members if m.role == "lead")
     entries: list[tuple[timedelta, Any, str, str | None, int | None, Any, Any]] = [
@@ -108,7 +110,10 @@ def audit_rows(staff: Staff, now: datetime) -> list[AuditLogRow]:
     for number, (ago, member, action, entity, entity_id, before, after) in enumerate(
             entries, start=1):
         rows.append(AuditLogRow(
-            id=number, occurred_at=now - ago, user_id=member.id if member else None,
+            id=number, occurred_at=stamp(now_ts - int(ago.total_seconds())),
+            user_id=member.id if member else None,
             username=member.username if member else "j.peeters", action=action,
-            entity_type=entity, entity_id=entity_id, before=before, after=after))
+            entity_type=entity, entity_id=entity_id,
+            before=None if before is None else json.dumps(before),
+            after=None if after is None else json.dumps(after)))
     return rows

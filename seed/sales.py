@@ -8,10 +8,10 @@ disputed or paid, so that ``open_cents`` always equals total minus allocations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from seed import identifiers as ident
-from seed.calendar import to_datetime
 from seed.catalogue import PRODUCTS, Product
 from seed.context import (
     BUSINESS_DAY,
@@ -143,7 +143,7 @@ def _add_order(ctx: Context, customer: CustomerFile, ordered_ts: int | None, *,
     ctx.batch["orders"].append(OrderRow(
         id=order_id, order_number=number, customer_id=customer.id,
         customer_po=_customer_po(ctx, customer, ordered_day), ship_to_site_id=pick(
-            rng, customer.sites), ordered_at=to_datetime(ordered_ts), status=status,
+            rng, customer.sites), ordered_at=ctx.stamp(ordered_ts), status=status,
         promised_date=promised, delivered_on=delivered_on,
         carrier=carrier if shipped_ts else None, tracking_number=tracking, total_cents=total,
     ))
@@ -189,7 +189,7 @@ def _write_order_events(ctx: Context, order_id: int, timeline: list[tuple[str, i
         note = pick(rng, ORDER_EVENT_NOTES[key]).format(
             carrier=carrier, tracking=tracking, name=signer)
         out.append(OrderEventRow(id=ctx.ids.order_event(), order_id=order_id,
-                                 occurred_at=to_datetime(ts), status=status, note=note))
+                                 occurred_at=ctx.stamp(ts), status=status, note=note))
 
 
 # -- invoices -------------------------------------------------------------------------------
@@ -252,13 +252,26 @@ def _credit_note(ctx: Context, customer: CustomerFile, invoice: InvoiceInfo, day
 
 # -- settlement -----------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class _Payment:
+    id: int
+    day: date
+    method: str
+    amount: int = 0
+    extra: int = 0
+    references: list[str] = field(default_factory=list)
+
+
 class _Account:
-    """Payments and allocations of one customer while its invoices are settled."""
+    """Payments and allocations of one customer while its invoices are settled. Transfers
+    made on the same day are one payment settling several invoices (a payment run)."""
 
     def __init__(self, ctx: Context, customer: CustomerFile) -> None:
         self.ctx = ctx
         self.customer = customer
         self.credit_notes: list[InvoiceInfo] = []
+        self.payments: list[_Payment] = []
+        self._transfers: dict[date, _Payment] = {}
 
     def allocate_credit(self, invoice: InvoiceInfo, credit: InvoiceInfo, day: date) -> None:
         amount = min(invoice.open, -credit.open)
@@ -272,21 +285,34 @@ class _Account:
 
     def pay(self, invoice: InvoiceInfo, amount: int, day: date, *, extra: int = 0) -> None:
         ctx, customer = self.ctx, self.customer
-        payment_id = ctx.ids.payment()
         method = "direct_debit" if customer.payer == "direct_debit" else (
             "card" if amount < 50_000 and chance(ctx.rng, 0.04) else "bank_transfer")
-        reference = (f"SEPA DD {customer.number} {invoice.number}" if method == "direct_debit"
-                     else ident.format_payment_reference(ident.payment_reference(invoice.id))
-                     if chance(ctx.rng, 0.85) else invoice.number)
-        ctx.batch["payments"].append(PaymentRow(
-            id=payment_id, customer_id=customer.id, received_on=day,
-            amount_cents=amount + extra, unallocated_cents=extra, method=method,
-            reference=reference, payer_iban=customer.iban,
-            bank_reference=f"CODA-{day.year}-{payment_id:09d}"))
+        payment = self._transfers.get(day) if method == "bank_transfer" else None
+        if payment is None:
+            payment = _Payment(ctx.ids.payment(), day, method)
+            self.payments.append(payment)
+            if method == "bank_transfer":
+                self._transfers[day] = payment
+        payment.amount += amount + extra
+        payment.extra += extra
+        payment.references.append(
+            f"SEPA DD {customer.number} {invoice.number}" if method == "direct_debit"
+            else ident.format_payment_reference(ident.payment_reference(invoice.id))
+            if chance(ctx.rng, 0.85) else invoice.number)
         invoice.open -= amount
         ctx.batch["payment_allocations"].append(AllocationRow(
-            id=ctx.ids.allocation(), invoice_id=invoice.id, payment_id=payment_id,
+            id=ctx.ids.allocation(), invoice_id=invoice.id, payment_id=payment.id,
             credit_note_id=None, amount_cents=amount, allocated_on=day))
+
+    def write_payments(self) -> None:
+        out, customer = self.ctx.batch["payments"], self.customer
+        for p in self.payments:
+            reference = p.references[0] if len(p.references) == 1 else (
+                f"{len(p.references)} invoices: {', '.join(p.references)}")
+            out.append(PaymentRow(
+                id=p.id, customer_id=customer.id, received_on=p.day, amount_cents=p.amount,
+                unallocated_cents=p.extra, method=p.method, reference=reference[:60],
+                payer_iban=customer.iban, bank_reference=f"CODA-{p.day.year}-{p.id:09d}"))
 
     def unidentified_payment(self, day: date) -> None:
         ctx = self.ctx
@@ -310,6 +336,18 @@ def _payment_delay(ctx: Context, payer: str) -> int | None:
     return 0
 
 
+def _payment_run(day: date, payer: str) -> date:
+    """The customer's next payment run on or after ``day``: prompt payers pay every
+    Tuesday, slow and erratic ones on the 25th of the month; direct debits on the day."""
+    if payer == "prompt":
+        return day + timedelta(days=(1 - day.weekday()) % 7)
+    if payer in ("slow", "erratic"):
+        if day.day <= 25:
+            return day.replace(day=25)
+        return (day.replace(day=1) + timedelta(days=32)).replace(day=25)
+    return day
+
+
 def settle_account(ctx: Context, customer: CustomerFile) -> None:
     rng, today = ctx.rng, ctx.clock.today
     account = _Account(ctx, customer)
@@ -318,6 +356,7 @@ def settle_account(ctx: Context, customer: CustomerFile) -> None:
         invoice.open = invoice.total
         _settle_invoice(ctx, account, invoice)
         invoice.status = _status(invoice)
+    account.write_payments()
     if chance(rng, 0.03):
         account.unidentified_payment(today - timedelta(days=1 + int(rng.random() * 60)))
     for credit in account.credit_notes:
@@ -350,9 +389,11 @@ def _settle_invoice(ctx: Context, account: _Account, invoice: InvoiceInfo) -> No
         invoice.disputed = True
         invoice.dispute_reason = pick(rng, DISPUTE_REASONS)
         return
-    delay = None if forced else _payment_delay(ctx, account.customer.payer)
-    pay_day = None if delay is None else max(invoice.due_date + timedelta(days=delay),
-                                             invoice.issue_date + timedelta(days=1))
+    payer = account.customer.payer
+    delay = None if forced else _payment_delay(ctx, payer)
+    pay_day = None if delay is None else _payment_run(
+        max(invoice.due_date + timedelta(days=delay), invoice.issue_date + timedelta(days=1)),
+        payer)
     if invoice.order_id and forced is None and chance(rng, 0.04):
         _partial_credit(ctx, account, invoice, pay_day)
     if forced == "partial":
@@ -404,6 +445,6 @@ def _write_invoices(ctx: Context, customer: CustomerFile, invoices: list[Invoice
             payment_reference=ident.payment_reference(info.id), net_cents=info.net,
             vat_cents=info.vat, total_cents=info.total, open_cents=info.open,
             status=info.status, is_disputed=info.disputed, dispute_reason=info.dispute_reason,
-            released_at=to_datetime(info.released_ts) if info.released_ts else None,
+            released_at=ctx.stamp(info.released_ts) if info.released_ts else None,
         ))
 

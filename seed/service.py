@@ -6,7 +6,6 @@ import calendar as month_calendar
 from datetime import date, timedelta
 
 from seed import enquiries
-from seed.calendar import to_datetime
 from seed.catalogue import INSTALLABLE, Product
 from seed.context import (
     BUSINESS_DAY,
@@ -229,4 +228,4 @@ def _change(ctx: Context, item_id: int, kind: str, from_site: int | None, to_sit
     ctx.batch["inventory_changes"].append(InventoryChangeRow(
         id=ctx.ids.inventory_change(), installed_item_id=item_id, kind=kind,
         from_site_id=from_site, to_site_id=to_site, reason=reason, enquiry_id=enquiry_id,
-        changed_by_id=changed_by, changed_at=to_datetime(min(moment, clock.now_ts))))
+        changed_by_id=changed_by, changed_at=ctx.stamp(min(moment, clock.now_ts))))

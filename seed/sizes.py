@@ -23,7 +23,7 @@ SIZES: dict[str, SizeProfile] = {
 
 # Mean counts per customer of average weight (see customers.customer_weight).
 ORDERS_PER_CUSTOMER = 6.5
-CONTRACTS_PER_CUSTOMER = 1.5
+CONTRACTS_PER_CUSTOMER = 2.5
 ITEMS_PER_CUSTOMER = 6.5
 ENQUIRIES_PER_CUSTOMER = 4.0
 # Rough yearly document counts per customer, so document numbers follow dates.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from seed.demo_accounts import DEMO_ACCOUNTS
 from seed.rows import TeamRow, UserRow
@@ -123,12 +123,12 @@ def password_hashes() -> dict[str, str]:
 
 
 def team_rows() -> list[TeamRow]:
-    return [TeamRow(id=t.id, name=t.name, categories=list(t.categories),
-                    languages=list(t.languages)) for t in TEAMS]
+    return [TeamRow(id=t.id, name=t.name, categories=json.dumps(list(t.categories)),
+                    languages=json.dumps(list(t.languages))) for t in TEAMS]
 
 
-def user_rows(staff: Staff, hashes: dict[str, str], created_at: datetime,
-              last_login_at: datetime) -> list[UserRow]:
+def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
+              last_login_at: str) -> list[UserRow]:
     passwords = {account.username: account.password for account in DEMO_ACCOUNTS}
     return [
         UserRow(
