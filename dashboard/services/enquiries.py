@@ -174,7 +174,7 @@ def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: dateti
         first_response_at=now if new.channel == "phone" else None,
         resolved_at=now if new.resolved_on_first_contact else None,
     )
-    _insert_with_reference(session, enquiry, now)
+    insert_with_reference(session, enquiry, now)
     kind = "call" if new.channel == "phone" else "note"
     session.add(EnquiryEvent(enquiry_id=enquiry.id, occurred_at=now, kind=kind, actor_id=by.id,
                              body=new.body.strip(), data={"verification": new.verification}))
@@ -229,7 +229,7 @@ def route_team(*, session: Session, category: str, language: str) -> int | None:
     return None
 
 
-def _insert_with_reference(session: Session, enquiry: Enquiry, now: datetime) -> None:
+def insert_with_reference(session: Session, enquiry: Enquiry, now: datetime) -> None:
     """Give the enquiry the next ENQ-YYYY-NNNNNN; retry if another session took it first."""
     prefix = f"ENQ-{now.year}-"
     for _ in range(MAX_REFERENCE_ATTEMPTS):
