@@ -457,6 +457,7 @@ class Enquiry(Base):
         Index("ix_enquiries_status_assignee_id", "status", "assignee_id"),
         Index("ix_enquiries_team_id_status", "team_id", "status"),
         Index("ix_enquiries_resolution_due_at", "resolution_due_at"),
+        Index("ix_enquiries_assignee_id_status", "assignee_id", "status"),
         Index("ix_enquiries_created_at", "created_at"),
     )
 
@@ -485,6 +486,10 @@ class Enquiry(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When each clock has less than a quarter of its target left ("at risk"), kept with
+    # the due times so queues can filter on it in SQL.
+    first_response_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Business minutes spent pending the customer, which the SLA clock does not count.

@@ -15,6 +15,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from dashboard.services.sla import risk_offset
 from seed import messages
 from seed.context import (
     BUSINESS_DAY,
@@ -512,6 +513,12 @@ def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
     first_due_ts = cal.add(d.created_ts, d.policy.first_response_minutes * MINUTE)
     resolution_due_ts = cal.add(d.created_ts,
                                 (d.policy.resolution_minutes + paused_minutes) * MINUTE)
+    first_risk_ts = cal.add(d.created_ts,
+                            (risk_offset(d.policy.first_response_minutes) + paused_minutes)
+                            * MINUTE)
+    resolution_risk_ts = cal.add(d.created_ts,
+                                 (risk_offset(d.policy.resolution_minutes) + paused_minutes)
+                                 * MINUTE)
     # Breach markers on the timeline of enquiries still being worked on (closed history
     # keeps its due times; metrics compute breaches from those).
     if d.merged_into_id is None and w.status in OPEN_STATUSES:
@@ -533,6 +540,8 @@ def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
         updated_at=stamp(min(w.last_ts, now)),
         first_response_at=_stamp(ctx, w.first_response_ts),
         first_response_due_at=stamp(first_due_ts), resolution_due_at=stamp(resolution_due_ts),
+        first_response_risk_at=stamp(first_risk_ts),
+        resolution_risk_at=stamp(resolution_risk_ts),
         resolved_at=_stamp(ctx, w.resolved_ts), closed_at=_stamp(ctx, w.closed_ts),
         paused_minutes=paused_minutes,
         reopen_count=w.reopen_count, version=1))

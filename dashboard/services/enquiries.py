@@ -89,9 +89,11 @@ def enquiry_row(e: Enquiry, customer_name: str | None, first_response_minutes: i
         priority=e.priority, status=e.status, created_at=e.created_at,
         first_response=sla.clock(due_at=e.first_response_due_at,
                                  target_minutes=first_response_minutes,
-                                 done_at=e.first_response_at, paused=paused, now=now),
+                                 done_at=e.first_response_at, paused=paused, now=now,
+                                 risk_at=e.first_response_risk_at),
         resolution=sla.clock(due_at=e.resolution_due_at, target_minutes=resolution_minutes,
-                             done_at=e.resolved_at, paused=paused, now=now),
+                             done_at=e.resolved_at, paused=paused, now=now,
+                             risk_at=e.resolution_risk_at),
     )
 
 
@@ -156,7 +158,7 @@ def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: dateti
     contact = session.get(Contact, new.contact_id) if new.contact_id else None
     policy = sla.policy_for(session=session, priority=new.priority, channel=new.channel,
                             segment=customer.segment)
-    first_due, resolution_due = sla.due_times(now, policy)
+    due = sla.deadlines(now, policy)
     status = "resolved" if new.resolved_on_first_contact else "open"
     enquiry = Enquiry(
         subject=new.subject.strip(), channel=new.channel, category=new.category,
@@ -169,7 +171,7 @@ def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: dateti
         assignee_id=by.id, order_id=new.order_id, invoice_id=new.invoice_id,
         contract_id=new.contract_id, installed_item_id=new.installed_item_id,
         sla_policy_id=policy.id if policy else None, created_at=now, updated_at=now,
-        first_response_due_at=first_due, resolution_due_at=resolution_due,
+        **due.values(),
         # On the phone the caller is answered while the enquiry is logged.
         first_response_at=now if new.channel == "phone" else None,
         resolved_at=now if new.resolved_on_first_contact else None,

@@ -30,7 +30,9 @@ class Clock:
 
 
 def clock(*, due_at: datetime | None, target_minutes: int | None, done_at: datetime | None,
-          paused: bool, now: datetime) -> Clock:
+          paused: bool, now: datetime, risk_at: datetime | None = None) -> Clock:
+    """How one clock stands at ``now``; ``risk_at`` (stored) decides "at risk" when known,
+    so pages and SQL-filtered queues agree."""
     if due_at is None:
         return Clock(OK, None, None)
     if done_at is not None:
@@ -38,11 +40,11 @@ def clock(*, due_at: datetime | None, target_minutes: int | None, done_at: datet
     left = business_minutes_between(now, due_at)
     if paused:  # pending the customer: the due time moves on when the clock resumes
         return Clock(PAUSED, due_at, left)
-    if now > due_at:
+    if now >= due_at:
         return Clock(BREACHED, due_at, left)
-    if target_minutes and left < AT_RISK_SHARE * target_minutes:
-        return Clock(AT_RISK, due_at, left)
-    return Clock(OK, due_at, left)
+    at_risk = (now >= risk_at if risk_at is not None
+               else bool(target_minutes) and left < AT_RISK_SHARE * (target_minutes or 0))
+    return Clock(AT_RISK if at_risk else OK, due_at, left)
 
 
 def worst(*clocks: Clock) -> Clock:
@@ -63,10 +65,34 @@ def policy_for(*, session: Session, priority: str, channel: str,
     return max(candidates, key=lambda p: (p.segment is not None, p.channel is not None))
 
 
-def due_times(start: datetime, policy: SlaPolicy | None,
-              paused_minutes: int = 0) -> tuple[datetime | None, datetime | None]:
-    """First-response and resolution due instants, pushed back by paused business minutes."""
+def risk_offset(target_minutes: int) -> int:
+    """Business minutes after the start when less than 25 % of the target is left."""
+    return target_minutes * 3 // 4 + 1
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    first_response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    first_response_risk_at: datetime | None = None
+    resolution_risk_at: datetime | None = None
+
+    def values(self) -> dict[str, datetime | None]:
+        return {"first_response_due_at": self.first_response_due_at,
+                "resolution_due_at": self.resolution_due_at,
+                "first_response_risk_at": self.first_response_risk_at,
+                "resolution_risk_at": self.resolution_risk_at}
+
+
+def deadlines(start: datetime, policy: SlaPolicy | None, paused_minutes: int = 0) -> Deadlines:
+    """Due and at-risk instants of both clocks, pushed back by paused business minutes."""
     if policy is None:
-        return None, None
-    return (add_business_minutes(start, policy.first_response_minutes),
-            add_business_minutes(start, policy.resolution_minutes + paused_minutes))
+        return Deadlines()
+    first, resolution = policy.first_response_minutes, policy.resolution_minutes
+    return Deadlines(
+        first_response_due_at=add_business_minutes(start, first + paused_minutes),
+        resolution_due_at=add_business_minutes(start, resolution + paused_minutes),
+        first_response_risk_at=add_business_minutes(start, risk_offset(first) + paused_minutes),
+        resolution_risk_at=add_business_minutes(start,
+                                                risk_offset(resolution) + paused_minutes),
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import add_business_minutes, business_minutes_between
+from dashboard.business_hours import business_minutes_between
 from dashboard.formatting import when
 from dashboard.services import audit, sla
 from dashboard.services.errors import StaleEditError, ValidationError
@@ -109,17 +109,16 @@ def _paused_since(session: Session, enquiry_id: int) -> datetime | None:
 
 def _clock_values(session: Session, enquiry: Enquiry, paused_minutes: int
                   ) -> dict[str, Any]:
+    """Due times moved on by the paused business minutes (the first response only while
+    it is still owed)."""
     policy = session.get(SlaPolicy, enquiry.sla_policy_id) if enquiry.sla_policy_id else None
+    values: dict[str, Any] = {"paused_minutes": paused_minutes}
     if policy is None:
-        return {"paused_minutes": paused_minutes}
-    resolution_due = add_business_minutes(enquiry.created_at,
-                                          policy.resolution_minutes + paused_minutes)
-    values: dict[str, Any] = {"paused_minutes": paused_minutes,
-                              "resolution_due_at": resolution_due}
-    if enquiry.first_response_at is None:
-        values["first_response_due_at"] = add_business_minutes(
-            enquiry.created_at, policy.first_response_minutes + paused_minutes)
-    return values
+        return values
+    due = sla.deadlines(enquiry.created_at, policy, paused_minutes).values()
+    if enquiry.first_response_at is not None:
+        del due["first_response_due_at"], due["first_response_risk_at"]
+    return values | due
 
 
 def _status_values(session: Session, enquiry: Enquiry, to: str, now: datetime
@@ -205,12 +204,10 @@ def set_priority(*, session: Session, enquiry_id: int, priority: str, by: UserIn
     segment = session.scalar(select(Customer.segment).where(Customer.id == enquiry.customer_id))
     policy = sla.policy_for(session=session, priority=priority, channel=enquiry.channel,
                             segment=segment)
-    first_due, resolution_due = sla.due_times(enquiry.created_at, policy,
-                                              enquiry.paused_minutes)
+    due = sla.deadlines(enquiry.created_at, policy, enquiry.paused_minutes)
     before = enquiry.priority
     _save(session, enquiry, expected_version, priority=priority, updated_at=now,
-          sla_policy_id=policy.id if policy else None,
-          first_response_due_at=first_due, resolution_due_at=resolution_due)
+          sla_policy_id=policy.id if policy else None, **due.values())
     _event(session, enquiry, "priority", by, now, data={"from": before, "to": priority})
     _audit(session, enquiry, "enquiry_priority", by, {"priority": before},
            {"priority": priority})
