@@ -481,8 +481,8 @@ def _emit(ctx: Context, d: Draft, steps: list[Step]) -> Draft:
         if ts > now:
             break
         writer.apply(ts, kind, facts)
-    if writer.pending_since is not None:
-        writer.paused += cal.between(writer.pending_since, now)
+    # A pause still running is not in paused_minutes yet: the app adds it when the clock
+    # resumes (from the time of the status event), as it would for a live enquiry.
     _write_enquiry(ctx, d, writer)
     return d
 
@@ -506,19 +506,17 @@ def _keep_demo_rep_queue_planned(ctx: Context, d: Draft, steps: list[tuple[Any, 
 
 
 def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
-    # Due times are add_business_minutes(created_at, target [+ paused]); the precomputed
-    # calendar gives the same instants (tests compare them) at a fraction of the cost.
-    cal, now, stamp = ctx.clock.calendar, ctx.clock.now_ts, ctx.stamp
+    # Due and at-risk times are add_business_minutes(created_at, minutes + paused) as the
+    # app computes them (dashboard.services.sla.deadlines); the precomputed calendar gives
+    # the same instants (tests compare them) at a fraction of the cost. Pauses only ever
+    # follow the first response, so that clock never moves.
+    cal, now, stamp, created = ctx.clock.calendar, ctx.clock.now_ts, ctx.stamp, d.created_ts
     paused_minutes = w.paused // MINUTE
-    first_due_ts = cal.add(d.created_ts, d.policy.first_response_minutes * MINUTE)
-    resolution_due_ts = cal.add(d.created_ts,
-                                (d.policy.resolution_minutes + paused_minutes) * MINUTE)
-    first_risk_ts = cal.add(d.created_ts,
-                            (risk_offset(d.policy.first_response_minutes) + paused_minutes)
-                            * MINUTE)
-    resolution_risk_ts = cal.add(d.created_ts,
-                                 (risk_offset(d.policy.resolution_minutes) + paused_minutes)
-                                 * MINUTE)
+    first, resolution = d.policy.first_response_minutes, d.policy.resolution_minutes
+    first_due_ts = cal.add(created, first * MINUTE)
+    resolution_due_ts = cal.add(created, (resolution + paused_minutes) * MINUTE)
+    first_risk_ts = cal.add(created, risk_offset(first) * MINUTE)
+    resolution_risk_ts = cal.add(created, (risk_offset(resolution) + paused_minutes) * MINUTE)
     # Breach markers on the timeline of enquiries still being worked on (closed history
     # keeps its due times; metrics compute breaches from those).
     if d.merged_into_id is None and w.status in OPEN_STATUSES:

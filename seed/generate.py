@@ -3,23 +3,31 @@
 Same seed and same ``today`` give the same rows (password hashes aside: bcrypt salts them).
 Everything is relative to ``today``: "now" is today at 10:00 in Brussels, so orders are in
 transit, invoices fall due this week and SLA clocks are running whenever the demo is seeded.
+
+Rows are generated customer by customer, in batches that are written as they come. For the
+large size a second process generates while this one writes.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 import random
 import time
+import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from multiprocessing.connection import Connection
+from typing import Any
 
 from sqlalchemy import Engine, inspect, literal, select
 
 from dashboard.business_hours import BRUSSELS
 from db.models import Base
 from seed import catalogue, reference, showcase, staff
-from seed.bulk import Loader, bulk_load
+from seed.bulk import TimestampText, bulk_load
 from seed.context import DAY, HOUR, Clock, Context, Ids, Numbers, Quota
 from seed.customers import new_customer
 from seed.enquiries import add_enquiries
@@ -36,6 +44,8 @@ from seed.service import add_contracts, add_installed_items
 from seed.sizes import SIZES, SizeProfile
 
 Progress = Callable[[float, str], None]
+# (customers generated so far, [(table, rows), ...] in foreign-key order)
+Chunk = tuple[int, list[tuple[str, list[Any]]]]
 
 # Share of the progress bar before and after the customers are generated.
 _SETUP_SHARE = 0.04
@@ -91,19 +101,21 @@ def seed_database(
         raise DatabaseNotEmptyError("the database already holds data; empty it first")
     report(0.0, "Hashing the demo passwords")
     hashes = staff.password_hashes()
-    rng = random.Random(seed)
     counts: Counter[str] = Counter()
+    span = 1.0 - _SETUP_SHARE - _FINISH_SHARE
     with bulk_load(engine) as loader:
-        ctx = Context(rng=rng, clock=Clock(today), profile=profile, staff=staff.build_staff(),
-                      ids=Ids(), numbers=Numbers(profile.customers),
-                      vat_numbers=VatNumbers(rng), batch=Batch(), stamp=loader.stamp)
-        report(_SETUP_SHARE / 2, "Writing teams, users and settings")
-        _add_reference_data(ctx, hashes)
-        _flush(ctx, loader, counts)
-        _add_customers(ctx, loader, counts, report)
-        add_unmatched_intake(ctx, profile.showcase_repeats)
-        _flush(ctx, loader, counts)
-        report(1.0 - _FINISH_SHARE, "Updating statistics")
+        report(_SETUP_SHARE, "Generating customers")
+        if profile.generate_in_subprocess:
+            chunks = _chunks_from_subprocess(profile, seed, today, loader.stamp.suffix, hashes)
+        else:
+            chunks = generate_chunks(new_context(profile, seed, today, loader.stamp), hashes)
+        for done, tables in chunks:
+            for table, rows in tables:
+                loader.insert(table, rows)
+                counts[table] += len(rows)
+            report(_SETUP_SHARE + span * done / profile.customers,
+                   f"Customers {done:,} of {profile.customers:,}")
+        report(1.0 - _FINISH_SHARE, "Rebuilding indexes")
     report(1.0, "Done")
     every_table = {table.name: counts.get(table.name, 0) for table in Base.metadata.sorted_tables}
     return SeedReport(size=profile.name, seed=seed, today=today, counts=every_table,
@@ -117,6 +129,29 @@ def _profile(size: str) -> SizeProfile:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}") from None
 
 
+def new_context(profile: SizeProfile, seed: int, today: date,
+                stamp: Callable[[int], str]) -> Context:
+    rng = random.Random(seed)
+    return Context(rng=rng, clock=Clock(today), profile=profile, staff=staff.build_staff(),
+                   ids=Ids(), numbers=Numbers(profile.customers), vat_numbers=VatNumbers(rng),
+                   batch=Batch(), stamp=stamp)
+
+
+def generate_chunks(ctx: Context, hashes: dict[str, str]) -> Iterator[Chunk]:
+    """All rows, in chunks that can be written one after the other."""
+    profile = ctx.profile
+    _add_reference_data(ctx, hashes)
+    yield 0, ctx.batch.drain()
+    quotas = showcase.plan(ctx.rng, profile.customers, profile.showcase_repeats)
+    for index in range(profile.customers):
+        generate_customer(ctx, quotas.get(index) or Quota())
+        done = index + 1
+        if done % profile.batch_customers == 0 or done == profile.customers:
+            yield done, ctx.batch.drain()
+    add_unmatched_intake(ctx, profile.showcase_repeats)
+    yield profile.customers, ctx.batch.drain()
+
+
 def _add_reference_data(ctx: Context, hashes: dict[str, str]) -> None:
     now, batch, stamp = ctx.clock.now_ts, ctx.batch, ctx.stamp
     batch["teams"].extend(staff.team_rows())
@@ -127,20 +162,6 @@ def _add_reference_data(ctx: Context, hashes: dict[str, str]) -> None:
     batch["canned_replies"].extend(reference.canned_reply_rows())
     batch["settings"].extend(reference.setting_rows())
     batch["audit_log"].extend(reference.audit_rows(ctx.staff, now, stamp))
-
-
-def _add_customers(ctx: Context, loader: Loader, counts: Counter[str],
-                   report: Progress) -> None:
-    profile = ctx.profile
-    quotas = showcase.plan(ctx.rng, profile.customers, profile.showcase_repeats)
-    span = 1.0 - _SETUP_SHARE - _FINISH_SHARE
-    for index in range(profile.customers):
-        generate_customer(ctx, quotas.get(index) or Quota())
-        done = index + 1
-        if done % profile.batch_customers == 0 or done == profile.customers:
-            _flush(ctx, loader, counts)
-            report(_SETUP_SHARE + span * done / profile.customers,
-                   f"Customers {done:,} of {profile.customers:,}")
 
 
 def generate_customer(ctx: Context, quota: Quota) -> None:
@@ -157,7 +178,48 @@ def generate_customer(ctx: Context, quota: Quota) -> None:
     add_outbox_showcase(ctx, customer)
 
 
-def _flush(ctx: Context, loader: Loader, counts: Counter[str]) -> None:
-    for table, rows in ctx.batch.drain():
-        loader.insert(table, rows)
-        counts[table] += len(rows)
+# -- generating in a second process ------------------------------------------------------------
+
+def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
+             stamp_suffix: str, hashes: dict[str, str]) -> None:
+    """Child process: generate and hand over chunks. Pickled here, in the generating thread
+    (a queue's feeder thread would fight it for the GIL), as plain tuples (several times
+    faster to pickle than named tuples)."""
+    try:
+        ctx = new_context(profile, seed, today, TimestampText(stamp_suffix))
+        for done, tables in generate_chunks(ctx, hashes):
+            plain = [(name, [tuple(r) for r in rows]) for name, rows in tables]
+            out.send_bytes(pickle.dumps(("chunk", done, plain), protocol=5))
+        out.send_bytes(pickle.dumps(("end", 0, [])))
+    except BaseException:
+        out.send_bytes(pickle.dumps(("error", 0, traceback.format_exc())))
+    finally:
+        out.close()
+
+
+def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, stamp_suffix: str,
+                            hashes: dict[str, str]) -> Iterator[Chunk]:
+    # "spawn": a fresh interpreter, safe even when the caller runs threads (a web server).
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_produce, name="seed-generator", daemon=True,
+                              args=(sender, profile, seed, today, stamp_suffix, hashes))
+    process.start()
+    sender.close()  # the child holds the sending end; EOF then means it is gone
+    try:
+        while True:
+            try:
+                kind, done, payload = pickle.loads(receiver.recv_bytes())
+            except EOFError:
+                raise RuntimeError(
+                    f"the generator process stopped (exit code {process.exitcode})") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise RuntimeError(f"the generator process failed:\n{payload}")
+            yield done, payload
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()

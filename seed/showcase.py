@@ -10,12 +10,14 @@ import random
 
 from seed.context import Quota
 
-# The demo rep's open queue: 12 enquiries, 5 within target, 4 at risk, 3 breached.
+# The demo rep's open queue, 13 enquiries: with running clocks 4 within target, 3 at risk
+# and 4 breached, plus 2 waiting for the customer (clock paused).
 REP_QUEUE = (
     ("new", "ok"), ("new", "breached"), ("open", "ok"), ("open", "ok"), ("open", "at_risk"),
-    ("open", "at_risk"), ("open", "breached"), ("pending_customer", "ok"),
-    ("pending_customer", "at_risk"), ("pending_customer", "breached"),
+    ("open", "at_risk"), ("open", "breached"), ("open", "breached"),
     ("pending_internal", "ok"), ("pending_internal", "at_risk"),
+    ("pending_internal", "breached"), ("pending_customer", "ok"),
+    ("pending_customer", "at_risk"),
 )
 TEAM_QUEUE = (
     *((status, sla) for status in ("new", "open", "pending_customer", "pending_internal")

@@ -14,11 +14,16 @@ class SizeProfile:
     showcase_repeats: int
     # Customers generated between two writes to the database.
     batch_customers: int
+    # Generate in a second process while this one writes (two cores: about half the time).
+    # The demo stays in-process: it is quick, and it runs inside the app's server.
+    generate_in_subprocess: bool
 
 
 SIZES: dict[str, SizeProfile] = {
-    "demo": SizeProfile("demo", customers=120, showcase_repeats=1, batch_customers=120),
-    "large": SizeProfile("large", customers=50_000, showcase_repeats=10, batch_customers=500),
+    "demo": SizeProfile("demo", customers=120, showcase_repeats=1, batch_customers=120,
+                        generate_in_subprocess=False),
+    "large": SizeProfile("large", customers=50_000, showcase_repeats=10, batch_customers=500,
+                         generate_in_subprocess=True),
 }
 
 # Mean counts per customer of average weight (see customers.customer_weight).
