@@ -67,7 +67,8 @@ def _view(view: str, user: UserInfo, now: datetime) -> list[ColumnElement[bool]]
 
 
 def _filters(flt: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
-    conditions = [Enquiry.status.in_(flt.statuses or OPEN_ENQUIRY_STATUSES),
+    conditions: list[ColumnElement[bool]] = [
+        Enquiry.status.in_(flt.statuses or OPEN_ENQUIRY_STATUSES),
                   Enquiry.merged_into_id.is_(None)]
     for column, values in ((Enquiry.channel, flt.channels), (Enquiry.category, flt.categories),
                            (Enquiry.priority, flt.priorities),
