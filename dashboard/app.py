@@ -37,7 +37,10 @@ with st.sidebar:
 sections: dict[str, list[st.Page]] = {
     "Work": [
         st.Page(PAGES / "today.py", title="Today", default=True),
+        st.Page(PAGES / "queue.py", title="Queue", url_path="queue"),
         st.Page(PAGES / "customer.py", title="Customer", url_path="customer"),
+        st.Page(PAGES / "log_call.py", title="Log a call", url_path="log-call"),
+        st.Page(PAGES / "enquiry.py", title="Enquiry", url_path="enquiry", visibility="hidden"),
     ],
 }
 if user.has_role("lead"):

@@ -18,3 +18,4 @@ CUSTOMER_FOCUS = "customer_focus"   # (document kind, id) the search opened it f
 CALLERS = "callers"                 # {customer id: Caller} verified during this session
 FLASH = "flash_message"             # a confirmation to show once after a rerun
 ENQUIRY_DRAFT = "enquiry_draft"     # the "open an enquiry" dialog waiting to be saved
+CALL_PREFILL = "call_prefill"       # {"customer_id": …} when "Log a call" starts from a customer

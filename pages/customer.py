@@ -36,7 +36,13 @@ if st.session_state.get(state.CUSTOMER_ID) != header.id:
 beside_name = components.customer_header(header)
 with beside_name:
     who = customer_view.caller_panel(user, header, contacts)
-    customer_view.enquiry_button(header.id, "", {}, "other", "enquire_customer")
+    buttons = st.columns(2)
+    with buttons[0]:
+        customer_view.enquiry_button(header.id, "", {}, "other", "enquire_customer")
+    if buttons[1].button("Log a call", key="log_call_here"):
+        st.session_state[state.CALL_PREFILL] = {"customer_id": header.id,
+                                                "contact_id": who.contact_id}
+        st.switch_page(components.PAGES / "log_call.py")
 components.other_matches(header.id)
 
 tabs = st.tabs(customer_view.TABS, key="customer_tab", on_change="rerun")

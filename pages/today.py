@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import auth, components, ui, widgets
+from dashboard import auth, components, enquiry_ui, ui, widgets
 from dashboard.services import enquiries, search
 
 user = auth.require_role("rep")
@@ -32,8 +32,6 @@ if not mine:
 else:
     picked = widgets.picked_row(components.styled_enquiries(mine), "today_enquiries")
     st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
-               "(Mon–Fri 08:30–17:00). Select a row to open the customer.")
-    if picked is not None and (row := mine[picked]).customer_id is not None:
-        with ui.session() as s:
-            number = search.customer_number(session=s, customer_id=row.customer_id)
-        components.open_customer(number, ("enquiry", row.id))
+               "(Mon–Fri 08:30–17:00). Select a row to open the enquiry.")
+    if picked is not None:
+        enquiry_ui.open_enquiry(mine[picked].reference)

@@ -270,3 +270,55 @@ def enquiry_options(*, session: Session, customer_id: int, limit: int = 50
         .where(Enquiry.customer_id == customer_id)
         .order_by(is_open.desc(), Enquiry.created_at.desc()).limit(limit))
     return [EnquiryOption(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CallerMatch:
+    customer_id: int
+    customer_name: str
+    customer_number: str
+    contact_id: int | None
+    contact_name: str | None
+
+    @property
+    def label(self) -> str:
+        who = f"{self.contact_name}, " if self.contact_name else ""
+        return f"{who}{self.customer_name} ({self.customer_number})"
+
+
+def callers_for_phone(*, session: Session, phone: str) -> list[CallerMatch]:
+    """Who a calling number belongs to: contacts first (phone, mobile, fax), then companies."""
+    from sqlalchemy import or_
+
+    from dashboard.services.search import normalise_phone
+
+    number = normalise_phone(phone)
+    if number is None:
+        return []
+    contacts = session.execute(
+        select(Customer.id, Customer.name, Customer.customer_number, Contact.id, Contact.first_name,
+               Contact.last_name)
+        .join(Customer, Customer.id == Contact.customer_id)
+        .where(or_(Contact.phone == number, Contact.mobile == number, Contact.fax == number),
+               Contact.is_active.is_(True)).limit(20))
+    found = [CallerMatch(cid, name, num, contact_id, f"{first} {last}")
+             for cid, name, num, contact_id, first, last in contacts]
+    companies = session.execute(select(Customer.id, Customer.name, Customer.customer_number)
+                                .where(Customer.phone == number).limit(20))
+    found += [CallerMatch(cid, name, num, None, None) for cid, name, num in companies
+              if cid not in {m.customer_id for m in found}]
+    return found
+
+
+def callers_for_customer(*, session: Session, customer_id: int) -> list[CallerMatch]:
+    """The customer's contacts as possible callers (primary first), then the company itself."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return []
+    contacts = session.scalars(select(Contact).where(Contact.customer_id == customer_id,
+                                                     Contact.is_active.is_(True))
+                               .order_by(Contact.is_primary.desc(), Contact.last_name))
+    found = [CallerMatch(customer.id, customer.name, customer.customer_number, c.id,
+                         c.full_name) for c in contacts]
+    return [*found, CallerMatch(customer.id, customer.name, customer.customer_number, None,
+                                None)]

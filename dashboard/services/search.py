@@ -227,9 +227,3 @@ def _name_hits(session: Session, folded: str, limit: int, seen: set[int]) -> lis
                  if h.customer_id not in seen][: limit - len(hits)]
     return hits
 
-
-def customer_number(*, session: Session, customer_id: int) -> str:
-    number = session.scalar(select(Customer.customer_number).where(Customer.id == customer_id))
-    if number is None:
-        raise LookupError(f"No customer with id {customer_id}.")
-    return number

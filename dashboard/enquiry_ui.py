@@ -1,0 +1,390 @@
+"""Queue and enquiry page pieces: filters, tables, the enquiry header, timeline and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, state, ui, widgets
+from dashboard.formatting import duration_minutes, when
+from dashboard.services import enquiry_view, queue, workflow
+from dashboard.services.enquiry_view import EnquiryDetail
+from dashboard.services.paging import Page
+from dashboard.services.queue import QueueFilter, QueueRow
+from dashboard.services.users import UserInfo
+from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+ENQUIRY_PAGE = PAGES / "enquiry.py"
+QUEUE_PAGE = 50
+CATEGORY_LABELS = {"orders": "Orders & delivery", "invoices": "Invoices & payments",
+                   "contracts": "Contracts", "inventory": "Inventory & maintenance",
+                   "other": "Other"}
+EVENT_LABELS = {"message_in": "Message from the customer", "reply": "Reply",
+                "note": "Internal note", "call": "Phone call", "status": "Status",
+                "assignment": "Assignment", "priority": "Priority", "category": "Category",
+                "link": "Linked", "merge": "Merge", "sla": "SLA"}
+
+
+def open_enquiry(reference: str) -> None:
+    st.switch_page(ENQUIRY_PAGE, query_params={"e": reference})
+
+
+def _label(value: str) -> str:
+    return components.STATUS_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def queue_filters() -> QueueFilter:
+    with st.expander("Filters"):
+        cols = st.columns(3)
+        channels = cols[0].multiselect("Channel", CHANNELS, key="q_channel")
+        categories = cols[1].multiselect("Category", CATEGORIES, key="q_category",
+                                         format_func=CATEGORY_LABELS.__getitem__)
+        priorities = cols[2].multiselect("Priority", PRIORITIES, key="q_priority",
+                                         format_func=str.capitalize)
+        statuses = cols[0].multiselect("Status", ENQUIRY_STATUSES, key="q_status",
+                                       format_func=_label,
+                                       help="Empty: every status still open")
+        languages = cols[1].multiselect("Language", LANGUAGES, key="q_language",
+                                        format_func=str.upper)
+        older = cols[2].number_input("Older than (days)", min_value=0, max_value=365,
+                                     value=0, step=1, key="q_older")
+    return QueueFilter(tuple(channels), tuple(categories), tuple(priorities), tuple(statuses),
+                       tuple(languages), None, int(older) or None)
+
+
+def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
+    frame = components.enquiry_frame([r.enquiry for r in rows])
+    if not frame.empty:
+        frame.insert(3, "Assignee", [r.assignee or "—" for r in rows])
+    return frame
+
+
+def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
+    if not page.rows:
+        st.success("Nothing here.")
+        widgets.pager("queue", page.total, page.limit)
+        return
+    frame = queue_frame(page.rows)
+    styled = widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))
+    if user.has_role("lead"):
+        event = st.dataframe(styled, hide_index=True, width="stretch", key="queue_table",
+                             on_select="rerun", selection_mode="multi-row",
+                             height=widgets.table_height(len(frame)))
+        chosen = [page.rows[i] for i in event.selection.rows]
+        widgets.pager("queue", page.total, page.limit)
+        if len(chosen) == 1:
+            open_enquiry(chosen[0].enquiry.reference)
+        if chosen:
+            bulk_actions(user, chosen)
+        st.caption("Select one row to open it, or several for bulk actions.")
+    else:
+        picked = widgets.picked_row(styled, "queue_pick")
+        widgets.pager("queue", page.total, page.limit)
+        if picked is not None:
+            open_enquiry(page.rows[picked].enquiry.reference)
+        st.caption("Most urgent first. Select a row to open the enquiry.")
+
+
+def bulk_actions(user: UserInfo, chosen: list[QueueRow]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{len(chosen)} selected**")
+        with ui.session() as s:
+            people = queue.colleagues(session=s)
+        cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+        person = cols[0].selectbox("Assign to", people, index=None, key="bulk_person",
+                                   format_func=lambda p: f"{p.name} ({p.team or 'no team'}, "
+                                   f"{p.open_enquiries} open)", placeholder="Choose someone")
+        if cols[1].button("Assign", key="bulk_assign", disabled=person is None):
+            _bulk(chosen, lambda s, r: workflow.assign(
+                session=s, enquiry_id=r.enquiry.id, assignee_id=person.id if person else None,
+                by=user, expected_version=r.version, now=ui.now()), "assigned")
+        if cols[2].button("Close", key="bulk_close"):
+            _bulk(chosen, lambda s, r: workflow.change_status(
+                session=s, enquiry_id=r.enquiry.id, to="closed", by=user,
+                expected_version=r.version, now=ui.now(), note="Closed in bulk"), "closed")
+
+
+def _bulk(rows: list[QueueRow], change: Callable[[Any, QueueRow], object], done: str) -> None:
+    failed = []
+    for row in rows:
+        try:
+            with ui.session() as s:
+                change(s, row)
+        except (ValueError, RuntimeError) as exc:
+            failed.append(f"{row.enquiry.reference}: {exc}")
+    if failed:
+        st.error("Not changed:\n" + "\n".join(f"- {f}" for f in failed))
+    else:
+        st.session_state[state.FLASH] = f"{len(rows)} enquiries {done}."
+        st.session_state.pop("queue_table", None)
+        st.rerun()
+
+
+# --- the enquiry page --------------------------------------------------------------------
+
+def header(d: EnquiryDetail) -> None:
+    r = d.row
+    st.title(r.subject)
+    facts = [r.reference, f"{r.channel}", CATEGORY_LABELS[r.category],
+             f"{r.priority} priority", _label(r.status),
+             f"assigned to {d.assignee}" if d.assignee else "unassigned",
+             f"received {when(r.created_at)}"]
+    if d.reopen_count:
+        facts.append(f"reopened {d.reopen_count}×")
+    st.caption(" · ".join(facts))
+    if d.merged_into:
+        st.info(f"Merged into {d.merged_into}.")
+    cols = st.columns(3)
+    who = d.contact_name or d.from_address or "unknown sender"
+    cols[0].markdown(f"**Customer**  \n{r.customer_name or 'not matched'}  \n{who}")
+    for col, title, clock in ((cols[1], "First response", r.first_response),
+                              (cols[2], "Resolution", r.resolution)):
+        left = (f" — {duration_minutes(clock.minutes_left)} left"
+                if clock.minutes_left is not None and clock.state not in ("met",) else "")
+        col.markdown(f"**{title}**  \n{clock.label}{left}  \n"
+                     + (f"due {when(clock.due_at)}" if clock.due_at else "no target"))
+
+
+def presence(names: list[str]) -> None:
+    if names:
+        st.warning(f"{', '.join(names)} also {'has' if len(names) == 1 else 'have'} this "
+                   "enquiry open — agree who answers before replying.")
+
+
+def links(d: EnquiryDetail) -> None:
+    if not d.customer_number:
+        return
+    cols = st.columns(len(d.links) + 1)
+    if cols[0].button("Open the customer", key="to_customer"):
+        components.open_customer(d.customer_number)
+    for col, link in zip(cols[1:], d.links, strict=True):
+        if col.button(link.label, key=f"to_{link.kind}_{link.id}"):
+            components.open_customer(d.customer_number, (link.kind, link.id))
+
+
+def timeline(d: EnquiryDetail) -> None:
+    st.subheader("Timeline")
+    for ev in reversed(d.events):
+        with st.container(border=ev.kind in ("message_in", "reply", "call", "note")):
+            title = EVENT_LABELS.get(ev.kind, ev.kind)
+            detail = _event_detail(ev)
+            st.markdown(f"**{title}** · {when(ev.at)}"
+                        + (f" · {ev.actor}" if ev.actor else "") + (f" — {detail}" if detail
+                                                                    else ""))
+            if ev.body:
+                st.text(ev.body[:4000])
+            if ev.delivery is not None:
+                state_text = {"queued": "queued for sending", "sending": "sending",
+                              "sent": f"sent {when(ev.delivery.sent_at)}",
+                              "failed": f"FAILED: {ev.delivery.last_error}"}[ev.delivery.status]
+                st.caption(f"E-mail to {ev.delivery.to_address}: {state_text}")
+
+
+def _event_detail(ev: enquiry_view.TimelineEvent) -> str:
+    data = ev.data
+    if ev.kind == "status":
+        return f"{_label(str(data.get('from')))} → {_label(str(data.get('to')))}"
+    if ev.kind in ("priority", "category"):
+        return f"{data.get('from')} → {data.get('to')}"
+    if ev.kind == "assignment":
+        return "claimed" if data.get("claimed") else "reassigned"
+    if ev.kind == "merge":
+        return str(data.get("reference", ""))
+    if ev.kind == "link":
+        return f"{data.get('kind')} #{data.get('id')}"
+    if ev.kind == "sla":
+        return f"{str(data.get('clock', '')).replace('_', ' ')} target missed"
+    return ""
+
+
+def attachments(d: EnquiryDetail) -> None:
+    if not d.attachments:
+        return
+    st.subheader(f"Attachments ({len(d.attachments)})")
+    for a in d.attachments:
+        cols = st.columns([4, 1, 1], vertical_alignment="center")
+        cols[0].markdown(f"{a.filename} · {a.content_type} · {a.size_bytes / 1024:.0f} KB")
+        with ui.session() as s:
+            found = enquiry_view.attachment(session=s, attachment_id=a.id, enquiry_id=d.row.id)
+        if found is None:
+            continue
+        name, mime, content = found
+        cols[1].download_button("Download", data=content, file_name=name, mime=mime,
+                                key=f"att_{a.id}", on_click="ignore")
+        if cols[2].toggle("Preview", key=f"att_preview_{a.id}",
+                          disabled=not (mime.startswith("image/") or mime == "application/pdf")):
+            if mime == "application/pdf":
+                st.pdf(content, height=500, key=f"att_pdf_{a.id}")
+            else:
+                st.image(_browser_image(content, mime))
+
+
+def _browser_image(content: bytes, mime: str) -> bytes:
+    """Browsers do not show TIFF (what fax gateways send): convert it to PNG."""
+    if mime not in ("image/tiff", "image/tif"):
+        return content
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(content)) as image:
+        image.convert("RGB").save(out, format="PNG")
+    return out.getvalue()
+
+
+# --- actions -------------------------------------------------------------------------------
+
+def actions(user: UserInfo, d: EnquiryDetail) -> None:
+    reply_tab, note_tab, details_tab, assign_tab, more_tab = st.tabs(
+        ["Reply", "Internal note", "Status & details", "Assign", "Link or merge"])
+    with reply_tab:
+        reply_form(user, d)
+    with note_tab, st.form(f"note_{d.row.id}", clear_on_submit=True):
+        body = st.text_area("Note (only colleagues see it)", height=120)
+        if st.form_submit_button("Add note"):
+            _apply(lambda s: workflow.add_note(session=s, enquiry_id=d.row.id, body=body,
+                                               by=user, now=ui.now()), "Note added.")
+    with details_tab:
+        details_form(user, d)
+    with assign_tab:
+        assign_form(user, d)
+    with more_tab:
+        link_and_merge(user, d)
+
+
+def reply_form(user: UserInfo, d: EnquiryDetail) -> None:
+    with ui.session() as s:
+        canned = enquiry_view.canned_replies(session=s, language=d.language,
+                                             category=d.row.category)
+    template = st.selectbox(
+        f"Canned reply ({d.language.upper()})", [None, *canned], key=f"canned_{d.row.id}",
+        format_func=lambda c: "— write your own —" if c is None else c.name)
+    subject = enquiry_view.fill(template.subject, enquiry=d, agent=user) if template else (
+        f"Re: {d.row.subject}")
+    body = enquiry_view.fill(template.body, enquiry=d, agent=user) if template else ""
+    version_key = f"{d.row.id}_{d.version}_{template.id if template else 0}"
+    with st.form(f"reply_{version_key}"):
+        to = st.text_input("To", value=d.reply_to or "", placeholder="name@company.be")
+        subject = st.text_input("Subject", value=subject)
+        body = st.text_area("Message", value=body, height=220)
+        then = st.selectbox("Then", ("pending_customer", "open", "resolved"),
+                            format_func=lambda v: {"pending_customer": "Wait for the customer "
+                                                   "(SLA clock paused)",
+                                                   "open": "Keep it open",
+                                                   "resolved": "Mark it resolved"}[v])
+        st.caption(f"The subject carries [{d.row.reference}] so the answer threads back here.")
+        if st.form_submit_button("Send reply", type="primary"):
+            _apply(lambda s: workflow.reply(
+                session=s, enquiry_id=d.row.id, to_address=to, subject=subject, body=body,
+                by=user, expected_version=d.version, now=ui.now(), then_status=then),
+                "Reply queued for sending.")
+
+
+def details_form(user: UserInfo, d: EnquiryDetail) -> None:
+    r = d.row
+    with st.form(f"details_{r.id}_{d.version}"):
+        cols = st.columns(3)
+        targets = [r.status, *workflow.TRANSITIONS[r.status]]
+        status = cols[0].selectbox("Status", targets, format_func=_label)
+        priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index(r.priority),
+                                     format_func=str.capitalize)
+        category = cols[2].selectbox("Category", CATEGORIES,
+                                     index=CATEGORIES.index(r.category),
+                                     format_func=CATEGORY_LABELS.__getitem__)
+        note = st.text_input("Why (optional, kept with the status change)")
+        if st.form_submit_button("Save", type="primary"):
+            _apply(lambda s: _save_details(s, user, d, status, priority, category, note),
+                   "Saved.")
+
+
+def _save_details(s: Any, user: UserInfo, d: EnquiryDetail, status: str, priority: str,
+                  category: str, note: str) -> None:
+    version = d.version
+    now = ui.now()
+    if priority != d.row.priority:
+        version = workflow.set_priority(session=s, enquiry_id=d.row.id, priority=priority,
+                                        by=user, expected_version=version, now=now).version
+    if category != d.row.category:
+        version = workflow.set_category(session=s, enquiry_id=d.row.id, category=category,
+                                        by=user, expected_version=version, now=now).version
+    if status != d.row.status:
+        workflow.change_status(session=s, enquiry_id=d.row.id, to=status, by=user,
+                               expected_version=version, now=now, note=note)
+
+
+def assign_form(user: UserInfo, d: EnquiryDetail) -> None:
+    may_take = d.assignee_id != user.id and (d.assignee_id is None or user.has_role("lead"))
+    if may_take and st.button("Take it", key=f"take_{d.row.id}", type="primary"):
+        _apply(lambda s: workflow.assign(session=s, enquiry_id=d.row.id,
+                                         assignee_id=user.id, by=user,
+                                         expected_version=d.version, now=ui.now()),
+               "It is yours.")
+    release = d.assignee_id == user.id
+    if release and st.button("Give back to the queue", key=f"release_{d.row.id}"):
+        _apply(lambda s: workflow.assign(session=s, enquiry_id=d.row.id, assignee_id=None,
+                                         by=user, expected_version=d.version, now=ui.now()),
+               "Back in the queue.")
+    if not user.has_role("lead"):
+        if d.assignee_id not in (None, user.id):
+            st.caption(f"{d.assignee} holds this enquiry; a team lead can reassign it.")
+        return
+    with ui.session() as s:
+        people = queue.colleagues(session=s)
+    with st.form(f"reassign_{d.row.id}_{d.version}"):
+        person = st.selectbox("Reassign to", people, index=None, placeholder="Choose someone",
+                              format_func=lambda p: f"{p.name} ({p.team or 'no team'}, "
+                              f"{p.open_enquiries} open)")
+        if st.form_submit_button("Reassign"):
+            _apply(lambda s: workflow.assign(
+                session=s, enquiry_id=d.row.id, assignee_id=person.id if person else None,
+                by=user, expected_version=d.version, now=ui.now()), "Reassigned.")
+
+
+def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
+    from dashboard.services import search
+
+    with st.form(f"link_{d.row.id}_{d.version}"):
+        number = st.text_input("Link a document (order, invoice, contract or serial number)")
+        if st.form_submit_button("Link"):
+            with ui.session() as s:
+                hits = [h for h in search.search(session=s, query=number)
+                        if h.document_kind in ("order", "invoice", "contract", "item")]
+            if not hits:
+                st.error(f"No order, invoice, contract or item “{number}”.")
+            else:
+                hit = hits[0]
+                _apply(lambda s: workflow.link_document(
+                    session=s, enquiry_id=d.row.id, kind=str(hit.document_kind),
+                    document_id=int(hit.document_id or 0), by=user,
+                    expected_version=d.version, now=ui.now()), f"Linked {hit.detail}.")
+    with st.form(f"merge_{d.row.id}_{d.version}"):
+        target = st.text_input("Merge this enquiry into (reference)",
+                               placeholder="ENQ-2026-000123")
+        st.caption("This enquiry is closed as a duplicate; both keep their history.")
+        if st.form_submit_button("Merge"):
+            with ui.session() as s:
+                target_id = enquiry_view.find_id(session=s, reference=target)
+            if target_id is None:
+                st.error(f"No enquiry “{target}”.")
+            else:
+                _apply(lambda s: workflow.merge(session=s, source_id=d.row.id,
+                                                target_id=target_id, by=user,
+                                                expected_version=d.version, now=ui.now()),
+                       f"Merged into {target.strip().upper()}.")
+
+
+def _apply(change: Callable[[Any], object], done: str) -> None:
+    try:
+        with ui.session() as s:
+            change(s)
+    except (ValueError, RuntimeError) as exc:
+        widgets.show_problems(exc)
+    else:
+        st.session_state[state.FLASH] = done
+        st.rerun()

@@ -1,0 +1,30 @@
+"""One enquiry: who, what, how its clocks stand, everything said so far, and what to do next."""
+
+import streamlit as st
+
+from dashboard import auth, enquiry_ui, state, ui
+from dashboard.services import enquiry_view
+
+user = auth.require_role("rep")
+reference = st.query_params.get("e", "")
+now = ui.now()
+with ui.session() as s:
+    enquiry_id = enquiry_view.find_id(session=s, reference=reference)
+    detail = enquiry_view.detail(session=s, enquiry_id=enquiry_id, now=now) if enquiry_id else None
+    if detail is not None:
+        enquiry_view.note_viewing(session=s, enquiry_id=detail.row.id, user=user, now=now)
+        others = enquiry_view.others_viewing(session=s, enquiry_id=detail.row.id, user=user,
+                                             now=now)
+if detail is None:
+    st.title("Enquiry")
+    st.error(f"No enquiry “{reference}”." if reference else "Open an enquiry from the queue.")
+    st.stop()
+
+if flash := st.session_state.pop(state.FLASH, None):
+    st.toast(flash)
+enquiry_ui.header(detail)
+enquiry_ui.presence(others)
+enquiry_ui.links(detail)
+enquiry_ui.actions(user, detail)
+enquiry_ui.timeline(detail)
+enquiry_ui.attachments(detail)

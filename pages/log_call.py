@@ -1,0 +1,62 @@
+"""Log a call: who rang (found from their number), what they asked, and how it ended."""
+
+import streamlit as st
+
+from dashboard import auth, customer_view, enquiry_ui, state, ui, widgets
+from dashboard.services import customers, enquiries
+
+user = auth.require_role("rep")
+st.title("Log a call")
+
+prefill = st.session_state.get(state.CALL_PREFILL) or {}
+phone = st.text_input("Caller's number", key="call_phone", placeholder="+32 2 225 23 45",
+                      help="Any spelling; the contact or company is looked up as you type.")
+with ui.session() as s:
+    matches = enquiries.callers_for_phone(session=s, phone=phone) if phone else []
+    if prefill and not matches:
+        matches = enquiries.callers_for_customer(session=s,
+                                                 customer_id=int(prefill["customer_id"]))
+if phone and not matches:
+    st.warning("No contact or company has this number. Find the customer with the search in "
+               "the sidebar and log the call from their page, or log it without a customer.")
+preferred = next((i for i, m in enumerate(matches)
+                  if m.contact_id and m.contact_id == prefill.get("contact_id")), 0)
+caller = st.selectbox("Caller", matches, format_func=lambda m: m.label, key="call_caller",
+                      index=preferred if matches else None, placeholder="No match")
+
+with st.form("log_call", clear_on_submit=False):
+    subject = st.text_input("Subject", max_chars=200)
+    cols = st.columns(3)
+    category = cols[0].selectbox("Category", enquiry_ui.CATEGORY_LABELS,
+                                 format_func=enquiry_ui.CATEGORY_LABELS.__getitem__)
+    priority = cols[1].selectbox("Priority", ("normal", "high", "urgent", "low"),
+                                 format_func=str.capitalize)
+    verification = cols[2].selectbox("Verified by", customer_view.VERIFICATION_LABELS,
+                                     format_func=customer_view.VERIFICATION_LABELS.__getitem__)
+    notes = st.text_area("Notes", height=140)
+    outcome = st.radio("Outcome", ("resolved", "follow_up"), horizontal=True,
+                       format_func=lambda o: "Resolved on the call" if o == "resolved"
+                       else "Needs a follow-up")
+    saved = st.form_submit_button("Save call", type="primary")
+
+if saved:
+    if caller is None:
+        st.error("Not saved: choose who called (their number must match a contact or company).")
+    else:
+        new = enquiries.NewEnquiry(
+            customer_id=caller.customer_id, contact_id=caller.contact_id, subject=subject,
+            body=notes, category=category, priority=priority, channel="phone",
+            verification=verification, resolved_on_first_contact=outcome == "resolved")
+        try:
+            with ui.session() as s:
+                reference = enquiries.open_enquiry(session=s, new=new, by=user,
+                                                   now=ui.now()).reference
+                customers.record_caller(session=s, customer_id=caller.customer_id,
+                                        contact_id=caller.contact_id, verification=verification,
+                                        by_user_id=user.id, by_username=user.username)
+        except ValueError as exc:
+            widgets.show_problems(exc)
+        else:
+            st.session_state.pop(state.CALL_PREFILL, None)
+            st.session_state[state.FLASH] = f"Call saved as {reference}."
+            enquiry_ui.open_enquiry(reference)
