@@ -127,6 +127,27 @@ def _bulk(rows: list[QueueRow], change: Callable[[Any, QueueRow], object], done:
 
 # --- the enquiry page --------------------------------------------------------------------
 
+def _seen_key(enquiry_id: int) -> str:
+    return f"{state.SEEN_VERSION}_{enquiry_id}"
+
+
+def as_seen(d: EnquiryDetail) -> EnquiryDetail:
+    """The detail with the version this representative has seen; warns when it moved on."""
+    from dataclasses import replace
+
+    seen = st.session_state.setdefault(_seen_key(d.row.id), d.version)
+    if seen != d.version:
+        with ui.session() as s:
+            message = workflow.stale_message(s, d.row.id)
+        cols = st.columns([5, 1], vertical_alignment="center")
+        cols[0].warning(message.replace("— reload.", "since you opened it: reload to see "
+                                        "the change before editing."))
+        if cols[1].button("Reload", key="reload_enquiry", type="primary"):
+            st.session_state.pop(_seen_key(d.row.id), None)
+            st.rerun()
+    return replace(d, version=seen)
+
+
 def header(d: EnquiryDetail) -> None:
     r = d.row
     st.title(r.subject)
@@ -386,5 +407,7 @@ def _apply(change: Callable[[Any], object], done: str) -> None:
     except (ValueError, RuntimeError) as exc:
         widgets.show_problems(exc)
     else:
+        for key in [k for k in st.session_state if str(k).startswith(state.SEEN_VERSION)]:
+            del st.session_state[key]  # our own change: the fresh version is the one seen
         st.session_state[state.FLASH] = done
         st.rerun()

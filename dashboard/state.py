@@ -19,3 +19,4 @@ CALLERS = "callers"                 # {customer id: Caller} verified during this
 FLASH = "flash_message"             # a confirmation to show once after a rerun
 ENQUIRY_DRAFT = "enquiry_draft"     # the "open an enquiry" dialog waiting to be saved
 CALL_PREFILL = "call_prefill"       # {"customer_id": …} when "Log a call" starts from a customer
+SEEN_VERSION = "seen_version"       # + "_<enquiry id>": the version the rep is editing

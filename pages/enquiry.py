@@ -22,6 +22,9 @@ if detail is None:
 
 if flash := st.session_state.pop(state.FLASH, None):
     st.toast(flash)
+# Edits are checked against the version shown when the page was opened, not a fresh read,
+# so a change someone else saved meanwhile is refused instead of overwritten.
+detail = enquiry_ui.as_seen(detail)
 enquiry_ui.header(detail)
 enquiry_ui.presence(others)
 enquiry_ui.links(detail)

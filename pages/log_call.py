@@ -21,7 +21,10 @@ if phone and not matches:
                "the sidebar and log the call from their page, or log it without a customer.")
 preferred = next((i for i, m in enumerate(matches)
                   if m.contact_id and m.contact_id == prefill.get("contact_id")), 0)
-caller = st.selectbox("Caller", matches, format_func=lambda m: m.label, key="call_caller",
+# Keyed by the matches, so a new number starts from its own best match.
+caller = st.selectbox("Caller", matches, format_func=lambda m: m.label,
+                      key="call_caller_" + "_".join(f"{m.customer_id}.{m.contact_id}"
+                                                    for m in matches),
                       index=preferred if matches else None, placeholder="No match")
 
 with st.form("log_call", clear_on_submit=False):
