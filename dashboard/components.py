@@ -9,7 +9,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import state, widgets
-from dashboard.formatting import duration_minutes, money, when
+from dashboard.formatting import money, time_left, when
 from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.search import SearchHit
@@ -120,8 +120,7 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
             "Status": STATUS_LABELS[r.status],
             "Channel": r.channel,
             "Due": when(r.sla.due_at),
-            "Left (business)": duration_minutes(r.sla.minutes_left)
-            if r.sla.minutes_left is not None else "",
+            "Time left": time_left(r.sla.minutes_left),
             "Received": when(r.created_at),
         }
         for r in rows

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components, state, ui, widgets
-from dashboard.formatting import duration_minutes, when
+from dashboard.formatting import time_left, when
 from dashboard.services import enquiry_view, queue, workflow
 from dashboard.services.enquiry_view import EnquiryDetail
 from dashboard.services.paging import Page
@@ -165,8 +165,7 @@ def header(d: EnquiryDetail) -> None:
     cols[0].markdown(f"**Customer**  \n{r.customer_name or 'not matched'}  \n{who}")
     for col, title, clock in ((cols[1], "First response", r.first_response),
                               (cols[2], "Resolution", r.resolution)):
-        left = (f" — {duration_minutes(clock.minutes_left)} left"
-                if clock.minutes_left is not None and clock.state not in ("met",) else "")
+        left = f" — {time_left(clock.minutes_left)}" if clock.minutes_left is not None else ""
         col.markdown(f"**{title}**  \n{clock.label}{left}  \n"
                      + (f"due {when(clock.due_at)}" if clock.due_at else "no target"))
 

@@ -56,3 +56,12 @@ def format_vat(vat: str | None) -> str | None:
         digits = vat[2:]
         return f"BE {digits[:4]}.{digits[4:7]}.{digits[7:]}"
     return f"{vat[:2]} {vat[2:]}"
+
+
+def time_left(minutes: int | None) -> str:
+    """Business minutes left on a clock, or how far past it is: '2 h 10 min left'."""
+    if minutes is None:
+        return ""
+    if minutes < 0:
+        return f"{duration_minutes(-minutes)} overdue"
+    return f"{duration_minutes(minutes)} left"
