@@ -1,0 +1,329 @@
+"""Helpers for the browser test: a real Streamlit server, Chromium, and waiting for reruns.
+
+Kept apart from the test so the flow in ``test_browser.py`` reads as what a user does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # test_browser.py skips (or, under CI, fails) with a clear message
+    PlaywrightTimeoutError = TimeoutError  # type: ignore[misc,assignment]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Error, Page, Route
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SERVER_START_TIMEOUT = 30.0
+SERVER_STOP_TIMEOUT = 10.0
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- the server
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return "(no server log)"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+            return bool(resp.status == 200 and resp.read().strip() == b"ok")
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log: Path) -> Iterator[Server]:
+    """Start ``streamlit run dashboard/app.py`` on a free port; end exactly that process."""
+    port = free_port()
+    python = Path(sys.executable)  # the virtualenv running pytest
+    command = [str(python), "-m", "streamlit", "run", str(APP.relative_to(ROOT)),
+               "--server.headless", "true", "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    server = Server(process, port, log)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(server.url):
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {process.returncode}:\n"
+                                   f"{server.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer /_stcore/health within "
+                                   f"{SERVER_START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
+
+
+# --------------------------------------------------------------------------- reruns
+
+# Counts finished script runs in the page: a run is finished when [data-testid="stApp"] goes
+# to data-test-script-state="notRunning" after having been "running". A MutationObserver sees
+# every attribute change, so even a run shorter than a polling interval is counted.
+# It also notes the values custom components send (each one makes Streamlit rerun): the
+# remember-me cookie manager is a component that answers once its frame has loaded, so a page
+# is only settled once that answer has been followed by a finished run.
+RUN_COUNTER_SCRIPT = """
+(() => {
+  if (window !== window.top) return;  // component frames
+  window.__csolRuns = 0;
+  window.__csolDocument = Math.random().toString(36).slice(2);
+  window.__csolRunFinishedAt = -1;
+  window.__csolValueAt = -1;
+  window.__csolValues = 0;
+  window.__csolAnswered = new WeakSet();
+  let sawRunning = false;
+  const ATTR = "data-test-script-state";
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute("data-testid") !== "stApp") continue;
+      const now = r.target.getAttribute(ATTR);
+      if (r.oldValue === "running" || now === "running") sawRunning = true;
+      if (now === "notRunning" && sawRunning) {
+        window.__csolRuns += 1;
+        window.__csolRunFinishedAt = performance.now();
+        sawRunning = false;
+      }
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: [ATTR]});
+  window.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "streamlit:setComponentValue") {
+      window.__csolValueAt = performance.now();
+      window.__csolValues += 1;
+      if (event.source) window.__csolAnswered.add(event.source);
+    }
+  });
+})();
+"""
+
+_RUN_FINISHED = """
+([documentId, before]) => {
+  // After a reload or navigation this is a new document: every run in it counts.
+  const since = window.__csolDocument === documentId ? before : 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  return (window.__csolRuns || 0) > since && app !== null
+      && app.getAttribute("data-test-script-state") === "notRunning";
+}
+"""
+
+
+def runs_finished(page: Page) -> tuple[str | None, int]:
+    """(this document's id, runs finished in it so far)."""
+    document_id, runs = page.evaluate("[window.__csolDocument ?? null, window.__csolRuns ?? 0]")
+    return document_id, int(runs)
+
+
+def wait_for_rerun(page: Page, action: Callable[[], object], timeout_ms: float = 20_000
+                   ) -> None:
+    """Do ``action``, then wait until a script run has finished after it.
+
+    ``page`` is a Playwright Page with RUN_COUNTER_SCRIPT as an init script. More runs may
+    follow (a page switch, a component answering); ``wait_for_settled`` waits those out.
+    """
+    document_id, before = runs_finished(page)
+    action()
+    page.wait_for_function(_RUN_FINISHED, arg=[document_id, before], timeout=timeout_ms)
+
+
+COOKIE_MANAGER_FRAME = 'iframe[title*="CookieManager"]'
+
+_SETTLED = """
+([quietMs, frames]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const settled = app !== null
+      && app.getAttribute("data-test-script-state") === "notRunning"
+      // a run finished after the last component value (a value sent during a run restarts
+      // it without leaving "running"; one that comes as a run ends starts another at once,
+      // which the quiet time below catches)
+      && window.__csolRunFinishedAt > window.__csolValueAt
+      // components not yet loaded show a skeleton; stale elements wait for a run
+      && document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
+         === null
+      && document.querySelector('[data-stale="true"]') === null
+      // every cookie manager frame has loaded and answered (its answer makes a rerun)
+      && [...document.querySelectorAll(frames)]
+           .every((f) => f.contentWindow && window.__csolAnswered.has(f.contentWindow));
+  const now = performance.now();
+  if (!settled) { window.__csolSettledSince = undefined; return false; }
+  if (window.__csolSettledSince === undefined) window.__csolSettledSince = now;
+  return now - window.__csolSettledSince >= quietMs;
+}
+"""
+
+
+def wait_for_settled(page: Page, timeout_ms: float = 20_000, quiet_ms: float = 150) -> None:
+    """The page is done: no run in progress or due, nothing loading, no stale elements.
+
+    A run can be followed by others (the cookie manager's frame answering after it loads,
+    a page switch); acting in between races them. The state has to hold for ``quiet_ms``
+    (a couple of polls) so a component message still on its way is not missed.
+    """
+    try:
+        page.wait_for_function(_SETTLED, arg=[quiet_ms, COOKIE_MANAGER_FRAME],
+                               timeout=timeout_ms, polling=50)
+    except PlaywrightTimeoutError as exc:
+        why = page.evaluate(_WHY_NOT_SETTLED, COOKIE_MANAGER_FRAME)
+        raise AssertionError(f"the page did not settle: {why}") from exc
+
+
+_WHY_NOT_SETTLED = """
+(frames) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {
+    state: app && app.getAttribute("data-test-script-state"),
+    lastRunFinishedAt: window.__csolRunFinishedAt, lastComponentValueAt: window.__csolValueAt,
+    skeletons: document.querySelectorAll(
+        '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]').length,
+    stale: document.querySelectorAll('[data-stale="true"]').length,
+    cookieManagerFramesAnswered: [...document.querySelectorAll(frames)].map(
+        (f) => !!f.contentWindow && window.__csolAnswered.has(f.contentWindow)),
+  };
+}
+"""
+
+
+# --------------------------------------------------------------------------- races
+
+
+class ComponentGate:
+    """Holds back the requests of the cookie manager's frame, as a slow connection would.
+
+    Use ``handle`` in the context's route handler for local requests; ``close`` to start
+    holding, ``open`` to let the held requests (and later ones) through.
+    """
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.held: list[Route] = []
+
+    def handle(self, route: Route) -> None:
+        if self.closed and "CookieManager" in route.request.url:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def close(self) -> None:
+        self.closed = True
+
+    def open(self) -> None:
+        self.closed = False
+        held, self.held = self.held, []
+        for route in held:
+            route.continue_()
+
+
+@contextmanager
+def sqlite_write_lock(path: Path) -> Iterator[None]:
+    """Hold SQLite's write lock: the server's next write waits (busy timeout) until exit."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+# --------------------------------------------------------------------------- console
+
+
+def is_local(url: str, port: int) -> bool:
+    parts = urlsplit(url)
+    return parts.hostname in ("127.0.0.1", "localhost") and parts.port == port
+
+
+# Opened directly at a page's URL (/customer?c=…, as after a reload), Streamlit's frontend
+# first looks for its endpoints under that page path, gets 404, then uses the root ones:
+# streamlit/streamlit#7074. Only these two probes, one path level deep, are ignored.
+_SUBPAGE_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+
+
+@dataclass
+class ConsoleLog:
+    """Error-level console messages and uncaught page errors; the ignored ones kept apart."""
+
+    port: int
+    errors: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def on_console(self, msg: ConsoleMessage) -> None:
+        if msg.type != "error":
+            return
+        text = msg.text
+        where = (msg.location or {}).get("url", "")
+        line = f"{text} @ {where}"
+        if text.startswith("Failed to load resource") and where and self._expected(text, where):
+            self.ignored.append(line)
+            return
+        self.errors.append(line)
+
+    def _expected(self, text: str, where: str) -> bool:
+        """Failed loads that are not the app's fault. Ignored, and why:
+
+        - a URL that is not our server: the test aborts every request to another host (the
+          machine is offline; Material icon fonts and the like would come from Google), so
+          those loads fail on purpose. A failed load from the app's own server still counts,
+        - except the 404 of Streamlit's subpage endpoint probe (see _SUBPAGE_PROBE).
+        """
+        if not is_local(where, self.port):
+            return True
+        return "404" in text and _SUBPAGE_PROBE.match(urlsplit(where).path) is not None
+
+    def on_page_error(self, error: Error) -> None:
+        self.errors.append(f"uncaught: {error}")
