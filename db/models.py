@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -458,6 +459,10 @@ class Enquiry(Base):
         Index("ix_enquiries_team_id_status", "team_id", "status"),
         Index("ix_enquiries_resolution_due_at", "resolution_due_at"),
         Index("ix_enquiries_assignee_id_status", "assignee_id", "status"),
+        # What "claim next" reads: the unassigned, claimable enquiries of a team by urgency.
+        Index("ix_enquiries_claimable", "team_id", "first_response_due_at",
+              postgresql_where=text("assignee_id IS NULL AND status IN ('new', 'open')"),
+              sqlite_where=text("assignee_id IS NULL AND status IN ('new', 'open')")),
         Index("ix_enquiries_created_at", "created_at"),
     )
 

@@ -305,19 +305,6 @@ def reply(*, session: Session, enquiry_id: int, to_address: str, subject: str, b
 
 # --- claiming ----------------------------------------------------------------------------
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-
-
-def _urgency() -> tuple[Any, ...]:
-    """Most urgent first: the clock that runs out first, then priority, then age."""
-    from sqlalchemy import case
-
-    due = case((Enquiry.first_response_at.is_(None), Enquiry.first_response_due_at),
-               else_=Enquiry.resolution_due_at)
-    rank = case(*((Enquiry.priority == p, r) for p, r in PRIORITY_RANK.items()), else_=9)
-    return (due.is_(None), due, rank, Enquiry.created_at, Enquiry.id)
-
-
 def claim_next(*, session: Session, user: UserInfo, now: datetime) -> Enquiry | None:
     """Take the most urgent unassigned enquiry of my team; never one someone else took.
 
@@ -329,29 +316,43 @@ def claim_next(*, session: Session, user: UserInfo, now: datetime) -> Enquiry | 
         Enquiry.merged_into_id.is_(None)]
     if user.team_id is not None:
         waiting.append(Enquiry.team_id == user.team_id)
-    candidates = select(Enquiry.id).where(*waiting).order_by(*_urgency())
-    postgres = session.get_bind().dialect.name == "postgresql"
+    # Unassigned enquiries wait for their first response: that clock orders them (and the
+    # partial index ix_enquiries_claimable serves exactly this order).
+    candidates = (select(Enquiry.id).where(*waiting)
+                  .order_by(Enquiry.first_response_due_at.asc().nulls_last(), Enquiry.id))
+    claim = {"assignee_id": user.id, "status": "open", "updated_at": now,
+             "version": Enquiry.version + 1}
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip: lock the most urgent free row, skipping rows others hold, and take it.
+        chosen = candidates.limit(1).with_for_update(skip_locked=True).scalar_subquery()
+        enquiry_id = session.scalar(update(Enquiry).where(Enquiry.id == chosen)
+                                    .values(**claim).returning(Enquiry.id)
+                                    .execution_options(synchronize_session=False))
+    else:
+        enquiry_id = _claim_by_row_count(session, candidates, claim)
+    if enquiry_id is None:
+        return None
+    enquiry = session.get(Enquiry, enquiry_id, populate_existing=True)
+    assert enquiry is not None
+    _event(session, enquiry, "assignment", user, now,
+           data={"from": None, "to": user.id, "claimed": True})
+    _audit(session, enquiry, "enquiry_claimed", user, None, {"assignee_id": user.id})
+    return enquiry
+
+
+def _claim_by_row_count(session: Session, candidates: Any, claim: dict[str, Any]
+                        ) -> int | None:
+    """SQLite: try the most urgent few; the update only succeeds while the row is free."""
     for _ in range(20):
-        if postgres:
-            ids = list(session.scalars(candidates.limit(1).with_for_update(skip_locked=True)))
-        else:
-            ids = list(session.scalars(candidates.limit(5)))
+        ids = list(session.scalars(candidates.limit(5)))
         if not ids:
             return None
         for enquiry_id in ids:
             taken = session.execute(
                 update(Enquiry).where(Enquiry.id == enquiry_id, Enquiry.assignee_id.is_(None))
-                .values(assignee_id=user.id, status="open", updated_at=now,
-                        version=Enquiry.version + 1)
-                .execution_options(synchronize_session=False))
+                .values(**claim).execution_options(synchronize_session=False))
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                enquiry = session.get(Enquiry, enquiry_id, populate_existing=True)
-                assert enquiry is not None
-                _event(session, enquiry, "assignment", user, now,
-                       data={"from": None, "to": user.id, "claimed": True})
-                _audit(session, enquiry, "enquiry_claimed", user, None,
-                       {"assignee_id": user.id})
-                return enquiry
+                return int(enquiry_id)
     return None
 
 

@@ -1,4 +1,4 @@
-"""SLA at-risk instants on enquiries, and an index for personal queues
+"""SLA at-risk instants on enquiries, and indexes for personal queues and claiming
 
 Revision ID: 0002
 Revises: 0001
@@ -26,9 +26,13 @@ def upgrade() -> None:
                                       db.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_enquiries_assignee_id_status", ["assignee_id", "status"],
                               unique=False)
+    claimable = sa.text("assignee_id IS NULL AND status IN ('new', 'open')")
+    op.create_index("ix_enquiries_claimable", "enquiries", ["team_id", "first_response_due_at"],
+                    postgresql_where=claimable, sqlite_where=claimable)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_enquiries_claimable", table_name="enquiries")
     with op.batch_alter_table("enquiries", schema=None) as batch_op:
         batch_op.drop_index("ix_enquiries_assignee_id_status")
         batch_op.drop_column("resolution_risk_at")
