@@ -18,13 +18,18 @@ ui.engine()  # first request: migrate and, in demo mode, seed
 
 authenticator = auth.authenticator()
 user = auth.restore(authenticator)
-if user is not None and st.session_state.pop(state.LOGOUT_REQUESTED, False):
+if user is not None and st.session_state.get(state.LOGOUT_REQUESTED):
     auth.logout(authenticator, user)  # no rerun: the cookie deletion renders in this run
     user = None
+st.session_state.pop(state.LOGOUT_REQUESTED, None)  # cleared once the logout is done
 if user is None:
-    st.title("Customer Support OnLine")
-    st.caption("Support console: orders, invoices, contracts, installed base and enquiries.")
-    user = auth.login_form(authenticator)
+    st.navigation([st.Page(auth.sign_in_placeholder, title="Sign in")], position="hidden")
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Customer Support OnLine")
+        st.caption("Support console: orders, invoices, contracts, installed base and "
+                   "enquiries.")
+        user = auth.login_form(authenticator)
     if user is None:
         st.stop()
 

@@ -8,6 +8,7 @@ and hold across processes.
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -31,6 +32,9 @@ def authenticator() -> stauth.Authenticate:
 def restore(auth: stauth.Authenticate) -> UserInfo | None:
     """The signed-in user, restoring the session from the remember-me cookie if there is one."""
     was_signed_in = bool(st.session_state.get(state.AUTH_STATUS))
+    if not was_signed_in and _revoked_cookie(auth):
+        auth.cookie_controller.delete_cookie()
+        return None
     try:
         auth.login(location="unrendered")
     except stauth.LoginError:  # cookie for a user who no longer exists or is inactive
@@ -49,6 +53,21 @@ def restore(auth: stauth.Authenticate) -> UserInfo | None:
             return None
         st.session_state[state.USER] = user
     return user
+
+
+def _revoked_cookie(auth: stauth.Authenticate) -> bool:
+    """A cookie issued before its user's last logout (deleting it may never have reached
+    the browser) is refused here, on the server."""
+    if st.session_state.get(state.AUTH_LOGOUT):
+        return False  # the authenticator already ignores cookies after a logout in this session
+    token = auth.cookie_controller.get_cookie()
+    if not token:
+        return False
+    expiry_days = ui.settings().cookie_expiry_days
+    issued = datetime.fromtimestamp(float(token["exp_date"]), UTC) - timedelta(days=expiry_days)
+    with ui.session() as s:
+        return users.logged_out_since(session=s, username=str(token["username"]),
+                                      since=issued - timedelta(seconds=5))
 
 
 def login_form(auth: stauth.Authenticate) -> UserInfo | None:
@@ -98,10 +117,12 @@ def _demo_accounts() -> None:
 
 
 def logout(auth: stauth.Authenticate, user: UserInfo) -> None:
+    """Record the logout first: from then on the cookie is refused whatever the browser does."""
     with ui.session() as s:
         users.record_logout(session=s, user=user)
     auth.logout(location="unrendered")
     _clear()
+    st.query_params.clear()  # the last customer or enquiry is not left in the address bar
 
 
 def _clear() -> None:
@@ -127,3 +148,7 @@ def require_role(role: str) -> UserInfo:
         st.error("You do not have access to this page.")
         st.stop()
     return user  # type: ignore[return-value]
+
+
+def sign_in_placeholder() -> None:
+    """The only page before signing in: it keeps the menu of a previous user off screen."""

@@ -161,6 +161,18 @@ def record_logout(*, session: Session, user: UserInfo) -> None:
     audit.record(session=session, action="logout", user_id=user.id, username=user.username)
 
 
+def logged_out_since(*, session: Session, username: str, since: datetime) -> bool:
+    """Whether the user logged out after ``since``: a remember-me cookie issued before
+    that is no longer honoured, even if the browser never deleted it."""
+    from db.models import AuditLog
+
+    found = session.scalar(
+        select(AuditLog.id).where(AuditLog.action == "logout",
+                                  AuditLog.username == normalise_username(username),
+                                  AuditLog.occurred_at >= since).limit(1))
+    return found is not None
+
+
 def record_cookie_login(*, session: Session, user: UserInfo) -> None:
     audit.record(session=session, action="login_cookie", user_id=user.id, username=user.username)
 
