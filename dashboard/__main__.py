@@ -1,5 +1,5 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
-``python -m dashboard outbox send [--loop]``."""
+``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import mailer
 from dashboard.config import ConfigError, load_smtp_settings
+from dashboard.intake import cli as intake_cli
 from dashboard.services import users
 from db.config import database_url
 from db.engine import make_engine
@@ -62,10 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("--limit", type=positive(int), default=mailer.DEFAULT_LIMIT, metavar="N",
                       help=f"at most N e-mails per round (default {mailer.DEFAULT_LIMIT})")
 
+    intake_cli.add_commands(areas)
+
     args = parser.parse_args(argv)
     engine = make_engine(args.database_url or database_url())
     if args.area == "outbox":
         return send_outbox(engine, args)
+    if args.area == "intake":
+        return intake_cli.run(engine, args)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)

@@ -94,7 +94,8 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     """Name, facts, money and warnings; returns the column beside the name for actions."""
     left, right = st.columns([3, 2], vertical_alignment="top")
     left.title(h.name)
-    facts = [h.customer_number, h.vat_number or "no VAT number", f"{h.city} ({h.country})",
+    place = f"{h.city} ({h.country})" if h.city else h.country
+    facts = [h.customer_number, h.vat_number or "no VAT number", place,
              f"language {h.language.upper()}", h.segment.replace("_", " "),
              f"account manager {h.account_manager or '—'}"]
     left.caption(" · ".join(facts))

@@ -201,6 +201,9 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     with ui.session() as s:
         page = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
                                   limit=PAGE_SIZE, offset=widgets.pager_offset("orders"))
+    if page.total == 0:
+        st.info("No orders" + (" match these filters." if flt != orders.OrderFilter() else "."))
+        return
     picked = widgets.selectable(
         widgets.highlight(orders_frame(page.rows, today), "Late",
                           lambda v: widgets.ALERT if v else ""), "orders_table", Total=MONEY)
@@ -286,6 +289,10 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     with ui.session() as s:
         page = invoices.list_invoices(session=s, customer_id=header.id, flt=flt, today=today,
                                       limit=PAGE_SIZE, offset=widgets.pager_offset("invoices"))
+    if page.total == 0:
+        st.info("No invoices or credit notes"
+                + (" match these filters." if flt != invoices.InvoiceFilter() else "."))
+        return
     picked = widgets.selectable(
         widgets.highlight(invoices_frame(page.rows, today), "Status",
                           lambda v: widgets.ALERT if str(v).startswith("overdue") else ""),

@@ -44,6 +44,11 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     with ui.session() as s:
         page = inventory.list_items(session=s, customer_id=customer_id, flt=flt, today=today,
                                     limit=50, offset=widgets.pager_offset("items"))
+    if page.total == 0:
+        st.info("No installed items" + (" match these filters." if flt != inventory.ItemFilter()
+                                         else " on record."))
+        add_item_form(user, customer_id, sites, today)
+        return
     picked = widgets.selectable(
         widgets.highlight(items_frame(page.rows), "Coverage",
                           lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table")
