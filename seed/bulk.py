@@ -130,7 +130,9 @@ class PostgresLoader(Loader):
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
                 ))
-        self.connection.exec_driver_sql("ANALYZE")
+        # Only the model tables: a bare ANALYZE would visit every schema of the database.
+        listed = ", ".join(quoted(t.name) for t in Base.metadata.sorted_tables)
+        self.connection.exec_driver_sql(f"ANALYZE {listed}")
 
 
 def _has_serial_id(table: Table) -> bool:

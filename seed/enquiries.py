@@ -276,6 +276,8 @@ def _sometimes_misc(ctx: Context, d: Draft, steps: list[Step], after: int) -> No
         steps.append((after + 30, "priority", {"from": d.priority, "to": higher}))
     if chance(rng, 0.08) and d.channel in ("email", "web"):
         steps.append((after + 45, "link", {}))
+    if chance(rng, 0.04) and d.category != "other":  # filed under "other" by the intake
+        steps.append((after + 40, "category", {"from": "other", "to": d.category}))
 
 
 def _showcase_steps(ctx: Context, d: Draft, status: str, sla: str) -> tuple[int, list[Step]]:
@@ -433,8 +435,8 @@ class _Writer:
             self.set_status(ts, "open", d.assignee_id)
         elif kind == "note":
             self.event(ts, "note", actor=d.assignee_id, body=pick(rng, INTERNAL_NOTES))
-        elif kind == "priority":
-            self.event(ts, "priority", actor=d.assignee_id, data=facts)
+        elif kind in ("priority", "category"):
+            self.event(ts, kind, actor=d.assignee_id, data=facts)
         elif kind == "link":
             self.event(ts, "link", actor=d.assignee_id,
                        data={"order_id": d.order_id, "invoice_id": d.invoice_id,
