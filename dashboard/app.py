@@ -45,6 +45,7 @@ sections: dict[str, list[st.Page]] = {
         st.Page(PAGES / "queue.py", title="Queue", url_path="queue"),
         st.Page(PAGES / "customer.py", title="Customer", url_path="customer"),
         st.Page(PAGES / "log_call.py", title="Log a call", url_path="log-call"),
+        st.Page(PAGES / "intake_problems.py", title="Intake problems", url_path="intake"),
         st.Page(PAGES / "enquiry.py", title="Enquiry", url_path="enquiry", visibility="hidden"),
     ],
 }

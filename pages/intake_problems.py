@@ -1,0 +1,79 @@
+"""Intake problems: messages that could not become enquiries by themselves — nothing is lost."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, enquiry_ui, state, ui, widgets
+from dashboard.formatting import when
+from dashboard.intake import pipeline
+from dashboard.services import customers
+
+user = auth.require_role("rep")
+st.title("Intake problems")
+st.caption("Every message received is kept exactly as it arrived. Those below could not be "
+           "read or matched automatically (quarantine), or were set aside as automatic "
+           "replies, bounces or read receipts.")
+
+if flash := st.session_state.pop(state.FLASH, None):
+    st.toast(flash)
+kind = st.segmented_control("Show", ("quarantined", "ignored"), default="quarantined",
+                            key="intake_kind",
+                            format_func=lambda k: {"quarantined": "Quarantine",
+                                                   "ignored": "Set aside (automatic mail)"}[k])
+with ui.session() as s:
+    rows = (pipeline.ignored_list(s) if kind == "ignored" else pipeline.quarantine_list(s))
+if not rows:
+    st.success("Nothing here: every message became an enquiry or joined one.")
+    st.stop()
+
+frame = pd.DataFrame([{
+    "Received": when(r.received_at), "Source": r.source, "From": r.from_address or "",
+    "Subject": r.subject or "", "Problem": r.error or "", "Size (KB)": round(r.size_bytes / 1024)}
+    for r in rows])
+picked = widgets.selectable(frame, f"intake_table_{kind}")
+if picked is None:
+    st.caption("Select a message to download it, process it again or make an enquiry of it.")
+    st.stop()
+
+message = rows[picked]
+with st.container(border=True):
+    st.subheader(message.subject or "(no subject)")
+    st.caption(f"From {message.from_address or 'unknown'} · received {when(message.received_at)}"
+               f" · {message.source}")
+    if message.error:
+        st.error(message.error)
+    with ui.session() as s:
+        raw = pipeline.raw_message(s, message.id)
+    cols = st.columns(2)
+    cols[0].download_button("Download the raw message (.eml)", data=raw,
+                            file_name=f"inbound-{message.id}.eml", mime="message/rfc822",
+                            on_click="ignore", width="stretch")
+    if kind == "quarantined" and cols[1].button("Process again", width="stretch",
+                                                key=f"reprocess_{message.id}"):
+        with ui.session() as s:
+            outcome = pipeline.reprocess(s, message.id, user, ui.now())
+        st.session_state[state.FLASH] = (f"Processed: {outcome.result}"
+                                         + (f" ({outcome.reference})" if outcome.reference
+                                            else f" — {outcome.detail}" if outcome.detail
+                                            else ""))
+        st.rerun()
+    st.markdown("**Make an enquiry of it by hand**")
+    with st.form(f"by_hand_{message.id}"):
+        number = st.text_input("Customer number (optional)", placeholder="C100042")
+        subject = st.text_input("Subject", value=(message.subject or "")[:200])
+        category = st.selectbox("Category", tuple(enquiry_ui.CATEGORY_LABELS),
+                                format_func=enquiry_ui.CATEGORY_LABELS.__getitem__)
+        if st.form_submit_button("Create enquiry", type="primary"):
+            try:
+                with ui.session() as s:
+                    customer_id = (customers.find_by_number(session=s, customer_number=number)
+                                   if number.strip() else None)
+                    if number.strip() and customer_id is None:
+                        raise ValueError(f"No customer with number {number.strip()}.")
+                    outcome = pipeline.make_enquiry_by_hand(s, message.id, customer_id,
+                                                            subject, category, user, ui.now())
+            except ValueError as exc:
+                widgets.show_problems(exc)
+            else:
+                st.session_state[state.FLASH] = f"Enquiry {outcome.reference} created."
+                enquiry_ui.open_enquiry(str(outcome.reference))
