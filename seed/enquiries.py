@@ -228,16 +228,16 @@ def _natural_steps(ctx: Context, d: Draft) -> list[Step]:
         steps.append((first, "reply", {}))
     elapsed = first
     paused = 0
-    if chance(rng, 0.25):
+    if chance(rng, 0.15):
         paused = int(_uniform(ctx, 60, 2400) * MINUTE)
         steps.append((elapsed + 1, "pending_customer", {}))
         elapsed += paused
         steps.append((elapsed, "customer_reply", {}))
-    if chance(rng, 0.12):
+    if chance(rng, 0.08):
         steps.append((elapsed + 60, "pending_internal", {}))
         elapsed += int(_uniform(ctx, 60, 1500) * MINUTE)
         steps.append((elapsed, "internal_done", {}))
-    if chance(rng, 0.2):
+    if chance(rng, 0.1):
         steps.append((elapsed + 120, "note", {}))
     _sometimes_misc(ctx, d, steps, first)
     if elapsed == first and chance(rng, 0.6):  # a simple question: the first reply settles it

@@ -27,8 +27,8 @@ SIZES: dict[str, SizeProfile] = {
 }
 
 # Mean counts per customer of average weight (see customers.customer_weight).
-ORDERS_PER_CUSTOMER = 6.5
-CONTRACTS_PER_CUSTOMER = 2.5
+ORDERS_PER_CUSTOMER = 5.5
+CONTRACTS_PER_CUSTOMER = 2.8
 ITEMS_PER_CUSTOMER = 6.5
 ENQUIRIES_PER_CUSTOMER = 4.0
 # Rough yearly document counts per customer, so document numbers follow dates.
