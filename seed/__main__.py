@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
@@ -59,8 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _seed_with_progress_bar(engine, args: argparse.Namespace) -> SeedReport:  # type: ignore[no-untyped-def]
-    with tqdm(total=1000, unit="‰", bar_format="{l_bar}{bar}| {elapsed} {postfix}",
+def _seed_with_progress_bar(engine: Engine, args: argparse.Namespace) -> SeedReport:
+    with tqdm(total=1000, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
               file=sys.stderr) as bar:
         def progress(fraction: float, message: str) -> None:
             bar.set_description_str(message)

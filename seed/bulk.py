@@ -62,7 +62,7 @@ class Loader(ABC):
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.driver = connection.connection.driver_connection
+        self.driver: Any = connection.connection.driver_connection
 
     def insert(self, table_name: str, rows: Sequence[Sequence[Any]]) -> None:
         self._insert(Base.metadata.tables[table_name], rows)
@@ -214,12 +214,3 @@ def _pragmas(connection: Connection, pragmas: Sequence[str]) -> None:
     for pragma in pragmas:
         connection.exec_driver_sql(pragma)
     connection.commit()
-
-
-def count_rows(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {
-            table.name: int(connection.execute(
-                text(f"SELECT COUNT(*) FROM {quoted(table.name)}")).scalar_one())
-            for table in Base.metadata.sorted_tables
-        }

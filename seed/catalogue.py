@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seed.rows import ProductRow
+from seed.rows import ProductRow, Row
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ PRODUCTS: tuple[Product, ...] = (
 INSTALLABLE: tuple[Product, ...] = tuple(p for p in PRODUCTS if p.is_serialized)
 
 
-def product_rows() -> list[ProductRow]:
+def product_rows() -> list[Row]:
     return [
         ProductRow(id=p.id, sku=p.sku, name=p.name, category=p.category,
                    unit_price_cents=p.unit_price_cents, warranty_months=p.warranty_months,

@@ -59,7 +59,8 @@ class Clock:
         return moment
 
     def business_moment(self, rng: random.Random, start_ts: int, end_ts: int) -> int:
-        """A random moment during business hours between two instants (or the closest)."""
+        """A random moment during business hours between two instants (the middle of the
+        range when it holds no business hours)."""
         first, last = self.calendar.window_range(start_ts, end_ts)
         if last <= first:  # no business day in the range: take its middle
             return start_ts + (end_ts - start_ts) // 2

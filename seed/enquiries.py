@@ -48,7 +48,7 @@ from seed.phrases import (
     SUBJECTS,
 )
 from seed.reference import Policy, policy_for
-from seed.rows import EnquiryEventRow, EnquiryRow
+from seed.rows import EnquiryEventRow, EnquiryRow, Row
 from seed.sizes import ENQUIRIES_PER_CUSTOMER
 from seed.staff import TEAM_FOR_CATEGORY
 
@@ -93,7 +93,7 @@ class Draft:
     item_id: int | None = None
     merged_into_id: int | None = None
     showcase: bool = False
-    events: list[EnquiryEventRow] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
 
 
 # -- choosing what the enquiry is about -----------------------------------------------------

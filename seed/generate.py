@@ -16,7 +16,8 @@ import random
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from multiprocessing.connection import Connection
@@ -109,12 +110,13 @@ def seed_database(
             chunks = _chunks_from_subprocess(profile, seed, today, loader.stamp.suffix, hashes)
         else:
             chunks = generate_chunks(new_context(profile, seed, today, loader.stamp), hashes)
-        for done, tables in chunks:
-            for table, rows in tables:
-                loader.insert(table, rows)
-                counts[table] += len(rows)
-            report(_SETUP_SHARE + span * done / profile.customers,
-                   f"Customers {done:,} of {profile.customers:,}")
+        with closing(chunks):  # on an error, stop the generator (and its process) at once
+            for done, tables in chunks:
+                for table, rows in tables:
+                    loader.insert(table, rows)
+                    counts[table] += len(rows)
+                report(_SETUP_SHARE + span * done / profile.customers,
+                       f"Customers {done:,} of {profile.customers:,}")
         report(1.0 - _FINISH_SHARE, "Rebuilding indexes")
     report(1.0, "Done")
     every_table = {table.name: counts.get(table.name, 0) for table in Base.metadata.sorted_tables}
@@ -137,7 +139,7 @@ def new_context(profile: SizeProfile, seed: int, today: date,
                    batch=Batch(), stamp=stamp)
 
 
-def generate_chunks(ctx: Context, hashes: dict[str, str]) -> Iterator[Chunk]:
+def generate_chunks(ctx: Context, hashes: dict[str, str]) -> Generator[Chunk, None, None]:
     """All rows, in chunks that can be written one after the other."""
     profile = ctx.profile
     _add_reference_data(ctx, hashes)
@@ -196,7 +198,7 @@ def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
 
 
 def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, stamp_suffix: str,
-                            hashes: dict[str, str]) -> Iterator[Chunk]:
+                            hashes: dict[str, str]) -> Generator[Chunk, None, None]:
     # "spawn": a fresh interpreter, safe even when the caller runs threads (a web server).
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)

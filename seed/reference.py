@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from seed.phrases import CANNED_REPLIES
-from seed.rows import AuditLogRow, CannedReplyRow, SettingRow, SlaPolicyRow
+from seed.rows import AuditLogRow, CannedReplyRow, Row, SettingRow, SlaPolicyRow
 from seed.staff import Staff
 
 
@@ -47,7 +47,7 @@ def policy_for(priority: str, channel: str) -> Policy:
     return general
 
 
-def sla_policy_rows() -> list[SlaPolicyRow]:
+def sla_policy_rows() -> list[Row]:
     return [
         SlaPolicyRow(id=p.id, name=p.name, priority=p.priority, channel=p.channel, segment=None,
                      first_response_minutes=p.first_response_minutes,
@@ -56,8 +56,8 @@ def sla_policy_rows() -> list[SlaPolicyRow]:
     ]
 
 
-def canned_reply_rows() -> list[CannedReplyRow]:
-    rows = []
+def canned_reply_rows() -> list[Row]:
+    rows: list[Row] = []
     for name, (category, texts) in CANNED_REPLIES.items():
         for language in ("en", "fr", "nl", "de"):
             subject, body = texts[language]
@@ -75,7 +75,7 @@ FAX_GATEWAY_PATTERNS = [
 ]
 
 
-def setting_rows() -> list[SettingRow]:
+def setting_rows() -> list[Row]:
     values: dict[str, Any] = {
         "auto_assign": {"enabled": True, "strategy": "least_open", "match_language": True},
         "fax_gateway_patterns": FAX_GATEWAY_PATTERNS,
@@ -89,7 +89,7 @@ def setting_rows() -> list[SettingRow]:
     return [SettingRow(key=key, value=json.dumps(value)) for key, value in values.items()]
 
 
-def audit_rows(staff: Staff, now_ts: int, stamp: Callable[[int], str]) -> list[AuditLogRow]:
+def audit_rows(staff: Staff, now_ts: int, stamp: Callable[[int], str]) -> list[Row]:
     admin = next(m for m in staff.members if m.role == "admin")
     lead = next(m for m in staff.members if m.role == "lead")
     entries: list[tuple[timedelta, Any, str, str | None, int | None, Any, Any]] = [

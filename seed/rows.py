@@ -12,7 +12,8 @@ from typing import Any
 
 from db.models import Base
 
-RowMaker = Callable[..., tuple[Any, ...]]
+Row = tuple[Any, ...]
+RowMaker = Callable[..., Row]
 
 
 def _row_maker(table: str, name: str) -> RowMaker:
@@ -70,15 +71,12 @@ class Batch:
     """Rows waiting to be written, per table; drained in foreign-key order."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in ROW_MAKERS}
+        self.rows: dict[str, list[Row]] = {table: [] for table in ROW_MAKERS}
 
-    def __getitem__(self, table: str) -> list[tuple[Any, ...]]:
+    def __getitem__(self, table: str) -> list[Row]:
         return self.rows[table]
 
-    def size(self) -> int:
-        return sum(len(rows) for rows in self.rows.values())
-
-    def drain(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    def drain(self) -> list[tuple[str, list[Row]]]:
         """The non-empty tables in dependency order, emptying the batch."""
         out = []
         for table in Base.metadata.sorted_tables:

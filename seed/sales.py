@@ -8,6 +8,7 @@ disputed or paid, so that ``open_cents`` always equals total minus allocations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -194,7 +195,7 @@ def _write_order_events(ctx: Context, order_id: int, timeline: list[tuple[str, i
 
 # -- invoices -------------------------------------------------------------------------------
 
-def issue_invoice(ctx: Context, customer: CustomerFile, issue_date: date, lines: list[Line], *,
+def issue_invoice(ctx: Context, customer: CustomerFile, issue_date: date, lines: Sequence[Line], *,
                   order_id: int | None = None, contract_id: int | None = None,
                   forced: str | None = None) -> InvoiceInfo:
     invoice_id = ctx.ids.invoice()
@@ -208,7 +209,8 @@ def issue_invoice(ctx: Context, customer: CustomerFile, issue_date: date, lines:
     return info
 
 
-def _write_invoice_lines(ctx: Context, invoice_id: int, lines: list[Line]) -> tuple[int, int]:
+def _write_invoice_lines(ctx: Context, invoice_id: int, lines: Sequence[Line]
+                         ) -> tuple[int, int]:
     out = ctx.batch["invoice_lines"]
     net_total = vat_total = 0
     for line_no, (product_id, description, quantity, unit, rate) in enumerate(lines, start=1):

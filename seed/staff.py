@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from seed.demo_accounts import DEMO_ACCOUNTS
-from seed.rows import TeamRow, UserRow
+from seed.rows import Row, TeamRow, UserRow
 
 # The colleagues share one password; the login page only shows the demo accounts.
 STAFF_PASSWORD = "demo-staff-2026"
@@ -112,7 +112,8 @@ def _hasher() -> Callable[[str], str]:
         from streamlit_authenticator.utilities.hasher import Hasher
     finally:
         logging.disable(previous)
-    return Hasher.hash
+    hash_password: Callable[[str], str] = Hasher.hash
+    return hash_password
 
 
 def password_hashes() -> dict[str, str]:
@@ -122,13 +123,13 @@ def password_hashes() -> dict[str, str]:
     return {password: hash_password(password) for password in sorted(passwords)}
 
 
-def team_rows() -> list[TeamRow]:
+def team_rows() -> list[Row]:
     return [TeamRow(id=t.id, name=t.name, categories=json.dumps(list(t.categories)),
                     languages=json.dumps(list(t.languages))) for t in TEAMS]
 
 
 def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
-              last_login_at: str) -> list[UserRow]:
+              last_login_at: str) -> list[Row]:
     passwords = {account.username: account.password for account in DEMO_ACCOUNTS}
     return [
         UserRow(
