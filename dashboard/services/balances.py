@@ -1,19 +1,23 @@
 """Account balance over time: invoiced, credited and paid per month, and the balance after.
 
-The same computation serves the customer page and, for many customers at once, the
-portfolio charts: monthly sums in SQL, the running balance added up over those few rows.
+The same computation serves the customer page (one customer) and the portfolio pages (every
+customer matching the filters): documents and payments are summed in SQL into a few
+thousand groups (issue month × due date × kind × disputed; payments per day), and the
+monthly balance is added up over those groups in Python. The portfolio's ageing and DSO
+start from the same groups (``portfolio``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Invoice, Payment
+from db.models import Customer, Invoice, Payment
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,60 @@ class BalanceMonth:
     balance_cents: int     # at the end of the month
 
 
+@dataclass(frozen=True)
+class Customers:
+    """Whose money: one customer, or every customer matching the filters (all when none)."""
+
+    customer_id: int | None = None
+    segments: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    account_manager_id: int | None = None
+
+    def restrict(self, column: Any) -> list[ColumnElement[bool]]:
+        """Conditions on a ``customer_id`` column."""
+        if self.customer_id is not None:
+            return [column == self.customer_id]
+        chosen: list[ColumnElement[bool]] = []
+        if self.segments:
+            chosen.append(Customer.segment.in_(self.segments))
+        if self.countries:
+            chosen.append(Customer.country.in_(self.countries))
+        if self.account_manager_id is not None:
+            chosen.append(Customer.account_manager_id == self.account_manager_id)
+        return [column.in_(select(Customer.id).where(*chosen))] if chosen else []
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    """Live invoices and credit notes issued in one month and due on one day."""
+
+    issue_month: date      # first day of the month
+    due_date: date
+    invoiced_cents: int    # invoices' totals
+    credited_cents: int    # credit notes' totals (negative)
+    open_cents: int        # signed, open now
+    disputed_open_cents: int  # of which on invoices marked disputed
+
+
+@dataclass(frozen=True)
+class PaymentDay:
+    received_on: date
+    amount_cents: int
+    unallocated_cents: int  # still on account now
+
+
 def month_of(session: Session, column: Any) -> Any:
     """'YYYY-MM' of a date column, in the database's own dialect."""
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+    return func.substr(column, 1, 7)  # SQLite keeps dates as 'YYYY-MM-DD'
+
+
+def scanned(column: Any) -> Any:
+    """The column, in a form no index serves. Summing a whole table, SQLite otherwise walks
+    an index (customer and issue date, or due date) and reads the rows in random order,
+    several times slower than a plain scan; PostgreSQL plans the same either way."""
+    return func.coalesce(column, column)
 
 
 def _first_of_month(key: str) -> date:
@@ -42,42 +95,76 @@ def _months_back(today: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def balance_history(*, session: Session, customer_id: int, today: date,
-                    months: int = 24) -> list[BalanceMonth]:
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def document_groups(*, session: Session, customers: Customers, today: date
+                    ) -> list[DocumentGroup]:
+    """Every live (not cancelled) document issued by ``today``, summed into groups."""
+    issue, due = month_of(session, Invoice.issue_date), scanned(Invoice.due_date)
+    is_invoice = Invoice.kind == "invoice"
+    rows = session.execute(
+        select(issue, due, func.sum(case((is_invoice, Invoice.total_cents), else_=0)),
+               func.sum(case((is_invoice, 0), else_=Invoice.total_cents)),
+               func.sum(Invoice.open_cents),
+               func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
+        .where(Invoice.status != "cancelled", scanned(Invoice.issue_date) <= today,
+               *customers.restrict(Invoice.customer_id))
+        .group_by(issue, due))
+    return [DocumentGroup(_first_of_month(month), _day(day), *(int(v) for v in sums))
+            for month, day, *sums in rows]
+
+
+def _day(value: Any) -> date:
+    """A date, also when SQLite hands back the text of an expression over a date column."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def payment_days(*, session: Session, customers: Customers, today: date) -> list[PaymentDay]:
+    """Money received per day up to ``today``, and how much of it is still on account."""
+    received = scanned(Payment.received_on)
+    rows = session.execute(
+        select(received, func.sum(Payment.amount_cents), func.sum(Payment.unallocated_cents))
+        .where(received <= today, *customers.restrict(Payment.customer_id))
+        .group_by(received))
+    return [PaymentDay(_day(day), int(amount), int(unallocated))
+            for day, amount, unallocated in rows]
+
+
+def monthly_balances(groups: Iterable[DocumentGroup], payments: Iterable[PaymentDay],
+                     today: date, months: int) -> list[BalanceMonth]:
+    """Per month of the last ``months``: invoiced, credited, paid, and the balance after."""
     start = _months_back(today, months)
-    live = Invoice.status != "cancelled"
-    opening_docs = session.scalar(
-        select(func.coalesce(func.sum(Invoice.total_cents), 0))
-        .where(Invoice.customer_id == customer_id, live, Invoice.issue_date < start)) or 0
-    opening_paid = session.scalar(
-        select(func.coalesce(func.sum(Payment.amount_cents), 0))
-        .where(Payment.customer_id == customer_id, Payment.received_on < start)) or 0
-    doc_month = month_of(session, Invoice.issue_date)
-    docs = {
-        key: (int(inv), int(cred)) for key, inv, cred in session.execute(
-            select(doc_month,
-                   func.sum(case((Invoice.kind == "invoice", Invoice.total_cents), else_=0)),
-                   func.sum(case((Invoice.kind == "credit_note", Invoice.total_cents), else_=0)))
-            .where(Invoice.customer_id == customer_id, live, Invoice.issue_date >= start,
-                   Invoice.issue_date <= today)
-            .group_by(doc_month))
-    }
-    pay_month = month_of(session, Payment.received_on)
-    paid = {
-        key: int(amount) for key, amount in session.execute(
-            select(pay_month, func.sum(Payment.amount_cents))
-            .where(Payment.customer_id == customer_id, Payment.received_on >= start,
-                   Payment.received_on <= today)
-            .group_by(pay_month))
-    }
-    balance = int(opening_docs) - int(opening_paid)
+    invoiced: dict[date, int] = {}
+    credited: dict[date, int] = {}
+    balance = 0  # everything before the window
+    for g in groups:
+        if g.issue_month < start:
+            balance += g.invoiced_cents + g.credited_cents
+        else:
+            invoiced[g.issue_month] = invoiced.get(g.issue_month, 0) + g.invoiced_cents
+            credited[g.issue_month] = credited.get(g.issue_month, 0) + g.credited_cents
+    paid: dict[date, int] = {}
+    for p in payments:
+        month = p.received_on.replace(day=1)
+        if month < start:
+            balance -= p.amount_cents
+        else:
+            paid[month] = paid.get(month, 0) + p.amount_cents
     result = []
     month = start
     while month <= today:
-        key = f"{month.year:04d}-{month.month:02d}"
-        invoiced, credited = docs.get(key, (0, 0))
-        received = paid.get(key, 0)
-        balance += invoiced + credited - received
-        result.append(BalanceMonth(month, invoiced, credited, received, balance))
-        month = _first_of_month(f"{month.year + month.month // 12:04d}-{month.month % 12 + 1:02d}")
+        row = (invoiced.get(month, 0), credited.get(month, 0), paid.get(month, 0))
+        balance += row[0] + row[1] - row[2]
+        result.append(BalanceMonth(month, *row, balance))
+        month = next_month(month)
     return result
+
+
+def balance_history(*, session: Session, customer_id: int, today: date,
+                    months: int = 24) -> list[BalanceMonth]:
+    who = Customers(customer_id=customer_id)
+    return monthly_balances(document_groups(session=session, customers=who, today=today),
+                            payment_days(session=session, customers=who, today=today),
+                            today, months)
