@@ -104,8 +104,9 @@ class Numbers:
 
     def __init__(self, customers: int) -> None:
         def per_year(kind: str) -> float:
-            # Over-estimate by a fifth: spare numbers are harmless, a shortfall is not.
-            return customers * YEARLY_PER_CUSTOMER[kind] * 1.2 + 20
+            # Over-estimate a little: spare numbers leave gaps, a shortfall pushes numbers
+            # towards later days.
+            return customers * YEARLY_PER_CUSTOMER[kind] * 1.1 + 20
 
         self.order = DocumentNumbers("SO", 6, per_year("orders"))
         self.invoice = DocumentNumbers("INV", 6, per_year("invoices"))

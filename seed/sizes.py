@@ -31,6 +31,7 @@ ORDERS_PER_CUSTOMER = 5.5
 CONTRACTS_PER_CUSTOMER = 2.8
 ITEMS_PER_CUSTOMER = 6.5
 ENQUIRIES_PER_CUSTOMER = 4.0
-# Rough yearly document counts per customer, so document numbers follow dates.
-YEARLY_PER_CUSTOMER = {"orders": 3.6, "invoices": 12.0, "credit_notes": 0.5,
-                       "contracts": 0.4, "enquiries": 2.6}
+# Yearly document counts per customer (measured on the large size), so that document
+# numbers follow dates closely (see identifiers.DocumentNumbers).
+YEARLY_PER_CUSTOMER = {"orders": 2.8, "invoices": 11.0, "credit_notes": 0.16,
+                       "contracts": 0.65, "enquiries": 2.2}
