@@ -155,7 +155,7 @@ def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
         spellings = sorted({text, text.upper(), upper})
         hits += _serial_po_hits(session, spellings, limit)
 
-    if len(hits) < limit and re.search(r"[^\W\d_]", text):
+    if not hits and re.search(r"[^\W\d_]", text):  # a number found is the answer
         hits += _name_hits(session, fold(text), limit - len(hits), {h.customer_id for h in hits})
     return hits[:limit]
 
