@@ -573,7 +573,7 @@ def _daily(period: Period, arrivals: pd.DataFrame, departures: pd.DataFrame,
 def _heatmap(period: Period, arrivals: pd.DataFrame) -> pd.DataFrame:
     inside = arrivals.loc[_in(arrivals, period)]
     local = _local(inside["hour"])
-    counts = (pd.DataFrame({"weekday": local.weekday, "hour": local.hour,
+    counts = (pd.DataFrame({"weekday": local.day_of_week, "hour": local.hour,
                             "received": inside["received"].to_numpy()})
               .groupby(["weekday", "hour"])["received"].sum())
     grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
@@ -585,7 +585,7 @@ def _weekly(period: Period, first_due: pd.DataFrame, resolution_due: pd.DataFram
     def per_week(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
         inside = frame.loc[_in(frame, period)]
         days = _local(inside["hour"]).normalize().tz_localize(None)
-        weeks = (days - pd.to_timedelta(days.weekday, unit="D")).date
+        weeks = (days - pd.to_timedelta(days.day_of_week, unit="D")).date
         return (inside[["due", "met"]].groupby(weeks).sum()
                 .rename(columns={"due": f"{prefix}_due", "met": f"{prefix}_met"}))
 
@@ -604,7 +604,7 @@ def _people(session: Session, open_now: dict[int, int], stops: _Stops, period: P
     handled = resolved.groupby("person_id")["minutes"].agg(["count", "median"])
     ids = sorted(set(open_now) | {int(i) for i in handled.index})
     names = dict(session.execute(select(User.id, User.full_name)
-                                 .where(User.id.in_([i for i in ids if i]))).tuples().all())
+                                 .where(User.id.in_([i for i in ids if i]))).all())
     frame = pd.DataFrame({
         "person_id": ids,
         "person": [names.get(i, UNASSIGNED) if i else UNASSIGNED for i in ids],

@@ -287,7 +287,7 @@ def _balances_of(session: Session, ids: list[int]) -> tuple[dict[int, int], dict
         .group_by(Invoice.customer_id)).all()
     on_account = dict(session.execute(
         select(Payment.customer_id, func.sum(Payment.unallocated_cents))
-        .where(Payment.customer_id.in_(ids)).group_by(Payment.customer_id)).tuples().all())
+        .where(Payment.customer_id.in_(ids)).group_by(Payment.customer_id)).all())
     balances = {cid: int(open_cents) - int(on_account.get(cid) or 0)
                 for cid, open_cents, _ in docs}
     for cid, cents in on_account.items():

@@ -1,0 +1,196 @@
+"""Portfolio receivables on two hand-built accounts, every amount worked out by hand below.
+
+Today is Wednesday 25 November 2026. Amounts in euros.
+
+Dupré (enterprise, Belgium, managed by Marc):
+    INV1  1000  issued 1 Aug, due 31 Aug; 400 paid on 15 Sep (P1)      open 600
+    INV2   500  issued 10 Oct, due 9 Nov; disputed                     open 500
+    INV3   300  issued 1 Oct, due 31 Oct; 60 settled by CN1 on 25 Oct,
+                240 paid on 5 Nov (P2)                                 open 0
+    CN1   -100  issued 20 Oct (due that day); 60 used on INV3          open -40
+    INV4   999  cancelled: never counted
+    P2     300  received 5 Nov; 240 allocated, 60 on account
+Weber (small business, Luxembourg, managed by Ann):
+    INV5  2000  issued 1 Jun, due 1 Jul                                open 2000
+    INV6   121  issued 20 Nov, due 20 Dec                              open 121
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from dashboard.services import balances, portfolio, statement
+from dashboard.services.balances import Customers
+from db.models import Payment, PaymentAllocation
+from tests import factories as f
+
+TODAY = date(2026, 11, 25)
+
+
+def buckets(current: int = 0, d30: int = 0, d60: int = 0, d90: int = 0, older: int = 0
+            ) -> dict[str, int]:
+    """Euros per bucket, as cents."""
+    return dict(zip(statement.BUCKETS, (v * 100 for v in (current, d30, d60, d90, older)),
+                    strict=True))
+
+
+@pytest.fixture
+def accounts(session: Session) -> dict[str, int]:
+    marc = f.user(session, "marc", full_name="Marc Dubois")
+    ann = f.user(session, "ann", full_name="Ann Weber")
+    dupre = f.customer(session, "Dupré", customer_number="C100001", segment="enterprise",
+                       country="BE", account_manager_id=marc.id)
+    weber = f.customer(session, "Weber", customer_number="C100002", segment="small_business",
+                       country="LU", account_manager_id=ann.id)
+    inv1 = f.invoice(session, dupre, 1000_00, issue_date=date(2026, 8, 1),
+                     due_date=date(2026, 8, 31), open_cents=600_00, status="partially_paid")
+    f.invoice(session, dupre, 500_00, issue_date=date(2026, 10, 10), due_date=date(2026, 11, 9),
+              is_disputed=True, dispute_reason="Wrong quantity")
+    inv3 = f.invoice(session, dupre, 300_00, issue_date=date(2026, 10, 1),
+                     due_date=date(2026, 10, 31), open_cents=0, status="paid")
+    cn1 = f.invoice(session, dupre, -100_00, kind="credit_note", issue_date=date(2026, 10, 20),
+                    due_date=date(2026, 10, 20), open_cents=-40_00)
+    f.invoice(session, dupre, 999_00, issue_date=date(2026, 10, 5), status="cancelled",
+              open_cents=0)
+    f.invoice(session, weber, 2000_00, issue_date=date(2026, 6, 1), due_date=date(2026, 7, 1))
+    f.invoice(session, weber, 121_00, issue_date=date(2026, 11, 20), due_date=date(2026, 12, 20))
+    p1 = Payment(customer_id=dupre.id, received_on=date(2026, 9, 15), amount_cents=400_00,
+                 unallocated_cents=0, method="bank_transfer", bank_reference="P1")
+    p2 = Payment(customer_id=dupre.id, received_on=date(2026, 11, 5), amount_cents=300_00,
+                 unallocated_cents=60_00, method="bank_transfer", bank_reference="P2")
+    session.add_all([p1, p2])
+    session.flush()
+    session.add_all([
+        PaymentAllocation(invoice_id=inv1.id, payment_id=p1.id, amount_cents=400_00,
+                          allocated_on=date(2026, 9, 15)),
+        PaymentAllocation(invoice_id=inv3.id, credit_note_id=cn1.id, amount_cents=60_00,
+                          allocated_on=date(2026, 10, 25)),
+        PaymentAllocation(invoice_id=inv3.id, payment_id=p2.id, amount_cents=240_00,
+                          allocated_on=date(2026, 11, 5)),
+    ])
+    session.flush()
+    return {"dupre": dupre.id, "weber": weber.id, "marc": marc.id}
+
+
+def test_ageing_today_and_at_month_ends(session: Session, accounts: dict[str, int]) -> None:
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    assert [a.as_of for a in p.ageing][-4:] == [date(2026, 8, 31), date(2026, 9, 30),
+                                                 date(2026, 10, 31), TODAY]
+    by_day = {a.as_of: a.buckets for a in p.ageing}
+    # Today: INV6 current; INV2 16 days and P2's 60 on account 20 days (1–30); CN1 36 days
+    # (31–60); INV1 86 days (61–90); INV5 147 days.
+    assert by_day[TODAY] == buckets(121, 500 - 60, -40, 600, 2000)
+    # 31 October: INV2 not due, INV3 due that day with 240 open (current); CN1 11 days;
+    # INV1 61 days with 600 open; INV5 122 days. P2 has not come in yet.
+    assert by_day[date(2026, 10, 31)] == buckets(500 + 240, -40, 0, 600, 2000)
+    # 30 September: INV1 30 days, 600 open; INV5 91 days.
+    assert by_day[date(2026, 9, 30)] == buckets(0, 600, 0, 0, 2000)
+    # 31 August: INV1 due that day, nothing paid; INV5 61 days.
+    assert by_day[date(2026, 8, 31)] == buckets(1000, 0, 0, 2000, 0)
+    assert by_day[date(2026, 6, 30)] == buckets(2000)
+    assert by_day[date(2026, 5, 31)] == buckets()
+    assert p.now.total_cents == 3121_00 and p.now.overdue_cents == 3000_00
+
+
+def test_ageing_is_the_sum_of_the_statements(session: Session,
+                                             accounts: dict[str, int]) -> None:
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    for point in p.ageing:
+        summed = dict.fromkeys(statement.BUCKETS, 0)
+        for customer_id in (accounts["dupre"], accounts["weber"]):
+            stmt = statement.statement(session=session, customer_id=customer_id,
+                                       as_of=point.as_of)
+            assert stmt is not None
+            for bucket, cents in stmt.ageing.items():
+                summed[bucket] += cents
+        assert point.buckets == summed, point.as_of
+
+
+def test_months_dso_disputed_and_on_account(session: Session,
+                                            accounts: dict[str, int]) -> None:
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    months = {m.month: m for m in p.months}
+    october = months[date(2026, 10, 1)]
+    assert (october.invoiced_cents, october.credited_cents, october.paid_cents) == (
+        800_00, -100_00, 0)                                 # INV2 + INV3 (INV4 cancelled)
+    assert months[date(2026, 11, 1)].paid_cents == 300_00  # P2
+    assert months[date(2026, 11, 1)].balance_cents == 3121_00
+    dso = {d.month_end: d for d in p.dso}
+    # Today: 3121 receivable over the sales of 1 Sep – 25 Nov (800 - 100 + 121) in 86 days.
+    today = dso[TODAY]
+    assert (today.receivables_cents, today.sales_cents, today.days) == (3121_00, 821_00, 86)
+    assert today.dso == pytest.approx(3121 / 821 * 86)
+    # 30 September: 2600 over the sales of July – September (INV1) in 92 days.
+    assert dso[date(2026, 9, 30)].dso == pytest.approx(2600 / 1000 * 92)
+    # 31 May: nothing owed and nothing sold in March – May: no DSO.
+    assert dso[date(2026, 5, 31)].dso is None
+    assert p.disputed_cents == 500_00 and p.disputed_by_bucket["1-30"] == 500_00
+    assert p.on_account_cents == 60_00
+
+
+def test_top_overdue_uses_the_customer_header_rule(session: Session,
+                                                   accounts: dict[str, int]) -> None:
+    rows = portfolio.top_overdue(session=session, customers=Customers(), today=TODAY)
+    assert [r.customer_number for r in rows] == ["C100002", "C100001"]
+    weber, dupre = rows
+    assert (weber.overdue_cents, weber.over_90_cents, weber.oldest_due) == (
+        2000_00, 2000_00, date(2026, 7, 1))
+    assert weber.balance_cents == 2121_00 and weber.account_manager == "Ann Weber"
+    # INV1 and INV2 are past due; the credit note and the money on account are not taken off.
+    assert (dupre.overdue_cents, dupre.over_90_cents) == (1100_00, 0)
+    assert (dupre.balance_cents, dupre.disputed_cents) == (1000_00, 500_00)
+    from dashboard.services.customers import get_header
+
+    header = get_header(session=session, customer_id=accounts["dupre"], today=TODAY)
+    assert header is not None
+    assert (header.overdue_cents, header.balance_cents) == (dupre.overdue_cents,
+                                                            dupre.balance_cents)
+
+
+def test_filters_choose_the_customers(session: Session, accounts: dict[str, int]) -> None:
+    def total(customers: Customers) -> int:
+        return portfolio.portfolio(session=session, customers=customers,
+                                   today=TODAY).now.total_cents
+
+    assert total(Customers(segments=("enterprise",))) == 1000_00
+    assert total(Customers(countries=("LU",))) == 2121_00
+    assert total(Customers(account_manager_id=accounts["marc"])) == 1000_00
+    assert total(Customers(segments=("public_sector",))) == 0
+    lu = portfolio.top_overdue(session=session, customers=Customers(countries=("LU",)),
+                               today=TODAY)
+    assert [r.customer_number for r in lu] == ["C100002"]
+    disputed, count = portfolio.disputed_invoices(
+        session=session, customers=Customers(segments=("enterprise",)))
+    assert count == 1 and disputed[0].open_cents == 500_00
+    assert disputed[0].reason == "Wrong quantity" and disputed[0].customer_number == "C100001"
+    assert portfolio.disputed_invoices(session=session,
+                                       customers=Customers(countries=("LU",)))[1] == 0
+    assert [m.name for m in portfolio.account_managers(session=session)] == [
+        "Ann Weber", "Marc Dubois"]
+
+
+def test_the_customer_balance_history_is_the_same_computation(
+        session: Session, accounts: dict[str, int]) -> None:
+    one = balances.balance_history(session=session, customer_id=accounts["dupre"],
+                                   today=TODAY, months=4)
+    assert [m.month for m in one] == [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1),
+                                      date(2026, 11, 1)]
+    assert [m.balance_cents for m in one] == [1000_00, 600_00, 1300_00, 1000_00]
+    both = balances.monthly_balances(
+        balances.document_groups(session=session, customers=Customers(), today=TODAY),
+        balances.payment_days(session=session, customers=Customers(), today=TODAY),
+        TODAY, 4)
+    assert [m.balance_cents for m in both] == [3000_00, 2600_00, 3300_00, 3121_00]
+
+
+def test_month_ends_and_buckets() -> None:
+    ends = portfolio.month_ends(date(2026, 3, 10), 3)
+    assert ends == [date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 10)]
+    import numpy as np
+
+    days = np.array([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400], dtype=np.int64)
+    assert [statement.BUCKETS[i] for i in portfolio.bucket_index(days)] == [
+        statement.bucket_for(int(d)) for d in days]
