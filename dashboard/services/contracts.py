@@ -45,7 +45,8 @@ class ContractRow:
 
 def list_contracts(*, session: Session, customer_id: int) -> list[ContractRow]:
     covered = (select(InstalledItem.contract_id, func.count().label("n"))
-               .where(InstalledItem.status == "installed")
+               .where(InstalledItem.customer_id == customer_id,
+                      InstalledItem.status == "installed")
                .group_by(InstalledItem.contract_id).subquery())
     rows = session.execute(
         select(Contract, func.coalesce(covered.c.n, 0))

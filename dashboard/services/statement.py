@@ -97,17 +97,19 @@ Entry = tuple[str, str, date, date, int, int, str]
 
 def _open_documents(session: Session, customer_id: int, as_of: date) -> list[Entry]:
     # What was settled by the statement date, on each side of an allocation.
+    # Only this customer's documents: the allocations are reached through their indexes.
+    mine = select(Invoice.id).where(Invoice.customer_id == customer_id)
     received = (
         select(PaymentAllocation.invoice_id.label("doc_id"),
                func.sum(PaymentAllocation.amount_cents).label("amount"))
-        .where(PaymentAllocation.allocated_on <= as_of)
+        .where(PaymentAllocation.allocated_on <= as_of, PaymentAllocation.invoice_id.in_(mine))
         .group_by(PaymentAllocation.invoice_id).subquery()
     )
     used = (
         select(PaymentAllocation.credit_note_id.label("doc_id"),
                func.sum(PaymentAllocation.amount_cents).label("amount"))
         .where(PaymentAllocation.allocated_on <= as_of,
-               PaymentAllocation.credit_note_id.is_not(None))
+               PaymentAllocation.credit_note_id.in_(mine))
         .group_by(PaymentAllocation.credit_note_id).subquery()
     )
     open_amount = (Invoice.total_cents - func.coalesce(received.c.amount, 0)
@@ -126,11 +128,12 @@ def _open_documents(session: Session, customer_id: int, as_of: date) -> list[Ent
 
 
 def _open_payments(session: Session, customer_id: int, as_of: date) -> list[Entry]:
+    payments = select(Payment.id).where(Payment.customer_id == customer_id)
     allocated = (
         select(PaymentAllocation.payment_id.label("payment_id"),
                func.sum(PaymentAllocation.amount_cents).label("amount"))
         .where(PaymentAllocation.allocated_on <= as_of,
-               PaymentAllocation.payment_id.is_not(None))
+               PaymentAllocation.payment_id.in_(payments))
         .group_by(PaymentAllocation.payment_id).subquery()
     )
     unallocated = Payment.amount_cents - func.coalesce(allocated.c.amount, 0)
