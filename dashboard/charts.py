@@ -45,3 +45,237 @@ def ageing_bars(frame: pd.DataFrame, title: str = "Ageing") -> go.Figure:
     fig.update_layout(title=title, yaxis_title="€", yaxis_tickformat=",.0f", showlegend=False,
                       **LAYOUT)
     return fig
+
+
+# --- team metrics --------------------------------------------------------------------------
+
+RECEIVED = "#1f5f99"
+RESOLVED = "#2e8b57"
+BACKLOG = "#c0392b"
+NEUTRAL = "#5b7fa6"
+MISSED = "#e67e22"
+HEAT_SCALE = [[0.0, "#f4f7fb"], [0.5, "#7fa7d1"], [1.0, "#1f3f66"]]
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _empty(title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, **LAYOUT)
+    fig.add_annotation(text="Nothing in this range", showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font={"color": "#6b7785"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def inflow_outflow(frame: pd.DataFrame, title: str = "Received and resolved per day"
+                   ) -> go.Figure:
+    """Bars per day. Expects day, received, resolved; customdata is (day ISO, kind)."""
+    if frame.empty:
+        return _empty(title)
+    fig = go.Figure()
+    days = [d.isoformat() for d in frame["day"]]
+    for column, name, colour in (("received", "Received", RECEIVED),
+                                 ("resolved", "Resolved", RESOLVED)):
+        fig.add_bar(x=frame["day"], y=frame[column], name=name, marker_color=colour,
+                    customdata=[[d, column] for d in days],
+                    hovertemplate=f"%{{x|%a %d/%m}}: %{{y}} {name.lower()}<extra></extra>")
+    fig.update_layout(title=title, barmode="group", hovermode="closest", **LAYOUT)
+    fig.update_xaxes(tickformat="%d/%m")
+    return fig
+
+
+def backlog_trend(frame: pd.DataFrame, title: str = "Backlog at the end of each day"
+                  ) -> go.Figure:
+    """A line with a point per day. Expects day and backlog."""
+    if frame.empty:
+        return _empty(title)
+    fig = go.Figure()
+    fig.add_scatter(x=frame["day"], y=frame["backlog"], mode="lines+markers", name="Backlog",
+                    line={"color": BACKLOG, "width": 3},
+                    customdata=[[d.isoformat(), "backlog"] for d in frame["day"]],
+                    hovertemplate="%{x|%a %d/%m}: %{y} not resolved<extra></extra>")
+    fig.update_layout(title=title, showlegend=False, hovermode="closest", **LAYOUT)
+    fig.update_xaxes(tickformat="%d/%m")
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def duration_bands(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Enquiries per duration band (business time). Expects band and enquiries."""
+    if frame.empty or not frame["enquiries"].any():
+        return _empty(title)
+    fig = go.Figure()
+    fig.add_bar(x=frame["band"], y=frame["enquiries"], marker_color=NEUTRAL,
+                customdata=[[b] for b in frame["band"]],
+                hovertemplate="%{x}: %{y} enquiries<extra></extra>")
+    fig.update_layout(title=title, showlegend=False, xaxis_title="business time",
+                      **LAYOUT)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def sla_by_week(frame: pd.DataFrame, title: str = "SLA met, by week due") -> go.Figure:
+    """Share of clocks met per week, first response and resolution side by side.
+
+    Expects week, first_response_met, first_response_due, resolution_met, resolution_due.
+    """
+    if frame.empty or not (frame["first_response_due"].any() or frame["resolution_due"].any()):
+        return _empty(title)
+    fig = go.Figure()
+    weeks = [w.isoformat() for w in frame["week"]]
+    labels = [f"w/c {w:%d/%m}" for w in frame["week"]]
+    for prefix, name, colour in (("first_response", "First response", RECEIVED),
+                                 ("resolution", "Resolution", RESOLVED)):
+        due, met = frame[f"{prefix}_due"], frame[f"{prefix}_met"]
+        share = (met / due.where(due > 0) * 100).round(1)
+        fig.add_bar(x=labels, y=share, name=name, marker_color=colour,
+                    customdata=[[w, prefix, int(m), int(d)] for w, m, d in
+                                zip(weeks, met, due, strict=True)],
+                    hovertemplate=("Week of %{customdata[0]}: %{y:.1f} % met "
+                                   "(%{customdata[2]} of %{customdata[3]})<extra>"
+                                   f"{name}</extra>"))
+    fig.update_layout(title=title, barmode="group", yaxis_title="% met", **LAYOUT)
+    fig.update_yaxes(range=[0, 105], ticksuffix=" %")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def volume_bars(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
+    """Enquiries received per value of ``column`` (channel, category). Expects received."""
+    if frame.empty or not frame["received"].any():
+        return _empty(title)
+    labels = [str(v).replace("_", " ").capitalize() for v in frame[column]]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=frame["received"], marker_color=NEUTRAL,
+                customdata=[[v] for v in frame[column]], text=frame["received"],
+                textposition="outside", cliponaxis=False,
+                hovertemplate="%{x}: %{y} received<extra></extra>")
+    fig.update_layout(title=title, showlegend=False, **LAYOUT)
+    return fig
+
+
+def workload(frame: pd.DataFrame, title: str = "Workload per person") -> go.Figure:
+    """Open now and resolved in the range, per person (horizontal bars).
+
+    Expects person, person_id, open_now, resolved, handling (text of the median time).
+    """
+    if frame.empty:
+        return _empty(title)
+    fig = go.Figure()
+    people = frame.iloc[::-1]  # plotly draws the first row at the bottom
+    for column, name, colour in (("open_now", "Open now", NEUTRAL),
+                                 ("resolved", "Resolved in range", RESOLVED)):
+        fig.add_bar(y=people["person"], x=people[column], name=name, orientation="h",
+                    marker_color=colour,
+                    customdata=[[int(p), column, h] for p, h in
+                                zip(people["person_id"], people["handling"], strict=True)],
+                    hovertemplate=(f"%{{y}}: %{{x}} {name.lower()}<br>median handling "
+                                   "%{customdata[2]}<extra></extra>"))
+    layout = {**LAYOUT, "height": max(240, 60 + 34 * len(frame))}
+    fig.update_layout(title=title, barmode="group", hovermode="closest", **layout)
+    return fig
+
+
+def inflow_heatmap(frame: pd.DataFrame, title: str = "Received by weekday and hour",
+                   opens: float = 8.5, closes: float = 17.0) -> go.Figure:
+    """Enquiries received per weekday × hour (Brussels), the phone line's hours outlined.
+
+    Expects weekday (0 = Monday), hour, received.
+    """
+    if frame.empty or not frame["received"].any():
+        return _empty(title)
+    busy = frame.loc[frame["received"] > 0, "hour"]
+    first, last = min(int(busy.min()), 7), max(int(busy.max()), 18)
+    grid = (frame.pivot(index="weekday", columns="hour", values="received")
+            .reindex(index=range(7), columns=range(first, last + 1), fill_value=0))
+    fig = go.Figure()
+    fig.add_heatmap(z=grid.to_numpy(), x=[f"{h:02d}:00" for h in grid.columns],
+                    y=list(WEEKDAY_NAMES), colorscale=HEAT_SCALE, xgap=1, ygap=1,
+                    hovertemplate="%{y} %{x}: %{z} received<extra></extra>",
+                    colorbar={"title": {"text": "received"}})
+    # The line's opening hours, Monday to Friday: x is the position of the hour column.
+    fig.add_shape(type="rect", x0=opens - first - 0.5, x1=closes - first - 0.5, y0=-0.5,
+                  y1=4.5, line={"color": BACKLOG, "width": 2, "dash": "dot"})
+    fig.update_layout(title=title, **{**LAYOUT, "height": 320})
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# --- portfolio -----------------------------------------------------------------------------
+
+BUCKET_NAMES = ("Current", "1–30 days", "31–60 days", "61–90 days", "> 90 days")
+
+
+def _month_end_labels(days: pd.Series) -> list[str]:
+    """'Nov 25' per month end; the last point, today, says so."""
+    return [d.strftime("%b %y") if i < len(days) - 1 else "Today" for i, d in enumerate(days)]
+
+
+def ageing_over_time(frame: pd.DataFrame, title: str = "Receivables by age, month ends"
+                     ) -> go.Figure:
+    """Stacked bars per month end. Expects as_of and one column per BUCKET_NAMES (euros)."""
+    if frame.empty:
+        return _empty(title)
+    fig = go.Figure()
+    labels = _month_end_labels(frame["as_of"])
+    for name, colour in zip(BUCKET_NAMES, AGEING_COLOURS, strict=True):
+        fig.add_bar(x=labels, y=frame[name], name=name, marker_color=colour,
+                    hovertemplate=f"%{{x}}: € %{{y:,.0f}} {name.lower()}<extra></extra>")
+    fig.update_layout(title=title, barmode="relative", yaxis_title="€",
+                      yaxis_tickformat=",.0f", hovermode="x unified", **LAYOUT)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def dso_trend(frame: pd.DataFrame, title: str = "Days sales outstanding") -> go.Figure:
+    """DSO per month end. Expects as_of and dso (days, may be missing)."""
+    if frame.empty or frame["dso"].isna().all():
+        return _empty(title)
+    fig = go.Figure()
+    labels = _month_end_labels(frame["as_of"])
+    fig.add_scatter(x=labels, y=frame["dso"], mode="lines+markers+text", name="DSO",
+                    line={"color": INVOICED, "width": 3}, textposition="top center",
+                    text=[f"{v:.0f}" if pd.notna(v) else "" for v in frame["dso"]],
+                    hovertemplate="%{x}: %{y:.1f} days<extra></extra>")
+    fig.update_layout(title=title, showlegend=False, yaxis_title="days", **LAYOUT)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def invoiced_vs_paid(frame: pd.DataFrame, title: str = "Invoiced and received per month"
+                     ) -> go.Figure:
+    """Bars per month: invoiced, credit notes, payments. Expects month, invoiced, credited,
+    paid (euros)."""
+    if frame.empty:
+        return _empty(title)
+    fig = go.Figure()
+    for column, name, colour in (("invoiced", "Invoiced", INVOICED),
+                                 ("credited", "Credit notes", CREDITED),
+                                 ("paid", "Payments received", PAID)):
+        fig.add_bar(x=frame["month"], y=frame[column], name=name, marker_color=colour,
+                    hovertemplate=f"%{{x|%b %Y}}: € %{{y:,.0f}}<extra>{name}</extra>")
+    fig.update_layout(title=title, barmode="group", yaxis_title="€",
+                      yaxis_tickformat=",.0f", **LAYOUT)
+    fig.update_xaxes(dtick="M1", tickformat="%b %Y")
+    return fig
+
+
+def top_overdue(frame: pd.DataFrame, title: str = "Most overdue customers") -> go.Figure:
+    """Horizontal stacked bars: overdue up to 90 days and beyond. Expects customer,
+    customer_number, overdue and over_90 (euros)."""
+    if frame.empty:
+        return _empty(title)
+    rows = frame.iloc[::-1]
+    fig = go.Figure()
+    recent = rows["overdue"] - rows["over_90"]
+    for values, name, colour in ((recent, "Overdue up to 90 days", AGEING_COLOURS[2]),
+                                 (rows["over_90"], "More than 90 days", AGEING_COLOURS[4])):
+        fig.add_bar(y=rows["customer"], x=values, name=name, orientation="h",
+                    marker_color=colour, customdata=[[n] for n in rows["customer_number"]],
+                    hovertemplate=f"%{{y}}: € %{{x:,.0f}}<extra>{name}</extra>")
+    layout = {**LAYOUT, "height": max(260, 70 + 26 * len(frame))}
+    fig.update_layout(title=title, barmode="stack", xaxis_title="€",
+                      xaxis_tickformat=",.0f", hovermode="closest", **layout)
+    return fig
