@@ -133,6 +133,11 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def clean_text(text: str) -> str:
+    """Text a database can store: no NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def fix_mojibake(text: str) -> str:
     """'FranÃ§ois' (UTF-8 read as Latin-1/Windows-1252) back to 'François'."""
     if not MOJIBAKE.search(text):
@@ -475,6 +480,7 @@ def parse(raw: bytes) -> ParsedMessage:
     collected = _Collected()
     _collect(message, collected)
     body = _join(collected.plain) or _join(collected.html) or _join(collected.forwarded)
+    body = clean_text(body)
     from_name, from_address = sender(raw_headers.get("from"))
     if from_address is None:
         _, from_address = sender(raw_headers.get("sender") or raw_headers.get("reply-to"))

@@ -203,10 +203,10 @@ def quarantine(session: Session, inbound_id: int, exc: BaseException) -> Outcome
     inbound = session.get(InboundMessage, inbound_id, populate_existing=True)
     if inbound is None:
         raise LookupError(f"No inbound message {inbound_id}.")
-    detail = f"{type(exc).__name__}: {exc}"
+    detail = mime.clean_text(f"{type(exc).__name__}: {exc}")
     frames = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
     inbound.status = "quarantined"
-    inbound.error = f"{detail}\n\n{frames}"[:MAX_ERROR_CHARS]
+    inbound.error = mime.clean_text(f"{detail}\n\n{frames}")[:MAX_ERROR_CHARS]
     inbound.enquiry_id = None
     inbound.processed_at = None
     session.flush()
@@ -323,26 +323,26 @@ def _documents(session: Session, mentions: list[classify.Mention]) -> list[_Docu
 
     if orders := by_kind.get("order"):
         add("order", session.execute(select(Order.id, Order.customer_id, Order.order_number)
-                                     .where(Order.order_number.in_(orders))).tuples(), orders)
+                                     .where(Order.order_number.in_(orders))), orders)
     if invoices := by_kind.get("invoice"):
         add("invoice", session.execute(select(Invoice.id, Invoice.customer_id, Invoice.number)
-                                       .where(Invoice.number.in_(invoices))).tuples(), invoices)
+                                       .where(Invoice.number.in_(invoices))), invoices)
     if references := by_kind.get("payment_reference"):
         add("invoice", session.execute(
             select(Invoice.id, Invoice.customer_id, Invoice.payment_reference)
-            .where(Invoice.payment_reference.in_(references))).tuples(), references)
+            .where(Invoice.payment_reference.in_(references))), references)
     if contracts := by_kind.get("contract"):
         add("contract", session.execute(
             select(Contract.id, Contract.customer_id, Contract.contract_number)
-            .where(Contract.contract_number.in_(contracts))).tuples(), contracts)
+            .where(Contract.contract_number.in_(contracts))), contracts)
     if serials := by_kind.get("item"):
         add("item", session.execute(
             select(InstalledItem.id, InstalledItem.customer_id, InstalledItem.serial_number)
-            .where(InstalledItem.serial_number.in_(serials))).tuples(), serials)
+            .where(InstalledItem.serial_number.in_(serials))), serials)
     if customers := by_kind.get("customer"):
         add("customer", session.execute(
             select(Customer.id, Customer.id, Customer.customer_number)
-            .where(Customer.customer_number.in_(customers))).tuples(), customers)
+            .where(Customer.customer_number.in_(customers))), customers)
     found.sort(key=lambda d: d.position)
     return found
 
@@ -377,7 +377,7 @@ def _thread_target(session: Session, parsed: ParsedMessage, who: _Sender
     if wanted or own:
         for message_id, enquiry_id in session.execute(
                 select(OutboundMessage.message_id, OutboundMessage.enquiry_id)
-                .where(OutboundMessage.message_id.in_(wanted + own))).tuples():
+                .where(OutboundMessage.message_id.in_(wanted + own))):
             if message_id in own:
                 ours = True
             elif enquiry_id is not None:
@@ -386,7 +386,7 @@ def _thread_target(session: Session, parsed: ParsedMessage, who: _Sender
         for inbound_message_id, inbound_enquiry_id in session.execute(
                 select(InboundMessage.message_id, InboundMessage.enquiry_id)
                 .where(InboundMessage.message_id.in_(wanted),
-                       InboundMessage.enquiry_id.is_not(None))).tuples():
+                       InboundMessage.enquiry_id.is_not(None))):
             if inbound_message_id is not None and inbound_enquiry_id is not None:
                 known.setdefault(inbound_message_id, inbound_enquiry_id)
         for message_id in wanted:
@@ -545,7 +545,8 @@ def _create(session: Session, config: intake_settings.IntakeSettings, inbound: I
     session.add(EnquiryEvent(
         enquiry_id=enquiry.id, occurred_at=inbound.received_at, kind="message_in",
         actor_id=None, body=text, inbound_message_id=inbound.id,
-        data={"channel": channel, "from": from_address, "subject": parsed.subject[:400]}))
+        data={"channel": channel, "from": from_address, "subject": parsed.subject[:400],
+              "opened": True}))
     if assignee_id is not None:
         session.add(EnquiryEvent(enquiry_id=enquiry.id, occurred_at=now, kind="assignment",
                                  actor_id=None, data={"from": None, "to": assignee_id,
@@ -574,12 +575,12 @@ def outcome_of(session: Session, inbound: InboundMessage) -> Outcome:
     if inbound.status == "ignored":
         return Outcome(inbound.id, IGNORED, inbound.enquiry_id, reference,
                        detail=inbound.error or "")
-    first = session.scalar(
-        select(EnquiryEvent.inbound_message_id)
+    data = session.scalar(
+        select(EnquiryEvent.data)
         .where(EnquiryEvent.enquiry_id == inbound.enquiry_id,
-               EnquiryEvent.kind == "message_in")
-        .order_by(EnquiryEvent.occurred_at, EnquiryEvent.id).limit(1))
-    result = CREATED if first == inbound.id else THREADED
+               EnquiryEvent.inbound_message_id == inbound.id,
+               EnquiryEvent.kind == "message_in").limit(1))
+    result = CREATED if isinstance(data, dict) and data.get("opened") else THREADED
     return Outcome(inbound.id, result, inbound.enquiry_id, reference)
 
 
@@ -671,8 +672,8 @@ def make_enquiry_by_hand(session: Session, inbound_id: int, customer_id: int | N
     except Exception as exc:  # keep what we have: the raw bytes
         parsed = ParsedMessage(
             message_id=None, in_reply_to=(), references=(), from_address=None, from_name="",
-            subject=inbound.subject or "", body=mime.decode_text(inbound.raw)[
-                :mime.MAX_BODY_CHARS],
+            subject=inbound.subject or "",
+            body=mime.clean_text(mime.decode_text(inbound.raw)[:mime.MAX_BODY_CHARS]),
             attachments=(AttachmentData("message.eml", "message/rfc822", inbound.raw),),
             content_type="text/plain", defects=(type(exc).__name__,))
     config = intake_settings.load(session)

@@ -59,9 +59,15 @@ def is_mbox(path: Path) -> bool:
         return handle.read(len(MBOX_MAGIC)) == MBOX_MAGIC
 
 
-def messages_in(path: Path) -> Iterator[bytes]:
+MESSAGE_SUFFIXES = (".eml",)
+MBOX_SUFFIXES = (".mbox", ".mbx")
+
+
+def messages_in(path: Path, *, named: bool = True) -> Iterator[bytes]:
     """Every message under ``path``: a maildir, an mbox, one message file, or a folder of
-    them (searched recursively, hidden files skipped)."""
+    them. A file named on the command line is read whatever its name; in a folder only
+    ``*.eml``, ``*.mbox``/``*.mbx`` files and maildirs are, recursively (hidden ones
+    skipped), so a README next to the mail is not taken for a message."""
     if is_maildir(path):
         box = mailbox.Maildir(path, factory=None, create=False)
         for key in sorted(box.iterkeys()):
@@ -69,7 +75,9 @@ def messages_in(path: Path) -> Iterator[bytes]:
     elif path.is_dir():
         for child in sorted(path.iterdir()):
             if not child.name.startswith("."):
-                yield from messages_in(child)
+                yield from messages_in(child, named=False)
+    elif not named and not path.name.lower().endswith(MESSAGE_SUFFIXES + MBOX_SUFFIXES):
+        return
     elif is_mbox(path):
         mbox = mailbox.mbox(path, create=False)
         try:
