@@ -15,6 +15,12 @@ The order is what makes "a message is never lost" true:
 
 Functions for the "Intake problems" view (``quarantine_list``, ``raw_message``,
 ``reprocess``, ``make_enquiry_by_hand``) return frozen dataclasses.
+
+What is recorded: ``inbound_messages.status`` is ``processed`` (with the enquiry), ``ignored``
+(``error`` says why: an auto-reply, a bounce…; with the enquiry it was noted on, if any) or
+``quarantined`` (``error`` holds the exception and the last frames). The ``message_in`` event
+of the message that opened an enquiry has ``data["opened"] = True``; a fax's inbound row gets
+source ``fax`` and the fax number as its sender, as the demo data has them.
 """
 
 from __future__ import annotations
