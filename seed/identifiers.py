@@ -53,8 +53,9 @@ class VatNumbers:
 
 
 def payment_reference(invoice_id: int) -> str:
-    """Twelve digits of a Belgian structured reference (+++xxx/xxxx/xxxxx+++), one per id."""
-    base = _scramble(invoice_id, 10**10, 7_919_113_321, 1_234_567_891)
+    """Twelve digits of a Belgian structured reference (+++100/0012/34501+++), one per id
+    and rising with it, as ERPs derive them (and appends are cheap for the unique index)."""
+    base = 1_000_000_000 + invoice_id
     return f"{base:010d}{base % 97 or 97:02d}"
 
 
