@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from babel.numbers import format_compact_currency
+from pandas.io.formats.style import Styler
 
 from dashboard import charts, components, ui, widgets
 from dashboard.formatting import UI_LOCALE, day, duration_minutes, money, when
@@ -39,6 +40,7 @@ BALANCE_SEGMENT = "balances_segment"
 BALANCE_COUNTRY = "balances_country"
 BALANCE_MANAGER = "balances_manager"
 BALANCE_TAB = "balances_tab"
+OPEN_CUSTOMER = "balances_open_customer"  # picked on the top-overdue chart
 
 KPI_DRILLS = ("received", "resolved", "backlog", "first_response", "resolution",
               "first_response_missed", "resolution_missed", "reopened")
@@ -388,8 +390,10 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     st.markdown(f"**{drill_title(drill)}** — {result.total:,} enquiries"
                 + (f", the newest {shown} shown" if shown < result.total else ""))
     frame = drill_frame(result.rows)
-    picked = widgets.picked_row(widgets.highlight(frame, "SLA resolution", _sla_style),
-                                "metrics_drill_table")
+    styled = widgets.highlight(frame, "SLA resolution", _sla_style)
+    if isinstance(styled, Styler):
+        styled = styled.map(_sla_style, subset=["SLA first response"])
+    picked = widgets.picked_row(styled, "metrics_drill_table")
     if picked is not None:
         _open(result.rows[picked])
     widgets.export_buttons(
@@ -429,20 +433,21 @@ def _sla_style(value: object) -> str:
 
 
 def drill_frame(rows: tuple[metrics.DrillRow, ...]) -> pd.DataFrame:
-    columns = ["Reference", "Received", "Customer", "Subject", "Channel", "Category",
-               "Priority", "Status", "Assignee", "First response", "Resolution",
-               "SLA first response", "SLA resolution"]
+    """What a lead reads first on the left; the enquiry's kind at the end."""
+    columns = ["Reference", "Received", "Customer", "Subject", "Status", "Assignee",
+               "First response", "Resolution", "SLA first response", "SLA resolution",
+               "Channel", "Category", "Priority"]
     return pd.DataFrame([{
         "Reference": r.reference, "Received": when(r.received_at),
         "Customer": r.customer_name or "—", "Subject": r.subject,
-        "Channel": CHANNEL_LABELS.get(r.channel, r.channel),
-        "Category": CATEGORY_LABELS.get(r.category, r.category),
-        "Priority": r.priority.capitalize(),
         "Status": components.STATUS_LABELS.get(r.status, r.status),
         "Assignee": r.assignee or metrics.UNASSIGNED,
         "First response": _minutes(r.first_response_minutes),
         "Resolution": _minutes(r.resolution_minutes),
         "SLA first response": r.first_response_sla, "SLA resolution": r.resolution_sla,
+        "Channel": CHANNEL_LABELS.get(r.channel, r.channel),
+        "Category": CATEGORY_LABELS.get(r.category, r.category),
+        "Priority": r.priority.capitalize(),
     } for r in rows], columns=columns)
 
 
@@ -602,9 +607,10 @@ def overdue_frame(rows: list[portfolio.OverdueCustomer]) -> pd.DataFrame:
 
 
 def _on_overdue_bar() -> None:
+    # Switching pages is for the script run, not a callback: note the customer to open.
     point = _picked("balances_top_chart")
     if point and point.get("customdata"):
-        components.open_customer(str(point["customdata"][0]))
+        st.session_state[OPEN_CUSTOMER] = str(point["customdata"][0])
 
 
 def _overdue_list(customers: Customers, today: date) -> None:
@@ -621,6 +627,8 @@ def _overdue_list(customers: Customers, today: date) -> None:
                     width="stretch", key="balances_top_chart",
                     config=chart_config("most-overdue"), on_select=_on_overdue_bar,
                     selection_mode="points")
+    if number := st.session_state.pop(OPEN_CUSTOMER, None):
+        components.open_customer(number)
     st.caption("Click a bar or a row to open the customer.")
     frame = overdue_frame(rows)
     picked = widgets.picked_row(frame, "balances_top_table", Overdue=MONEY, Balance=MONEY,
