@@ -211,9 +211,11 @@ def empty_all_tables(engine: Engine) -> None:
 
 
 def _pragmas(connection: Connection, pragmas: Sequence[str]) -> None:
-    """Run SQLite pragmas outside any transaction (some are ignored inside one)."""
+    """Run SQLite pragmas outside any transaction (some refuse to run inside one, others
+    are ignored), on the driver's connection so that SQLAlchemy does not begin one."""
     if connection.in_transaction():
         connection.commit()
+    driver = connection.connection.driver_connection
+    assert driver is not None
     for pragma in pragmas:
-        connection.exec_driver_sql(pragma)
-    connection.commit()
+        driver.execute(pragma)
