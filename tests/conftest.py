@@ -44,8 +44,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # a checkpoint cannot run inside a transaction
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     engine.dispose()
     return path
 
@@ -56,7 +59,7 @@ def postgres_engine() -> Iterator[Engine]:
     url = postgres_url()
     if not url:
         pytest.skip("TEST_POSTGRES_URL not set: PostgreSQL half skipped")
-    schema = f"csol_test_{_worker()}"
+    schema = f"csol_test_{_worker()}_{os.getpid()}"  # runs side by side never share one
     admin = make_engine(url)
     try:
         with admin.begin() as conn:
@@ -70,6 +73,10 @@ def postgres_engine() -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def _truncate_all(engine: Engine) -> None:
