@@ -27,11 +27,11 @@ SIZES: dict[str, SizeProfile] = {
 }
 
 # Mean counts per customer of average weight (see customers.customer_weight).
-ORDERS_PER_CUSTOMER = 5.5
+ORDERS_PER_CUSTOMER = 4.6
 CONTRACTS_PER_CUSTOMER = 2.8
 ITEMS_PER_CUSTOMER = 6.5
 ENQUIRIES_PER_CUSTOMER = 4.0
 # Yearly document counts per customer (measured on the large size), so that document
 # numbers follow dates closely (see identifiers.DocumentNumbers).
-YEARLY_PER_CUSTOMER = {"orders": 2.8, "invoices": 11.0, "credit_notes": 0.16,
+YEARLY_PER_CUSTOMER = {"orders": 2.3, "invoices": 11.0, "credit_notes": 0.16,
                        "contracts": 0.65, "enquiries": 2.2}
