@@ -30,6 +30,7 @@ from dashboard.services.balances import (
     month_of,
     monthly_balances,
     payment_days,
+    roomy_aggregates,
 )
 from dashboard.services.statement import BUCKETS
 from db.models import Customer, Invoice, Payment, PaymentAllocation, User
@@ -211,6 +212,7 @@ class Portfolio:
 def portfolio(*, session: Session, customers: Customers, today: date,
               month_end_count: int = MONTH_ENDS) -> Portfolio:
     """Everything the balances page charts, for the customers chosen."""
+    roomy_aggregates(session)
     groups = document_groups(session=session, customers=customers, today=today)
     payments = payment_days(session=session, customers=customers, today=today)
     ends = month_ends(today, month_end_count)
@@ -249,6 +251,7 @@ class OverdueCustomer:
 def top_overdue(*, session: Session, customers: Customers, today: date,
                 limit: int = TOP_LIMIT) -> list[OverdueCustomer]:
     """The customers who owe most past due (the customer header's "Overdue"), largest first."""
+    roomy_aggregates(session)
     overdue = and_(Invoice.open_cents > 0, Invoice.due_date < today,
                    Invoice.status != "cancelled")
     severe = Invoice.due_date < today - timedelta(days=90)
