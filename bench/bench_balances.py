@@ -1,0 +1,99 @@
+"""Account balances page script run over the whole portfolio, per tab (ms).
+
+    python -m bench.bench_balances --database-url sqlite:///data/large.db [--runs 20]
+
+Each run is a whole run of ``pages/balances.py`` under Streamlit's AppTest: role check,
+filters, KPIs, four charts and the open tab's list. As for the metrics page, *repeat* runs
+get the minute-long cache, *first* runs an emptied one.
+
+Budget: p95 <= 700 ms (caching allowed when a change shows within 60 s).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from bench.common import parser, percentile, table, url
+from dashboard.services.users import get_user
+from db.config import ROOT
+from db.engine import make_engine
+from db.models import Invoice
+
+BUDGET_MS = 700.0
+PAGE = ROOT / "pages" / "balances.py"
+
+
+def page_run(username: str, database: str) -> AppTest:
+    engine = make_engine(database)
+    with Session(engine) as session:
+        user = get_user(session=session, username=username)
+    if user is None:
+        raise SystemExit(f"No user {username} in {database}")
+    at = AppTest.from_file(str(PAGE), default_timeout=180)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user.username
+    at.session_state["csol_user"] = user
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def timings(at: AppTest, runs: int, first: bool) -> list[float]:
+    from dashboard import metrics_view
+
+    result = []
+    for _ in range(runs):
+        if first:
+            metrics_view.clear_cache()
+        start = time.perf_counter()
+        at.run()
+        result.append((time.perf_counter() - start) * 1000)
+        assert not at.exception, at.exception
+    return result
+
+
+def main() -> None:
+    from dashboard import metrics_view
+
+    p = parser(__doc__ or "")
+    p.add_argument("--runs", type=int, default=20)
+    p.add_argument("--first-runs", type=int, default=5,
+                   help="runs with an emptied cache (each reads the whole portfolio)")
+    p.add_argument("--username", default="lead")
+    args = p.parse_args()
+    database = url(args)
+    os.environ.update({"DATABASE_URL": database, "CSOL_DEMO_MODE": "false",
+                       "CSOL_COOKIE_KEY": "bench-cookie-key-" + "x" * 32})
+    with Session(make_engine(database)) as session:
+        invoices = session.scalar(select(func.count()).select_from(Invoice)) or 0
+    at = page_run(args.username, database)
+    rows = []
+    repeat: list[float] = []
+    first: list[float] = []
+    for tab in metrics_view.BALANCE_TABS:
+        at.session_state[metrics_view.BALANCE_TAB] = tab
+        at.run()  # the tab's first run fills its cache
+        ms = timings(at, args.runs, first=False)
+        repeat += ms
+        rows.append((f"{tab}, repeat", len(ms), percentile(ms, 0.5), percentile(ms, 0.95),
+                     max(ms)))
+        cold = timings(at, args.first_runs, first=True)
+        first += cold
+        rows.append((f"{tab}, first", len(cold), percentile(cold, 0.5),
+                     percentile(cold, 0.95), max(cold)))
+    worst = percentile(repeat, 0.95)
+    print(f"Balances page, whole portfolio, {invoices:,} invoices and credit notes on "
+          f"{make_engine(database).url.render_as_string()} (ms per script run)")
+    print(table(rows, ("run", "runs", "p50", "p95", "max")))
+    print(f"p95 {worst:.1f} ms as users get it — {'within' if worst <= BUDGET_MS else 'OVER'} "
+          f"the {BUDGET_MS:.0f} ms budget; first loads: p95 {percentile(first, 0.95):.1f} ms")
+    print(f"load average: {os.getloadavg()[0]:.2f} (the machine's other work slows all runs)")
+
+
+if __name__ == "__main__":
+    main()
