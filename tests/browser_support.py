@@ -191,7 +191,9 @@ _SETTLED = """
       // a run finished after the last component value (a value sent during a run restarts
       // it without leaving "running"; one that comes as a run ends starts another at once,
       // which the quiet time below catches)
-      && window.__csolRunFinishedAt > window.__csolValueAt
+      && (window.__csolRunFinishedAt > window.__csolValueAt
+          // a value Streamlit already had (the cookie manager repeats itself) starts no run
+          || performance.now() - window.__csolValueAt > 1500)
       // components not yet loaded show a skeleton; stale elements wait for a run
       && document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
          === null
