@@ -46,7 +46,7 @@ def page_run(username: str, database: str) -> AppTest:
     from dashboard import metrics_view  # imported by the run, inside Streamlit's runtime
 
     at.segmented_control(key=metrics_view.PRESET).set_value("last_90")
-    at.selectbox(key=metrics_view.TEAM).select_index(0)
+    at.selectbox(key=metrics_view.TEAM).set_value(None)  # every team
     at.selectbox(key=metrics_view.DRILL_KIND).set_value("resolution_missed")
     at.run()
     assert not at.exception, at.exception

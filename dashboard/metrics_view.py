@@ -124,14 +124,13 @@ def period_picker(today: date) -> Period:
 def enquiry_filters(user: UserInfo) -> EnquiryFilter:
     """The filters; a lead starts on their own team."""
     options = _filter_options(_url())
-    teams: list[metrics.Option | None] = [None, *options.teams]
-    mine = next((i for i, t in enumerate(teams) if t and t.id == user.team_id), 0)
+    mine = next((i for i, t in enumerate(options.teams) if t.id == user.team_id), None)
     cols = st.columns(6)
-    team = cols[0].selectbox("Team", teams, index=mine, key=TEAM,
-                             format_func=lambda t: "All teams" if t is None else t.name)
-    people: list[metrics.Option | None] = [None, *options.people]
-    person = cols[1].selectbox("Person", people, key=PERSON,
-                               format_func=lambda p: "Everyone" if p is None else p.name)
+    # No choice means all: the placeholder says so, and clearing the box goes back to it.
+    team = cols[0].selectbox("Team", options.teams, index=mine, key=TEAM,
+                             placeholder="All teams", format_func=lambda t: t.name)
+    person = cols[1].selectbox("Person", options.people, index=None, key=PERSON,
+                               placeholder="Everyone", format_func=lambda p: p.name)
     channels = cols[2].multiselect("Channel", CHANNELS, key=CHANNEL, placeholder="All",
                                    format_func=CHANNEL_LABELS.__getitem__)
     categories = cols[3].multiselect("Category", CATEGORIES, key=CATEGORY, placeholder="All",
@@ -499,11 +498,10 @@ def balance_filters(user: UserInfo) -> Customers:
                                    format_func=SEGMENT_LABELS.__getitem__)
     countries = cols[1].multiselect("Country", COUNTRIES, key=BALANCE_COUNTRY,
                                     placeholder="Both", format_func=COUNTRY_LABELS.__getitem__)
-    options: list[portfolio.ManagerOption | None] = [None, *managers]
-    mine = next((i for i, m in enumerate(options)
-                 if m and m.id == user.id and user.role == "rep"), 0)
-    manager = cols[2].selectbox("Account manager", options, index=mine, key=BALANCE_MANAGER,
-                                format_func=lambda m: "All" if m is None else m.name)
+    mine = next((i for i, m in enumerate(managers)
+                 if m.id == user.id and user.role == "rep"), None)
+    manager = cols[2].selectbox("Account manager", managers, index=mine, key=BALANCE_MANAGER,
+                                placeholder="All", format_func=lambda m: m.name)
     return Customers(segments=tuple(segments), countries=tuple(countries),
                      account_manager_id=manager.id if manager else None)
 

@@ -124,6 +124,8 @@ def test_leads_and_admins_see_kpis_charts_and_definitions(desk: dict[str, UserIn
     # Last 30 days. The lead starts on their team (Billing); the admin sees both teams.
     assert values["Received"] == ("3" if role == "lead" else "4")
     assert values["First response, median"] == "30 min"
+    team = at.selectbox(key=metrics_view.TEAM).value
+    assert (team.name if team else None) == ("Billing" if role == "lead" else None)
     assert len(at.get("plotly_chart")) == 9
     assert any("How these are measured" in e.label for e in at.expander)
     assert "Belgian public holidays" in " ".join(m.value for m in at.markdown)
@@ -146,10 +148,11 @@ def test_every_range_preset_renders(desk: dict[str, UserInfo], preset: str) -> N
 
 def test_every_filter_renders(desk: dict[str, UserInfo]) -> None:
     at = page_as(desk["admin"])
-    at.selectbox(key=metrics_view.TEAM).select_index(2).run()          # Logistics
+    assert at.selectbox(key=metrics_view.TEAM).value is None           # all teams
+    at.selectbox(key=metrics_view.TEAM).select_index(1).run()          # Logistics
     assert not at.exception and metric_values(at)["Received"] == "1"
-    at.selectbox(key=metrics_view.TEAM).select_index(0).run()
-    at.selectbox(key=metrics_view.PERSON).select_index(3).run()        # Sofie Peeters
+    at.selectbox(key=metrics_view.TEAM).set_value(None).run()
+    at.selectbox(key=metrics_view.PERSON).select_index(2).run()        # Sofie Peeters
     assert not at.exception and metric_values(at)["Received"] == "3"
     for key, values in ((metrics_view.CHANNEL, ["email", "fax"]),
                         (metrics_view.CATEGORY, ["invoices"]),
