@@ -44,13 +44,16 @@ sections: dict[str, list[st.Page]] = {
         st.Page(PAGES / "today.py", title="Today", default=True),
         st.Page(PAGES / "queue.py", title="Queue", url_path="queue"),
         st.Page(PAGES / "customer.py", title="Customer", url_path="customer"),
+        st.Page(PAGES / "balances.py", title="Account balances", url_path="balances"),
         st.Page(PAGES / "log_call.py", title="Log a call", url_path="log-call"),
         st.Page(PAGES / "intake_problems.py", title="Intake problems", url_path="intake"),
         st.Page(PAGES / "enquiry.py", title="Enquiry", url_path="enquiry", visibility="hidden"),
     ],
 }
 if user.has_role("lead"):
-    sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview")]
+    sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview"),
+                        st.Page(PAGES / "metrics.py", title="Enquiry metrics",
+                                url_path="metrics")]
 if user.has_role("admin"):
     sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
 

@@ -283,6 +283,10 @@ class Invoice(Base):
         Index("ix_invoices_customer_id_issue_date", "customer_id", "issue_date"),
         Index("ix_invoices_customer_id_open", "customer_id", "open_cents"),
         Index("ix_invoices_due_date", "due_date"),
+        # Portfolio sums read these instead of the whole table.
+        Index("ix_invoices_open_by_due", "due_date", "customer_id", "open_cents",
+              postgresql_where=text("open_cents <> 0"), sqlite_where=text("open_cents <> 0")),
+        Index("ix_invoices_sales", "issue_date", "kind", "status", "total_cents", "open_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -464,6 +468,9 @@ class Enquiry(Base):
               postgresql_where=text("assignee_id IS NULL AND status IN ('new', 'open')"),
               sqlite_where=text("assignee_id IS NULL AND status IN ('new', 'open')")),
         Index("ix_enquiries_created_at", "created_at"),
+        Index("ix_enquiries_resolved_at", "resolved_at"),
+        Index("ix_enquiries_first_response_at", "first_response_at"),
+        Index("ix_enquiries_first_response_due_at", "first_response_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
