@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -31,23 +31,31 @@ _EPOCH_DAY = date(1970, 1, 1)
 class TimestampText:
     """UTC epoch seconds as the text a timestamp column takes, built without datetime
     objects: SQLAlchemy's SQLite format (naive UTC, microseconds), or the same with an
-    explicit +00 offset for PostgreSQL's timestamptz. Millions of calls, so the text of
-    every second of a day is made once."""
+    explicit +00 offset for PostgreSQL's timestamptz. Called millions of times, so the
+    text of every second of a day is made once, and ``stamp`` is a plain closure."""
 
     def __init__(self, suffix: str) -> None:
         self.suffix = suffix
-        self._days: dict[int, str] = {}
-        self._seconds: list[str] = []
+        self.stamp = _stamper(suffix)
 
     def __call__(self, seconds: int) -> str:
-        day, second = divmod(int(seconds), 86_400)
-        prefix = self._days.get(day)
-        if prefix is None:
-            prefix = self._days[day] = f"{_EPOCH_DAY + timedelta(days=day)} "
-            if not self._seconds:
-                self._seconds = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000"
-                                 f"{self.suffix}" for s in range(86_400)]
-        return prefix + self._seconds[second]
+        return self.stamp(seconds)
+
+
+def _stamper(suffix: str) -> Callable[[int], str]:
+    days: dict[int, str] = {}
+    clock = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000{suffix}"
+             for s in range(86_400)]
+
+    def stamp(seconds: int) -> str:
+        day, second = divmod(seconds, 86_400)
+        try:
+            return days[day] + clock[second]
+        except KeyError:
+            days[day] = f"{_EPOCH_DAY + timedelta(days=day)} "
+            return days[day] + clock[second]
+
+    return stamp
 
 
 def quoted(name: str) -> str:
@@ -61,11 +69,12 @@ class Loader(ABC):
     columns as JSON text, dates as ``date`` objects.
     """
 
-    stamp: TimestampText
+    timestamp_suffix = ""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.driver: Any = connection.connection.driver_connection
+        self.stamp = TimestampText(self.timestamp_suffix)
 
     def insert(self, table_name: str, rows: Sequence[Sequence[Any]]) -> None:
         self._insert(Base.metadata.tables[table_name], rows)
@@ -84,7 +93,6 @@ class Loader(ABC):
 
 
 class SqliteLoader(Loader):
-    stamp = TimestampText("")
 
     def _insert(self, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         columns = ", ".join(quoted(c.name) for c in table.columns)
@@ -105,7 +113,7 @@ class SqliteLoader(Loader):
 
 
 class PostgresLoader(Loader):
-    stamp = TimestampText("+00")
+    timestamp_suffix = "+00"
 
     def _insert(self, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         columns = ", ".join(quoted(c.name) for c in table.columns)

@@ -10,6 +10,7 @@ large size a second process generates while this one writes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import random
@@ -109,7 +110,7 @@ def seed_database(
         if profile.generate_in_subprocess:
             chunks = _chunks_from_subprocess(profile, seed, today, loader.stamp.suffix, hashes)
         else:
-            chunks = generate_chunks(new_context(profile, seed, today, loader.stamp), hashes)
+            chunks = generate_chunks(new_context(profile, seed, today, loader.stamp.stamp), hashes)
         with closing(chunks):  # on an error, stop the generator (and its process) at once
             for done, tables in chunks:
                 for table, rows in tables:
@@ -186,8 +187,11 @@ def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
              stamp_suffix: str, hashes: dict[str, str]) -> None:
     """Child process: generate and hand over chunks, pickled here in the generating thread
     (a queue's feeder thread would fight it for the GIL)."""
+    # This process only builds short-lived rows without reference cycles: the cyclic
+    # collector would just keep re-walking the chunk being built.
+    gc.disable()
     try:
-        ctx = new_context(profile, seed, today, TimestampText(stamp_suffix))
+        ctx = new_context(profile, seed, today, TimestampText(stamp_suffix).stamp)
         for done, tables in generate_chunks(ctx, hashes):
             out.send_bytes(pickle.dumps(("chunk", done, tables), protocol=5))
         out.send_bytes(pickle.dumps(("end", 0, [])))
