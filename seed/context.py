@@ -223,6 +223,7 @@ class Quota:
     enquiries: list[tuple[str, str, str]] = field(default_factory=list)  # status, sla, who
     outbox: list[str] = field(default_factory=list)  # outbound statuses to show
     key_account: bool = False
+    national_account: bool = False
 
 
 @dataclass

@@ -70,9 +70,15 @@ _ACCOUNTS_MAILBOX = {"nl": "boekhouding", "fr": "comptabilite", "de": "buchhaltu
                      "en": "accounts"}
 
 
-def customer_weight(ctx: Context, segment: str, key_account: bool) -> float:
+NATIONAL_ACCOUNT_WEIGHT = 400.0  # over 2,000 invoices over the years
+
+
+def customer_weight(ctx: Context, segment: str, key_account: bool,
+                    national_account: bool = False) -> float:
     """How much business this customer does relative to an average one (log-normal)."""
     base = math.exp(ctx.rng.gauss(0.0, 0.8) - 0.32)
+    if national_account:
+        return NATIONAL_ACCOUNT_WEIGHT
     return min(base, 6.0) * _SEGMENT_WEIGHT[segment] * (4.0 if key_account else 1.0)
 
 
@@ -115,7 +121,7 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
     country = FLAVOUR_COUNTRY[flavour]
     city = pick(rng, _CITIES_BY_FLAVOUR[flavour])
     segment = weighted(rng, SEGMENTS, _SEGMENT_CUMULATIVE)
-    if quota.key_account and segment == "small_business":
+    if (quota.key_account or quota.national_account) and segment == "small_business":
         segment = "enterprise"
     languages, language_weights = CUSTOMER_LANGUAGES[flavour]
     language = weighted(rng, languages, cumulate(language_weights))
@@ -126,7 +132,8 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
     customer = CustomerFile(
         id=customer_id, number=f"C{100000 + customer_id}", name=name, flavour=flavour,
         country=country, language=language, segment=segment, city=city, domain=domain,
-        phone=ident.landline(rng, city), weight=customer_weight(ctx, segment, quota.key_account),
+        phone=ident.landline(rng, city), weight=customer_weight(ctx, segment, quota.key_account,
+                                                                  quota.national_account),
         payer=weighted(rng, PAYERS, _PAYER_CUMULATIVE), terms_days=terms,
         iban=ident.iban(rng, country),
         since=clock.days_ago(400 + int(rng.random() * 3600)), quota=quota,

@@ -145,7 +145,8 @@ def generate_chunks(ctx: Context, hashes: dict[str, str]) -> Generator[Chunk, No
     profile = ctx.profile
     _add_reference_data(ctx, hashes)
     yield 0, ctx.batch.drain()
-    quotas = showcase.plan(ctx.rng, profile.customers, profile.showcase_repeats)
+    quotas = showcase.plan(ctx.rng, profile.customers, profile.showcase_repeats,
+                           profile.national_accounts)
     for index in range(profile.customers):
         generate_customer(ctx, quotas.get(index) or Quota())
         done = index + 1

@@ -42,7 +42,8 @@ OUTBOX = ("queued", "sending", "failed")
 KEY_ACCOUNTS = 3
 
 
-def plan(rng: random.Random, customers: int, repeats: int) -> dict[int, Quota]:
+def plan(rng: random.Random, customers: int, repeats: int,
+         national_accounts: int = 0) -> dict[int, Quota]:
     """Quota per customer index (only customers with something to carry are listed)."""
     quotas: dict[int, Quota] = {}
 
@@ -70,4 +71,6 @@ def plan(rng: random.Random, customers: int, repeats: int) -> dict[int, Quota]:
         quota().outbox.extend(OUTBOX)
         for _ in range(KEY_ACCOUNTS):
             quota().key_account = True
+    for _ in range(national_accounts):
+        quota().national_account = True
     return quotas

@@ -17,13 +17,15 @@ class SizeProfile:
     # Generate in a second process while this one writes (two cores: about half the time).
     # The demo stays in-process: it is quick, and it runs inside the app's server.
     generate_in_subprocess: bool
+    # National accounts: a few customers with thousands of invoices, as real ledgers have.
+    national_accounts: int = 0
 
 
 SIZES: dict[str, SizeProfile] = {
     "demo": SizeProfile("demo", customers=120, showcase_repeats=1, batch_customers=120,
                         generate_in_subprocess=False),
     "large": SizeProfile("large", customers=50_000, showcase_repeats=10, batch_customers=500,
-                         generate_in_subprocess=True),
+                         generate_in_subprocess=True, national_accounts=2),
 }
 
 # Mean counts per customer of average weight (see customers.customer_weight).
