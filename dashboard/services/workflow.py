@@ -311,15 +311,16 @@ def claim_next(*, session: Session, user: UserInfo, now: datetime) -> Enquiry | 
     PostgreSQL locks the candidate row and skips rows other claimers hold; SQLite, which
     locks the whole database for writes, relies on a conditional update and its row count.
     """
+    # (Merged enquiries are closed, so the status covers them; naming merged_into_id here
+    # led SQLite's planner to a full index walk.)
     waiting: list[ColumnElement[bool]] = [
-        Enquiry.assignee_id.is_(None), Enquiry.status.in_(("new", "open")),
-        Enquiry.merged_into_id.is_(None)]
+        Enquiry.assignee_id.is_(None), Enquiry.status.in_(("new", "open"))]
     if user.team_id is not None:
         waiting.append(Enquiry.team_id == user.team_id)
     # Unassigned enquiries wait for their first response: that clock orders them (and the
     # partial index ix_enquiries_claimable serves exactly this order).
     candidates = (select(Enquiry.id).where(*waiting)
-                  .order_by(Enquiry.first_response_due_at.asc().nulls_last(), Enquiry.id))
+                  .order_by(Enquiry.first_response_due_at, Enquiry.id))
     claim = {"assignee_id": user.id, "status": "open", "updated_at": now,
              "version": Enquiry.version + 1}
     if session.get_bind().dialect.name == "postgresql":
