@@ -253,6 +253,9 @@ class CustomerFile:
     invoices: list[InvoiceInfo] = field(default_factory=list)
     contracts: list[ContractInfo] = field(default_factory=list)
     items: list[ItemInfo] = field(default_factory=list)
+    # Orders sorted by when they were placed, with those times, for lookups by date.
+    orders_by_time: list[OrderInfo] = field(default_factory=list)
+    order_times: list[int] = field(default_factory=list)
 
     @property
     def standard_vat(self) -> int:

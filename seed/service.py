@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as month_calendar
+from bisect import bisect_right
 from datetime import date, timedelta
 
 from seed import enquiries
@@ -155,6 +156,8 @@ def add_installed_items(ctx: Context, customer: CustomerFile) -> None:
     earliest = max(customer.since, today - timedelta(days=6 * 365))
     span = max(_days_between(earliest, today) - 1, 1)
     covering = [c for c in customer.contracts if c.type in COVERING_TYPES]
+    customer.orders_by_time = sorted(customer.orders, key=lambda o: o.ordered_ts)
+    customer.order_times = [o.ordered_ts for o in customer.orders_by_time]
     handlers = ctx.staff.handlers[TEAM_FOR_CATEGORY["inventory"]]
     for _ in range(count):
         installed_on = earliest + timedelta(days=int(rng.random() * span))
@@ -189,7 +192,7 @@ def _add_item(ctx: Context, customer: CustomerFile, product: Product, installed_
         removed_on=removed_on, version=1))
     info = ItemInfo(item_id, serial, installed_on, site)
     customer.items.append(info)
-    add_reason = pick(rng, ITEM_ADD_REASONS).format(order=_an_order_number(customer))
+    add_reason = _add_reason(ctx, customer, installed_on)
     _change(ctx, item_id, "add", None, first_site, installed_on, add_reason, pick(rng, handlers),
             None)
     if moved_on is not None:
@@ -202,8 +205,17 @@ def _add_item(ctx: Context, customer: CustomerFile, product: Product, installed_
                 pick(rng, handlers), enquiry_id)
 
 
-def _an_order_number(customer: CustomerFile) -> str:
-    return customer.orders[-1].number if customer.orders else "the order"
+def _add_reason(ctx: Context, customer: CustomerFile, installed_on: date) -> str:
+    """Why the item was added: after a delivery (the latest order placed before), or else
+    an import, a survey or an engineer's visit."""
+    reason = pick(ctx.rng, ITEM_ADD_REASONS)
+    if "{order}" not in reason:
+        return reason
+    before = ctx.clock.at(installed_on, 0)
+    index = bisect_right(customer.order_times, before) - 1
+    if index < 0:
+        return ITEM_ADD_REASONS[1]  # installed before our records: the inventory import
+    return reason.format(order=customer.orders_by_time[index].number)
 
 
 def _requesting_enquiry(ctx: Context, customer: CustomerFile, item: ItemInfo, day: date,
