@@ -1,0 +1,328 @@
+"""A rep's round trip in a real browser: claim the next enquiry, answer it with a canned
+reply, the outbox sends it over SMTP, the customer answers, and the answer is on the enquiry.
+
+Starts ``streamlit run dashboard/app.py`` on a free port against a small SQLite database and
+drives Debian's Chromium with Playwright; the mail goes to a real SMTP server (aiosmtpd) on
+127.0.0.1 and the customer's answer comes back through the intake SMTP listener. Screenshots
+go to ``test-artifacts/queue-*.png``. Skipped when Chromium is missing, except under CI
+(``CI=true``), where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_COUNTER_SCRIPT,
+    ConsoleLog,
+    Server,
+    free_port,
+    is_local,
+    streamlit_server,
+    under_ci,
+    wait_for_rerun,
+    wait_for_settled,
+)
+
+if not CHROMIUM.exists():
+    if under_ci():
+        raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser test must run "
+                           "(apt-get install -y chromium)")
+    pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium); browser test skipped",
+                allow_module_level=True)
+try:
+    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+except ImportError as exc:  # the dev requirements install it
+    if under_ci():
+        raise
+    pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+
+from aiosmtpd.controller import Controller
+
+from dashboard import mailer
+from dashboard.config import SmtpSettings
+from dashboard.intake import THREADED
+from dashboard.intake import smtp as intake_smtp
+from dashboard.services.sla import deadlines
+from db.engine import make_engine
+from db.migrate import upgrade
+from db.models import CannedReply, Enquiry
+from tests import factories as f
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-1"
+COOKIE_NAME = "csol_session"
+REFERENCE = "ENQ-2026-000002"
+SUBJECT = "Livraison?"
+CONTACT = "anne.dupre@dupre.be"
+SUPPORT = "support@csol.example"
+ANSWER = "Merci, la facture est bien arrivée. Bonne journée, Anne"
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
+HAS_COOKIE = "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))"
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-queue")
+
+
+@pytest.fixture(scope="module")
+def database(workdir: Path) -> Path:
+    """The desk of the queue tests; the unassigned enquiry came by e-mail from Anne."""
+    path = workdir / "desk.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    start = datetime.now(UTC) - timedelta(hours=1)
+    with Session(engine) as s, s.begin():
+        team = f.team(s, "Billing", categories=["invoices", "orders", "other"],
+                      languages=["fr", "nl", "en"])
+        rep = f.user(s, "rep", PASSWORD, role="rep", team_id=team.id,
+                     full_name="Sofie Peeters")
+        f.user(s, "rep2", PASSWORD, role="rep", team_id=team.id, full_name="Jan Claes")
+        f.user(s, "lead", PASSWORD, role="lead", team_id=team.id, full_name="Marc Dubois")
+        c = f.customer(s, "Brasserie Dupré & Fils", customer_number="C100042", language="fr")
+        anne = f.contact(s, c, email=CONTACT, phone="+3222252399")
+        invoice = f.invoice(s, c, number="INV-2026-000777")
+        policy_ = f.sla_policy(s)
+        f.enquiry(s, reference="ENQ-2026-000001", subject="Copie de facture",
+                  customer_id=c.id, contact_id=anne.id, assignee_id=rep.id, team_id=team.id,
+                  status="open", category="invoices", language="fr", channel="email",
+                  invoice_id=invoice.id, sla_policy_id=policy_.id, created_at=start,
+                  **deadlines(start, policy_).values())
+        f.enquiry(s, reference=REFERENCE, subject=SUBJECT, customer_id=c.id,
+                  contact_id=anne.id, team_id=team.id, status="new", category="invoices",
+                  language="fr", channel="email", invoice_id=invoice.id,
+                  sla_policy_id=policy_.id, created_at=start,
+                  **deadlines(start, policy_).values())
+        s.add(CannedReply(name="Invoice copy", language="fr", category="invoices",
+                          subject="Copie de la facture {invoice_number} [{reference}]",
+                          body="Bonjour {contact_name},\nCi-joint {invoice_number}.\n"
+                               "{agent_name}"))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(database: Path, workdir: Path) -> Iterator[Server]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{database}",
+        "CSOL_DEMO_MODE": "false",
+        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
+        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    with streamlit_server(env, workdir / "streamlit.log") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def console_page(browser: Browser, server: Server, name: str) -> Iterator[Page]:
+    """A fresh browser profile (no cookies) on the app; fails on app errors in the console."""
+    console = ConsoleLog(server.port)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
+                                  timezone_id="Europe/Brussels")
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def offline(route: Route) -> None:
+        # Only our server is reachable; anything else would wait on a network we do not have.
+        if is_local(route.request.url, server.port):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", offline)
+    context.add_init_script(RUN_COUNTER_SCRIPT)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+    try:
+        yield page
+    except BaseException:
+        shot(page, f"queue-failure-{name}.png")
+        print(f"--- streamlit log ---\n{server.log_tail()}")
+        print("--- console errors ---", *console.errors, sep="\n")
+        raise
+    finally:
+        context.close()
+    print("--- ignored console messages ---", *console.ignored, sep="\n")
+    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
+
+
+# --------------------------------------------------------------------------- SMTP
+
+
+class Recorder:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append(envelope.content)
+        return "250 Message accepted"
+
+    def messages(self) -> list[EmailMessage]:
+        return [cast(EmailMessage, message_from_bytes(raw, policy=policy.default))
+                for raw in self.received]
+
+
+@contextmanager
+def relay() -> Iterator[tuple[Recorder, SmtpSettings]]:
+    recorder = Recorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield recorder, SmtpSettings(host="127.0.0.1", port=port,
+                                     from_address=f"Customer Support <{SUPPORT}>",
+                                     timeout_seconds=5)
+    finally:
+        controller.stop()
+
+
+def customer_answer(sent: EmailMessage) -> EmailMessage:
+    answer = EmailMessage()
+    answer["From"] = f"Anne Dupré <{CONTACT}>"
+    answer["To"] = SUPPORT
+    answer["Subject"] = f"Re: {sent['Subject']}"
+    answer["Message-ID"] = make_msgid(domain="dupre.be")
+    answer["In-Reply-To"] = sent["Message-ID"]
+    answer["References"] = sent["Message-ID"]
+    answer.set_content(f"{ANSWER}\n\n> {sent.get_content().splitlines()[0]}\n")
+    return answer
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))  # what the rep sees (the page scrolls inside)
+
+
+def sign_in(page: Page, server: Server, username: str, full_name: str) -> None:
+    wait_for_rerun(page, lambda: page.goto(server.url))
+    wait_for_settled(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click())
+    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
+    wait_for_settled(page)
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(full_name)
+
+
+def caption(page: Page):  # type: ignore[no-untyped-def]
+    """The enquiry's fact line: reference · channel · … · status · assignee · received."""
+    return page.get_by_test_id("stCaptionContainer").filter(has_text=REFERENCE).filter(
+        has_text=" priority · ")
+
+
+# --------------------------------------------------------------------------- the test
+
+
+def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
+        browser: Browser, server: Server, database: Path) -> None:
+    engine = make_engine(f"sqlite:///{database}")
+    with console_page(browser, server, "round-trip") as page:
+        # 1. rep2 signs in and opens the queue.
+        sign_in(page, server, "rep2", "Jan Claes")
+        link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Queue")
+        wait_for_rerun(page, link.click)
+        wait_for_settled(page)
+        expect(page.get_by_role("heading", name="Enquiry queue")).to_be_visible()
+        shot(page, "queue-01-queue.png")
+
+        # 2. Claim next: the enquiry opens, assigned to rep2.
+        wait_for_rerun(page, lambda: page.get_by_role("button", name="Claim next").click())
+        wait_for_settled(page)
+        expect(page.get_by_role("heading", name=SUBJECT)).to_be_visible()
+        expect(page).to_have_url(f"{server.url}/enquiry?e={REFERENCE}")
+        expect(caption(page)).to_contain_text("assigned to Jan Claes")
+        expect(caption(page)).to_contain_text("Open")
+        shot(page, "queue-02-claimed.png")
+
+        # 3. The French canned reply, sent: the enquiry waits for the customer.
+        page.get_by_role("tab", name="Reply").click()
+        box = page.get_by_test_id("stSelectbox").filter(has_text="Canned reply (FR)")
+        box.click()
+        option = page.get_by_role("option", name="Invoice copy")
+        wait_for_rerun(page, option.click)
+        wait_for_settled(page)
+        form = page.get_by_role("tabpanel", name="Reply")
+        expect(form.get_by_label("Subject", exact=True)).to_have_value(
+            f"Copie de la facture INV-2026-000777 [{REFERENCE}]")
+        expect(form.get_by_label("To", exact=True)).to_have_value(CONTACT)
+        expect(form.get_by_label("Message", exact=True)).to_have_value(
+            "Bonjour Anne Dupré,\nCi-joint INV-2026-000777.\nJan Claes")
+        shot(page, "queue-03-canned-reply.png")
+        wait_for_rerun(page, form.get_by_role("button", name="Send reply").click)
+        wait_for_settled(page)
+        expect(caption(page)).to_contain_text("Pending customer")
+        shot(page, "queue-04-replied.png")
+
+        # 4. The outbox sends it to a real SMTP server.
+        with relay() as (recorder, settings):
+            report = mailer.deliver(engine=engine, smtp=settings)
+        assert report.relay_error is None, report
+        sent = [m for m in recorder.messages() if m["To"] and CONTACT in m["To"]]
+        assert len(sent) == 1, [m["Subject"] for m in recorder.messages()]
+        mail = sent[0]
+        assert mail["Subject"].count(f"[{REFERENCE}]") == 1
+        assert mail["Message-ID"], "the sent reply has no Message-ID"
+        assert "Bonjour Anne Dupré" in mail.get_content()
+
+        # 5. Anne answers; the answer comes in through the intake SMTP listener.
+        answer = customer_answer(mail)
+        port = free_port()
+        with intake_smtp.listening(engine, "127.0.0.1", port) as handler, \
+                smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            client.send_message(answer, from_addr=CONTACT, to_addrs=[SUPPORT])
+        assert handler.counts[THREADED] == 1, dict(handler.counts)
+        with Session(engine) as s:
+            enquiry = s.scalars(select(Enquiry).where(Enquiry.reference == REFERENCE)).one()
+            assert enquiry.status == "open"
+
+        # 6. Reload: the answer is in the timeline of the same enquiry, which is open again.
+        wait_for_rerun(page, page.reload)
+        wait_for_settled(page)
+        expect(page.get_by_role("heading", name=SUBJECT)).to_be_visible()
+        expect(caption(page)).to_contain_text("Open")
+        expect(caption(page)).not_to_contain_text("Pending customer")
+        incoming = page.get_by_test_id("stVerticalBlock").filter(
+            has_text="Message from the customer").filter(has_text=ANSWER)
+        expect(incoming.last).to_be_visible()  # the innermost: this event's own box
+        expect(page.get_by_text("E-mail to anne.dupre@dupre.be: sent")).to_be_visible()
+        page.get_by_text(ANSWER).scroll_into_view_if_needed()
+        shot(page, "queue-05-customer-answered.png")
+    engine.dispose()
