@@ -1,0 +1,273 @@
+"""The customer page in a real browser: an invoice's PDF and e-mail, then relocating an item.
+
+Starts ``streamlit run dashboard/app.py`` on a free port against a small SQLite database (the
+account of ``test_customer_page.py``) and drives Debian's Chromium with Playwright. The rep
+finds the customer by number, selects an invoice in the table, downloads its PDF and e-mails
+it to the preselected contact, then moves an installed item to the other site. The database
+is checked after each change. Screenshots go to ``test-artifacts/cust-*.png``.
+Skipped when Chromium is missing, except under CI (``CI=true``), where that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_COUNTER_SCRIPT,
+    ConsoleLog,
+    Server,
+    is_local,
+    streamlit_server,
+    under_ci,
+    wait_for_rerun,
+    wait_for_settled,
+)
+
+if not CHROMIUM.exists():
+    if under_ci():
+        raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser test must run "
+                           "(apt-get install -y chromium)")
+    pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium); browser test skipped",
+                allow_module_level=True)
+try:
+    from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+except ImportError as exc:  # the dev requirements install it
+    if under_ci():
+        raise
+    pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+
+from db.engine import make_engine
+from db.migrate import upgrade
+from db.models import InvoiceLine
+from tests import factories as f
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-1"
+CUSTOMER = "Brasserie Dupré & Fils"
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
+TODAY = datetime.now(UTC).date()
+
+# st.dataframe draws on a canvas (glide-data-grid): rows are clicked by position.
+GRID_HEADER_PX = 35
+GRID_ROW_PX = 35
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-customer")
+
+
+@pytest.fixture(scope="module")
+def account(workdir: Path) -> dict[str, object]:
+    """A rep and one customer: an open invoice with a line, a contact, two sites, an item."""
+    path = workdir / "customer.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with Session(engine) as s, s.begin():
+        f.user(s, "rep", PASSWORD, role="rep", full_name="Sofie Peeters")
+        c = f.customer(s, CUSTOMER, customer_number="C100042", vat_number="BE0403019261",
+                       language="fr")
+        f.contact(s, c, email="anne.dupre@dupre.be", portal_tier="entitled")
+        hq, depot = f.site(s, c, "Siège"), f.site(s, c, "Dépôt Liège")
+        prod = f.product(s, is_serialized=True, warranty_months=24)
+        invoice = f.invoice(s, c, 545_00, issue_date=TODAY - timedelta(days=40),
+                            due_date=TODAY - timedelta(days=10))
+        s.add(InvoiceLine(invoice_id=invoice.id, line_no=1, description="Rack server",
+                          quantity=1, unit_price_cents=450_41, vat_rate_pct=21,
+                          net_cents=450_41, vat_cents=94_59))
+        item = f.item(s, c, hq, prod, serial_number="SNX42AB19")
+        f.sla_policy(s)
+        f.team(s, "Billing", categories=["invoices", "orders", "inventory", "contracts", "other"],
+               languages=["fr", "nl", "en"])
+        ids: dict[str, object] = {"db": path, "invoice": invoice.number, "item": item.id,
+                                  "hq": hq.id, "depot": depot.id}
+    engine.dispose()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def server(account: dict[str, object], workdir: Path) -> Iterator[Server]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{account['db']}",
+        "CSOL_DEMO_MODE": "false",
+        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
+        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    with streamlit_server(env, workdir / "streamlit.log") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser profile on the app; fails on app errors in the console."""
+    console = ConsoleLog(server.port)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
+                                  timezone_id="Europe/Brussels", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def offline(route: Route) -> None:
+        if is_local(route.request.url, server.port):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", offline)
+    context.add_init_script(RUN_COUNTER_SCRIPT)
+    pg = context.new_page()
+    pg.on("console", console.on_console)
+    pg.on("pageerror", console.on_page_error)
+    failed_before = request.session.testsfailed
+    try:
+        yield pg
+        if request.session.testsfailed > failed_before:  # the call's report comes first
+            shot(pg, "cust-failure.png")
+            print(f"--- streamlit log ---\n{server.log_tail()}")
+            print("--- console errors ---", *console.errors, sep="\n")
+    finally:
+        context.close()
+    print("--- ignored console messages ---", *console.ignored, sep="\n")
+    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def query(db: object, sql: str, *args: object) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(str(db), timeout=10)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def select_row(page: Page, table: Locator, row: int) -> None:
+    """Tick a row's selection checkbox (the grid's first column) and wait for the rerun."""
+    expect(table).to_be_visible()
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+    y = box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2
+    wait_for_rerun(page, lambda: page.mouse.click(box["x"] + 15, y))
+    wait_for_settled(page)
+
+
+def open_tab(page: Page, name: str) -> None:
+    wait_for_rerun(page, lambda: page.get_by_role("tab", name=name, exact=True).click())
+    wait_for_settled(page)
+
+
+# --------------------------------------------------------------------------- test
+
+
+def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
+                                             account: dict[str, object]) -> None:
+    db, number = account["db"], str(account["invoice"])
+
+    # 1. Sign in as the rep: Today.
+    wait_for_rerun(page, lambda: page.goto(server.url))
+    wait_for_settled(page)
+    page.get_by_label("Username").fill("rep")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click())
+    wait_for_settled(page)
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    shot(page, "cust-01-today.png")
+
+    # 2. The customer number, then Enter: the customer page.
+    search = page.get_by_label("Find a customer", exact=True)
+    search.fill("C100042")
+    wait_for_rerun(page, lambda: search.press("Enter"))
+    wait_for_settled(page)
+    expect(page.get_by_role("heading", name=CUSTOMER)).to_be_visible()
+    expect(page).to_have_url(f"{server.url}/customer?c=C100042")
+    shot(page, "cust-02-customer.png")
+
+    # 3. Invoices tab; select the invoice (newest first: row 0): its detail opens.
+    open_tab(page, "Invoices & credit notes")
+    invoices = page.locator(".st-key-invoices_table").get_by_test_id("stDataFrame")
+    select_row(page, invoices, 0)
+    expect(page.get_by_role("heading", name=f"Invoice {number}")).to_be_visible()
+    shot(page, "cust-03-invoice.png")
+
+    # 4. Download PDF: a PDF named after the invoice.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download PDF").click()
+    download = info.value
+    assert number in download.suggested_filename
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF"), pdf[:20]
+
+    # 5. E-mail: the form opens with the contact preselected; Send queues the message.
+    wait_for_rerun(page, lambda: page.get_by_text("E-mail", exact=True).click())
+    wait_for_settled(page)
+    form = page.get_by_test_id("stForm").filter(has_text="Send to contact")
+    expect(form.get_by_role("combobox", name="Send to contact")).to_have_value(
+        "Anne Dupré <anne.dupre@dupre.be> (finance)")
+    shot(page, "cust-04-email-form.png")
+    wait_for_rerun(page, lambda: form.get_by_role("button", name="Send").click())
+    wait_for_settled(page)
+    expect(page.get_by_text(f"{number}.pdf queued for anne.dupre@dupre.be")).to_be_visible()
+    shot(page, "cust-05-email-sent.png")
+    sent = query(db, "SELECT subject, status FROM outbound_messages WHERE to_address = ?",
+                 "anne.dupre@dupre.be")
+    assert len(sent) == 1, sent
+    assert str(sent[0][0]).startswith("Facture"), sent
+
+    # 6. Installed base: select SNX42AB19, the only item.
+    open_tab(page, "Installed base")
+    items = page.locator(".st-key-items_table").get_by_test_id("stDataFrame")
+    select_row(page, items, 0)
+    expect(page.get_by_role("heading", name="SNX42AB19")).to_be_visible()
+    shot(page, "cust-06-item.png")
+
+    # 7. Relocate to the other site, with a reason.
+    form = page.get_by_test_id("stForm").filter(has_text="Move to site")
+    site = form.get_by_role("combobox", name="Move to site")
+    site.click()
+    site.press_sequentially("Dépôt")
+    expect(page.get_by_role("option")).to_have_count(1)
+    site.press("Enter")
+    expect(site).to_have_value(re.compile(r"^Dépôt Liège"))
+    form.get_by_label("Why").fill("Moved to the depot for the summer")
+    shot(page, "cust-07-relocate-form.png")
+    wait_for_rerun(page, lambda: form.get_by_role("button", name="Relocate").click())
+    wait_for_settled(page)
+    expect(page.get_by_text("SNX42AB19 moved to Dépôt Liège.")).to_be_visible()
+    shot(page, "cust-08-relocated.png")
+    assert query(db, "SELECT site_id FROM installed_items WHERE id = ?",
+                 account["item"]) == [(account["depot"],)]
+    changes = query(db, "SELECT kind, from_site_id, to_site_id, reason FROM inventory_changes "
+                    "WHERE installed_item_id = ?", account["item"])
+    assert changes == [("relocate", account["hq"], account["depot"],
+                        "Moved to the depot for the summer")], changes
