@@ -6,7 +6,6 @@ import base64
 from collections.abc import Callable
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import state, ui, widgets
 from dashboard.documents.invoice_pdf import invoice_pdf
@@ -41,8 +40,9 @@ def _pdf_buttons(key: str, filename: str, pdf: bytes) -> bool:
                             key=f"{key}_pdf", width="stretch", on_click="ignore")
     with cols[2]:
         # Opens the PDF in the browser's own viewer and asks it to print.
-        components.html(PRINT_SCRIPT.replace("PDF_BASE64", base64.b64encode(pdf).decode("ascii")),
-                        height=44)
+        # Our own script and base64 text only; nothing a user typed goes into this HTML.
+        st.iframe(PRINT_SCRIPT.replace("PDF_BASE64", base64.b64encode(pdf).decode("ascii")),
+                  height=44)
     routing_open = cols[3].toggle("E-mail", key=f"{key}_route")
     if viewing:
         st.pdf(pdf, height=640, key=f"{key}_viewer")
