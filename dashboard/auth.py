@@ -67,7 +67,7 @@ def _revoked_cookie(auth: stauth.Authenticate) -> bool:
     issued = datetime.fromtimestamp(float(token["exp_date"]), UTC) - timedelta(days=expiry_days)
     with ui.session() as s:
         return users.logged_out_since(session=s, username=str(token["username"]),
-                                      since=issued - timedelta(seconds=5))
+                                      since=issued)
 
 
 def login_form(auth: stauth.Authenticate) -> UserInfo | None:

@@ -115,3 +115,17 @@ def test_authenticator_credentials_lists_active_users(session: Session) -> None:
     assert list(creds["usernames"]) == ["rep"]
     assert creds["usernames"]["rep"]["roles"] == ["rep"]
     assert creds["usernames"]["rep"]["password"].startswith("$2")
+
+
+def test_a_cookie_is_refused_only_after_a_later_logout(session: Session) -> None:
+    f.user(session, "rep", "correct-horse-1")
+    user = users.get_user(session=session, username="rep")
+    assert user is not None
+    users.record_logout(session=session, user=user)
+    session.flush()
+    logged_out = session.scalars(select(AuditLog.occurred_at)).one()
+    # A cookie issued after the logout (a new sign-in) still works; an older one does not.
+    assert not users.logged_out_since(session=session, username="rep",
+                                      since=logged_out + timedelta(seconds=1))
+    assert users.logged_out_since(session=session, username="REP",
+                                  since=logged_out - timedelta(seconds=1))
