@@ -30,28 +30,6 @@ BUDGET_MB = 400.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGE_LINES = (
-    'sections["Work"].append(st.Page(PAGES / "balances.py", title="Account balances", '
-    'url_path="balances"))\n'
-    'if user.has_role("lead"):\n'
-    '    sections["Team"].append(st.Page(PAGES / "metrics.py", title="Enquiry metrics", '
-    'url_path="metrics"))\n')
-
-
-def entry_script(folder: Path) -> Path:
-    """dashboard/app.py, or a copy of it that lists the two pages."""
-    app = ROOT / "dashboard" / "app.py"
-    text = app.read_text()
-    if "metrics.py" in text and "balances.py" in text:
-        return app
-    text = text.replace('PAGES = Path(__file__).resolve().parent.parent / "pages"',
-                        f"PAGES = Path({str(ROOT / 'pages')!r})")
-    anchor = "page = st.navigation(sections)"
-    copy = folder / "app_with_metrics.py"
-    copy.write_text(text.replace(anchor, PAGE_LINES + anchor))
-    return copy
-
-
 def status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -148,7 +126,7 @@ def main() -> None:
         env = dict(os.environ, DATABASE_URL=url(args), CSOL_DEMO_MODE="false",
                    CSOL_COOKIE_KEY="bench-cookie-key-" + "x" * 32,
                    CSOL_SECRETS_FILE=str(Path(folder) / "none.toml"))
-        command = [sys.executable, "-m", "streamlit", "run", str(entry_script(Path(folder))),
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
                    "--server.headless", "true", "--server.address", "127.0.0.1",
                    "--server.port", str(port), "--browser.gatherUsageStats", "false"]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

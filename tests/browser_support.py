@@ -27,7 +27,7 @@ except ImportError:  # test_browser.py skips (or, under CI, fails) with a clear 
     PlaywrightTimeoutError = TimeoutError  # type: ignore[misc,assignment]
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Error, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -41,6 +41,41 @@ SERVER_STOP_TIMEOUT = 10.0
 
 def under_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+def require_browser() -> None:
+    """Skip the calling test module when Chromium or Playwright is missing; under CI fail
+    instead, so the browser tests can never be skipped there unnoticed."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        if under_ci():
+            raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser tests must "
+                               "run (apt-get install -y chromium)")
+        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium); browser tests "
+                    "skipped", allow_module_level=True)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:  # the dev requirements install it
+        if under_ci():
+            raise
+        pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+
+
+@contextmanager
+def launched_browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with the flags this offline machine needs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
 
 
 def free_port() -> int:

@@ -20,34 +20,24 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     RUN_COUNTER_SCRIPT,
     ComponentGate,
     ConsoleLog,
     Server,
     is_local,
+    launched_browser,
+    require_browser,
+    shot,
     sqlite_write_lock,
     streamlit_server,
-    under_ci,
     wait_for_rerun,
     wait_for_settled,
 )
 
-if not CHROMIUM.exists():
-    if under_ci():
-        raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser test must run "
-                           "(apt-get install -y chromium)")
-    pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium); browser test skipped",
-                allow_module_level=True)
-try:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-except ImportError as exc:  # the dev requirements install it
-    if under_ci():
-        raise
-    pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+require_browser()
+
+from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -121,10 +111,8 @@ def server(database: Path, workdir: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @contextmanager
@@ -165,10 +153,6 @@ def console_page(browser: Browser, server: Server, name: str,
 
 # --------------------------------------------------------------------------- steps
 
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def expect_sign_in_form(page: Page, timeout: float = TIMEOUT_MS) -> None:

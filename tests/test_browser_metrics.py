@@ -17,32 +17,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from tests import browser_support
 from tests.browser_support import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
     RUN_COUNTER_SCRIPT,
     ConsoleLog,
     Server,
     is_local,
+    launched_browser,
+    require_browser,
+    shot,
     streamlit_server,
-    under_ci,
     wait_for_rerun,
     wait_for_settled,
 )
 
-if not CHROMIUM.exists():
-    if under_ci():
-        raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser test must run")
-    pytest.skip(f"{CHROMIUM} not found; browser test skipped", allow_module_level=True)
-try:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
-except ImportError as exc:
-    if under_ci():
-        raise
-    pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+require_browser()
+
+from playwright.sync_api import Browser, Page, Route, expect
 
 from dashboard.business_hours import BRUSSELS, is_business_day
 from db.engine import make_engine
@@ -54,14 +44,6 @@ expect.set_options(timeout=30_000)
 
 PASSWORD = "correct-horse-1"
 TIMEOUT_MS = 30_000
-PAGE_LINES = (
-    'sections["Work"].append(st.Page(PAGES / "balances.py", title="Account balances", '
-    'url_path="balances"))\n'
-    'if user.has_role("lead"):\n'
-    '    sections["Team"].append(st.Page(PAGES / "metrics.py", title="Enquiry metrics", '
-    'url_path="metrics"))\n')
-
-
 def last_business_day() -> date:
     day = datetime.now(BRUSSELS).date() - timedelta(days=1)
     while not is_business_day(day):
@@ -104,22 +86,6 @@ def database(workdir: Path) -> Path:
     return path
 
 
-def entry_script() -> Path:
-    """The app's entry, with the metrics and balances pages added if it lacks them."""
-    app = ROOT / "dashboard" / "app.py"
-    text = app.read_text()
-    if "metrics.py" in text and "balances.py" in text:
-        return app
-    anchor = "page = st.navigation(sections)"
-    assert anchor in text, "dashboard/app.py changed: update the page lines of this test"
-    text = text.replace('PAGES = Path(__file__).resolve().parent.parent / "pages"',
-                        f"PAGES = Path({str(ROOT / 'pages')!r})")
-    ARTIFACTS.mkdir(exist_ok=True)
-    copy = ARTIFACTS / "app_with_metrics.py"
-    copy.write_text(text.replace(anchor, PAGE_LINES + anchor))
-    return copy
-
-
 @pytest.fixture(scope="module")
 def server(database: Path, workdir: Path) -> Iterator[Server]:
     env = dict(os.environ)
@@ -130,18 +96,14 @@ def server(database: Path, workdir: Path) -> Iterator[Server]:
         "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
         "PYTHONUNBUFFERED": "1",
     })
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(browser_support, "APP", entry_script())
-        with streamlit_server(env, workdir / "streamlit.log") as srv:
-            yield srv
+    with streamlit_server(env, workdir / "streamlit.log") as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @contextmanager
@@ -173,10 +135,6 @@ def console_page(browser: Browser, server: Server, name: str) -> Iterator[Page]:
         context.close()
     assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
 
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def sign_in_as_lead(page: Page, server: Server) -> None:

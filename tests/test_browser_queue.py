@@ -26,34 +26,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     RUN_COUNTER_SCRIPT,
     ConsoleLog,
     Server,
     free_port,
     is_local,
+    launched_browser,
+    require_browser,
+    shot,
     streamlit_server,
-    under_ci,
     wait_for_rerun,
     wait_for_settled,
 )
 
-if not CHROMIUM.exists():
-    if under_ci():
-        raise RuntimeError(f"CI=true but {CHROMIUM} is missing: the browser test must run "
-                           "(apt-get install -y chromium)")
-    pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium); browser test skipped",
-                allow_module_level=True)
-try:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
-except ImportError as exc:  # the dev requirements install it
-    if under_ci():
-        raise
-    pytest.skip(f"playwright is not installed: {exc}", allow_module_level=True)
+require_browser()
 
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Page, Route, expect
 
 from dashboard import mailer
 from dashboard.config import SmtpSettings
@@ -139,10 +128,8 @@ def server(database: Path, workdir: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @contextmanager
@@ -225,10 +212,6 @@ def customer_answer(sent: EmailMessage) -> EmailMessage:
 # --------------------------------------------------------------------------- steps
 
 
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))  # what the rep sees (the page scrolls inside)
-
 
 def sign_in(page: Page, server: Server, username: str, full_name: str) -> None:
     wait_for_rerun(page, lambda: page.goto(server.url))
@@ -261,7 +244,7 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         wait_for_rerun(page, link.click)
         wait_for_settled(page)
         expect(page.get_by_role("heading", name="Enquiry queue")).to_be_visible()
-        shot(page, "queue-01-queue.png")
+        shot(page, "queue-01-queue.png", full_page=False)
 
         # 2. Claim next: the enquiry opens, assigned to rep2.
         wait_for_rerun(page, lambda: page.get_by_role("button", name="Claim next").click())
@@ -270,7 +253,7 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         expect(page).to_have_url(f"{server.url}/enquiry?e={REFERENCE}")
         expect(caption(page)).to_contain_text("assigned to Jan Claes")
         expect(caption(page)).to_contain_text("Open")
-        shot(page, "queue-02-claimed.png")
+        shot(page, "queue-02-claimed.png", full_page=False)
 
         # 3. The French canned reply, sent: the enquiry waits for the customer.
         page.get_by_role("tab", name="Reply").click()
@@ -285,11 +268,11 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         expect(form.get_by_label("To", exact=True)).to_have_value(CONTACT)
         expect(form.get_by_label("Message", exact=True)).to_have_value(
             "Bonjour Anne Dupré,\nCi-joint INV-2026-000777.\nJan Claes")
-        shot(page, "queue-03-canned-reply.png")
+        shot(page, "queue-03-canned-reply.png", full_page=False)
         wait_for_rerun(page, form.get_by_role("button", name="Send reply").click)
         wait_for_settled(page)
         expect(caption(page)).to_contain_text("Pending customer")
-        shot(page, "queue-04-replied.png")
+        shot(page, "queue-04-replied.png", full_page=False)
 
         # 4. The outbox sends it to a real SMTP server.
         with relay() as (recorder, settings):
@@ -324,5 +307,5 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         expect(incoming.last).to_be_visible()  # the innermost: this event's own box
         expect(page.get_by_text("E-mail to anne.dupre@dupre.be: sent")).to_be_visible()
         page.get_by_text(ANSWER).scroll_into_view_if_needed()
-        shot(page, "queue-05-customer-answered.png")
+        shot(page, "queue-05-customer-answered.png", full_page=False)
     engine.dispose()
