@@ -1,5 +1,6 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
-``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``."""
+``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
+``python -m dashboard balances close [--recompute]``."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard import mailer
+from dashboard.business_hours import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
-from dashboard.services import users
+from dashboard.services import closes, portfolio, users
 from db.config import database_url
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
@@ -63,6 +66,18 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("--limit", type=positive(int), default=mailer.DEFAULT_LIMIT, metavar="N",
                       help=f"at most N e-mails per round (default {mailer.DEFAULT_LIMIT})")
 
+    balances_cmd = areas.add_parser("balances", help="account balances").add_subparsers(
+        dest="action", required=True)
+    close = balances_cmd.add_parser(
+        "close", help="work out and keep the past months' receivables (run after each month "
+        "end, e.g. from cron; the balances page closes what is missing itself)")
+    close.add_argument("--months", type=positive(int), default=portfolio.HISTORY_MONTHS,
+                       metavar="N", help="the N months before this one "
+                       f"(default {portfolio.HISTORY_MONTHS}, what the balances page shows)")
+    close.add_argument("--recompute", action="store_true",
+                       help="work out months already closed again, e.g. after payments were "
+                       "booked into a closed month")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -71,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         return send_outbox(engine, args)
     if args.area == "intake":
         return intake_cli.run(engine, args)
+    if args.area == "balances":
+        return close_months(engine, args)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -97,6 +114,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(exc, file=sys.stderr)
                 return 2
             print(f"Unlocked {args.username}.")
+    return 0
+
+
+def close_months(engine: Engine, args: argparse.Namespace) -> int:
+    with Session(engine) as session, session.begin():
+        report = closes.close_before(session=session, today=datetime.now(BRUSSELS).date(),
+                                     count=args.months, recompute=args.recompute)
+    if report is None:
+        print(f"The {args.months} months before this one were closed already.")
+        return 0
+    first, last = report.months[0], report.months[-1]
+    print(f"Closed {len(report.months)} months ({first:%B %Y} to {last:%B %Y}), "
+          f"{report.slices} slices of the portfolio, in {report.seconds:.1f} s"
+          + ("." if report.stored else "; another process had just closed them."))
     return 0
 
 

@@ -507,7 +507,9 @@ def balance_filters(user: UserInfo) -> Customers:
 
 
 def load_portfolio(customers: Customers, today: date) -> portfolio.Portfolio:
-    return _portfolio(_url(), customers, today)
+    # Only the first load after a month end is slow: it closes that month.
+    with st.spinner("Closing the past month's receivables (once a month, a few seconds)…"):
+        return _portfolio(_url(), customers, today)
 
 
 def compact(cents: int) -> str:

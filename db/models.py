@@ -283,10 +283,12 @@ class Invoice(Base):
         Index("ix_invoices_customer_id_issue_date", "customer_id", "issue_date"),
         Index("ix_invoices_customer_id_open", "customer_id", "open_cents"),
         Index("ix_invoices_due_date", "due_date"),
-        # Portfolio sums read these instead of the whole table.
+        # Today's receivables and this month's sales read these instead of the whole table.
         Index("ix_invoices_open_by_due", "due_date", "customer_id", "open_cents",
+              "is_disputed", "status", "issue_date",
               postgresql_where=text("open_cents <> 0"), sqlite_where=text("open_cents <> 0")),
-        Index("ix_invoices_sales", "issue_date", "kind", "status", "total_cents", "open_cents"),
+        Index("ix_invoices_sales", "issue_date", "kind", "status", "total_cents", "open_cents",
+              "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -335,6 +337,10 @@ class Payment(Base):
         one_of("method", PAYMENT_METHODS),
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         Index("ix_payments_customer_id_received_on", "customer_id", "received_on"),
+        Index("ix_payments_received_on", "received_on", "customer_id", "amount_cents"),
+        Index("ix_payments_on_account", "received_on", "customer_id", "unallocated_cents",
+              postgresql_where=text("unallocated_cents <> 0"),
+              sqlite_where=text("unallocated_cents <> 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -366,6 +372,42 @@ class PaymentAllocation(Base):
     credit_note_id: Mapped[int | None] = fk("invoices.id")
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     allocated_on: Mapped[date] = mapped_column(Date)
+
+
+class ReceivableClose(Base):
+    """A month whose receivables are closed: worked out once and kept (``receivable_months``)."""
+
+    __tablename__ = "receivable_closes"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReceivableMonth(Base):
+    """One closed month of one slice of the portfolio: the customers of a segment, country
+    and account manager (as they were when the month was closed). Flows are the month's;
+    the balance and the ageing buckets are at its last day."""
+
+    __tablename__ = "receivable_months"
+    __table_args__ = (
+        UniqueConstraint("month", "segment", "country", "account_manager_id",
+                         name="uq_receivable_months_slice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = fk("receivable_closes.month", index=False, ondelete="CASCADE")
+    segment: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    account_manager_id: Mapped[int | None] = fk("users.id", index=False)
+    invoiced_cents: Mapped[int] = mapped_column(BigInteger)
+    credited_cents: Mapped[int] = mapped_column(BigInteger)  # negative
+    paid_cents: Mapped[int] = mapped_column(BigInteger)
+    balance_cents: Mapped[int] = mapped_column(BigInteger)
+    current_cents: Mapped[int] = mapped_column(BigInteger)
+    days_1_30_cents: Mapped[int] = mapped_column(BigInteger)
+    days_31_60_cents: Mapped[int] = mapped_column(BigInteger)
+    days_61_90_cents: Mapped[int] = mapped_column(BigInteger)
+    days_90_plus_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class Contract(Base):

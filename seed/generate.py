@@ -24,12 +24,14 @@ from datetime import date, datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sqlalchemy import Engine, inspect, literal, select
+from sqlalchemy import Engine, func, inspect, literal, select
+from sqlalchemy.orm import Session
 
 from dashboard.business_hours import BRUSSELS
-from db.models import Base
+from dashboard.services import closes, portfolio
+from db.models import AuditLog, Base, ReceivableClose, ReceivableMonth
 from seed import catalogue, reference, showcase, staff
-from seed.bulk import TimestampText, bulk_load
+from seed.bulk import TimestampText, bulk_load, tidy_up
 from seed.context import DAY, HOUR, Clock, Context, Ids, Numbers, Quota
 from seed.customers import new_customer
 from seed.enquiries import add_enquiries
@@ -119,6 +121,13 @@ def seed_database(
                 report(_SETUP_SHARE + span * done / profile.customers,
                        f"Customers {done:,} of {profile.customers:,}")
         report(1.0 - _FINISH_SHARE, "Rebuilding indexes")
+    report(1.0 - _FINISH_SHARE / 2, "Closing the past months' receivables")
+    tidy_up(engine)
+    with Session(engine) as session, session.begin():
+        closes.close_before(session=session, today=today, count=portfolio.HISTORY_MONTHS)
+        for table in (ReceivableClose, ReceivableMonth, AuditLog):  # what closing wrote
+            counts[table.__tablename__] = session.scalar(
+                select(func.count()).select_from(table)) or 0
     report(1.0, "Done")
     every_table = {table.name: counts.get(table.name, 0) for table in Base.metadata.sorted_tables}
     return SeedReport(size=profile.name, seed=seed, today=today, counts=every_table,

@@ -80,7 +80,7 @@ class Batch:
         """The non-empty tables in dependency order, emptying the batch."""
         out = []
         for table in Base.metadata.sorted_tables:
-            rows = self.rows[table.name]
+            rows = self.rows.get(table.name)  # tables filled after the load have no maker
             if rows:
                 out.append((table.name, rows))
                 self.rows[table.name] = []

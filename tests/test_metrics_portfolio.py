@@ -20,11 +20,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.services import balances, portfolio, statement
+from dashboard.services import balances, closes, portfolio, statement
 from dashboard.services.balances import Customers
-from db.models import Payment, PaymentAllocation
+from db.models import Invoice, Payment, PaymentAllocation, ReceivableClose, ReceivableMonth
 from tests import factories as f
 
 TODAY = date(2026, 11, 25)
@@ -72,7 +73,7 @@ def accounts(session: Session) -> dict[str, int]:
                           allocated_on=date(2026, 11, 5)),
     ])
     session.flush()
-    return {"dupre": dupre.id, "weber": weber.id, "marc": marc.id}
+    return {"dupre": dupre.id, "weber": weber.id, "marc": marc.id, "ann": ann.id}
 
 
 def test_ageing_today_and_at_month_ends(session: Session, accounts: dict[str, int]) -> None:
@@ -187,10 +188,88 @@ def test_the_customer_balance_history_is_the_same_computation(
 
 
 def test_month_ends_and_buckets() -> None:
-    ends = portfolio.month_ends(date(2026, 3, 10), 3)
-    assert ends == [date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 10)]
+    months = closes.months_before(date(2026, 3, 10), 3)
+    assert months == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    assert [closes.month_end(m) for m in months] == [
+        date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28)]
     import numpy as np
 
     days = np.array([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400], dtype=np.int64)
-    assert [statement.BUCKETS[i] for i in portfolio.bucket_index(days)] == [
+    assert [statement.BUCKETS[i] for i in closes.bucket_index(days)] == [
         statement.bucket_for(int(d)) for d in days]
+
+
+# -- closed months -----------------------------------------------------------------------------
+
+OCTOBER = date(2026, 10, 1)
+
+
+def _october_end(session: Session, customers: Customers | None = None) -> dict[str, int]:
+    p = portfolio.portfolio(session=session, customers=customers or Customers(), today=TODAY)
+    return {a.as_of: a.buckets for a in p.ageing}[date(2026, 10, 31)]
+
+
+def test_past_month_ends_are_filtered_by_slice(session: Session,
+                                               accounts: dict[str, int]) -> None:
+    # Dupré alone on 31 October: INV2 and INV3's 240 current, CN1, INV1 61 days.
+    dupre = buckets(500 + 240, -40, 0, 600, 0)
+    assert _october_end(session, Customers(segments=("enterprise",))) == dupre
+    assert _october_end(session, Customers(account_manager_id=accounts["marc"])) == dupre
+    assert _october_end(session, Customers(countries=("LU",))) == buckets(0, 0, 0, 0, 2000)
+    assert _october_end(session, Customers(segments=("public_sector",))) == buckets()
+    kept = session.scalars(select(ReceivableMonth).where(ReceivableMonth.month == OCTOBER)
+                           ).all()
+    assert {(r.segment, r.country, r.balance_cents) for r in kept} == {
+        ("enterprise", "BE", 1000_00 + 500_00 + 300_00 - 100_00 - 400_00),
+        ("small_business", "LU", 2000_00)}
+
+
+def test_a_closed_month_is_kept_until_worked_out_again(session: Session,
+                                                       accounts: dict[str, int]) -> None:
+    before = _october_end(session)
+    assert set(closes.closed(session=session, months=closes.months_before(TODAY, 14))) == set(
+        closes.months_before(TODAY, 14))
+    # A payment booked today but dated 20 October settles 100 of INV5.
+    inv5 = session.scalars(select(Invoice).where(Invoice.total_cents == 2000_00)).one()
+    pay = Payment(customer_id=accounts["weber"], received_on=date(2026, 10, 20),
+                  amount_cents=100_00, unallocated_cents=0, method="bank_transfer",
+                  bank_reference="LATE")
+    session.add(pay)
+    session.flush()
+    session.add(PaymentAllocation(invoice_id=inv5.id, payment_id=pay.id, amount_cents=100_00,
+                                  allocated_on=date(2026, 10, 20)))
+    inv5.open_cents -= 100_00
+    session.flush()
+    assert _october_end(session) == before          # closed: unchanged
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    assert p.now.buckets["90+"] == 1900_00          # today is live
+    report = closes.close_before(session=session, today=TODAY, count=14, recompute=True)
+    assert report is not None and report.stored and len(report.months) == 14
+    assert _october_end(session)["90+"] == 1900_00
+    assert closes.close_before(session=session, today=TODAY, count=14) is None
+
+
+def test_closing_again_keeps_one_copy(session: Session, accounts: dict[str, int]) -> None:
+    first = _october_end(session)
+    rows = session.scalar(select(func.count()).select_from(ReceivableMonth))
+    # Another process that missed the first close works the months out too.
+    report, figures = closes.close_months(session=session, months=[OCTOBER])
+    assert not report.stored
+    assert session.scalar(select(func.count()).select_from(ReceivableMonth)) == rows
+    assert figures[("small_business", "LU", accounts["ann"])][0].buckets == buckets(
+        0, 0, 0, 0, 2000)
+    assert _october_end(session) == first
+
+
+def test_a_month_nobody_kept_comes_from_the_fresh_figures(
+        session: Session, accounts: dict[str, int]) -> None:
+    """The other process's rows may not be visible yet: the freshly worked-out figures,
+    filtered the same way, stand in for them."""
+    session.add(ReceivableClose(month=OCTOBER))    # closed elsewhere, rows not visible
+    session.flush()
+    october = closes.closed_months(session=session, customers=Customers(countries=("LU",)),
+                                   months=[date(2026, 9, 1), OCTOBER])
+    assert october[1].buckets == buckets()         # kept as closed: nothing to read
+    session.execute(delete(ReceivableClose).where(ReceivableClose.month == OCTOBER))
+    assert closes.closed_months(session=session, customers=Customers(countries=("LU",)),
+                                months=[OCTOBER])[0].buckets == buckets(0, 0, 0, 0, 2000)

@@ -99,9 +99,13 @@ BALANCE_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Invoiced / paid", "Invoices and credit notes by issue month; payments by the month "
      "they were received", "issue_date, received_on", "calendar months"),
 )
-BALANCE_FOOTNOTE = ("Filters use the customer's current segment, country and account "
-                    "manager. Month ends are the last day of each month; the current "
-                    "month is shown as of today.")
+BALANCE_FOOTNOTE = ("Month ends are the last day of each month; the current month is shown "
+                    "as of today. Past months are closed: worked out once, the first time "
+                    "they are shown after they end, and kept, so they are filtered by the "
+                    "segment, country and account manager customers had then, and a payment "
+                    "booked later into a closed month does not change them (an administrator "
+                    "can work them out again). Today's figures use the customers' current "
+                    "segment, country and account manager.")
 
 
 def definitions_markdown(rows: Iterable[tuple[str, str, str, str]], footnote: str) -> str:

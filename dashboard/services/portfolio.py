@@ -1,12 +1,9 @@
 """Portfolio receivables: ageing now and at past month ends, DSO, overdue and disputed.
 
-The definitions are ``metrics.BALANCE_DEFINITIONS``. Ageing is the statement's
-(``statement.bucket_for`` on days past the due date; money on account by the day received),
-for many customers at once. Amounts are summed in SQL into groups by due date (and issue
-and allocation month); the buckets of each month end are added up over those groups.
-
-An amount open at a past month end is what is open now plus what was allocated after that
-month end, so only allocations since the first month end shown are read.
+The definitions are ``metrics.BALANCE_DEFINITIONS``. Past months come from the closed
+months (``closes``), kept per slice of the portfolio; today's ageing, money on account and
+this month's sales are read live from the open items, which the ageing on the customer's
+statement (``statement.bucket_for``) also reads.
 """
 
 from __future__ import annotations
@@ -14,52 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy.orm import Session
 
-from dashboard.services.balances import (
-    BalanceMonth,
-    Customers,
-    DocumentGroup,
-    PaymentDay,
-    document_groups,
-    month_of,
-    monthly_balances,
-    payment_days,
-    roomy_aggregates,
-)
-from dashboard.services.statement import BUCKETS
-from db.models import Customer, Invoice, Payment, PaymentAllocation, User
+from dashboard.services import closes
+from dashboard.services.balances import BalanceMonth, Customers, roomy_aggregates
+from dashboard.services.statement import BUCKETS, bucket_for
+from db.models import Customer, Invoice, Payment, User
 
 MONTH_ENDS = 12
 TOP_LIMIT = 20
 DSO_MONTHS = 3
-# Upper day limits of the buckets but the last, as statement.bucket_for draws them.
-_BUCKET_EDGES = np.array([0, 30, 60, 90])
-
-
-def bucket_index(days_past_due: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """statement.bucket_for for many at once: index into BUCKETS."""
-    return np.asarray(np.searchsorted(_BUCKET_EDGES, days_past_due, side="left"),
-                      dtype=np.int64)
-
-
-def month_ends(today: date, count: int = MONTH_ENDS) -> list[date]:
-    """The last ``count`` month ends before today, oldest first, then today."""
-    ends: list[date] = []
-    end = today.replace(day=1) - timedelta(days=1)
-    for _ in range(count):
-        ends.append(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    return [*reversed(ends), today]
-
-
-def _month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
+# Closed months the page reads: DSO at the oldest month end shown needs the months before it.
+HISTORY_MONTHS = MONTH_ENDS + DSO_MONTHS - 1
+# Written as the partial indexes' conditions, so that both databases use them.
+STILL_OPEN = Invoice.open_cents != literal_column("0")
+ON_ACCOUNT = Payment.unallocated_cents != literal_column("0")
 
 
 @dataclass(frozen=True)
@@ -74,95 +42,6 @@ class Ageing:
     @property
     def overdue_cents(self) -> int:
         return sum(v for k, v in self.buckets.items() if k != "current")
-
-
-@dataclass
-class _Amounts:
-    """Signed amounts, the day they age from, and the months that decide if they count."""
-
-    ages_from: list[int]       # date ordinals (due date, or payment received)
-    cents: list[int]
-    since_month: list[int]     # counts at month ends from this month index on
-    until_month: list[int]     # ... and before this one (allocated after the month end)
-
-    def add(self, ages_from: date, cents: int, since: int, until: int) -> None:
-        self.ages_from.append(ages_from.toordinal())
-        self.cents.append(cents)
-        self.since_month.append(since)
-        self.until_month.append(until)
-
-    def buckets_at(self, as_of: date) -> dict[str, int]:
-        month = _month_index(as_of)
-        since, until = np.array(self.since_month), np.array(self.until_month)
-        counts = (since <= month) & (month < until)
-        days = as_of.toordinal() - np.array(self.ages_from, dtype=np.int64)[counts]
-        sums = np.bincount(bucket_index(days), minlength=len(BUCKETS),
-                           weights=np.array(self.cents, dtype=np.float64)[counts])
-        return {b: round(float(v)) for b, v in zip(BUCKETS, sums, strict=True)}
-
-
-_ALWAYS = 10**6  # a month index after any month end
-
-
-def _allocated_after(session: Session, customers: Customers, side: str, after: date
-                     ) -> list[tuple[date, date | None, str, int]]:
-    """Allocations made after ``after``, per (due or received date, issue month, month
-    allocated): what they settled (``side`` "invoice"), used ("credit_note") or
-    spent ("payment")."""
-    allocated = month_of(session, PaymentAllocation.allocated_on)
-    group: tuple[Any, ...]
-    if side == "payment":
-        paid = aliased(Payment)
-        keys: tuple[Any, ...] = (paid.received_on, None)
-        source = (select(paid.received_on, allocated, func.sum(PaymentAllocation.amount_cents))
-                  .join(paid, paid.id == PaymentAllocation.payment_id)
-                  .where(*customers.restrict(paid.customer_id)))
-        group = (allocated, paid.received_on)
-    else:
-        doc = aliased(Invoice)
-        link = PaymentAllocation.invoice_id if side == "invoice" else (
-            PaymentAllocation.credit_note_id)
-        issued = month_of(session, doc.issue_date)
-        keys = (doc.due_date, issued)
-        source = (select(doc.due_date, issued, allocated,
-                         func.sum(PaymentAllocation.amount_cents))
-                  .join(doc, doc.id == link)
-                  .where(doc.status != "cancelled", *customers.restrict(doc.customer_id)))
-        group = (allocated, doc.due_date, issued)
-    # Grouped by the allocation month first, SQLite reads the allocations and looks each
-    # document up by its key, instead of walking every document by due date.
-    rows = session.execute(source.where(PaymentAllocation.allocated_on > after)
-                           .group_by(*group)).all()
-    if keys[1] is None:
-        return [(day, None, month, int(cents)) for day, month, cents in rows]
-    return [(due, _first(issued_key), month, int(cents))
-            for due, issued_key, month, cents in rows]
-
-
-def _first(key: str) -> date:
-    year, month = key.split("-")
-    return date(int(year), int(month), 1)
-
-
-def _key_index(key: str) -> int:
-    year, month = key.split("-")
-    return int(year) * 12 + int(month) - 1
-
-
-def ageing_over_time(*, session: Session, customers: Customers, groups: Sequence[DocumentGroup],
-                     payments: Sequence[PaymentDay], as_of: Sequence[date]) -> list[Ageing]:
-    """Receivables by ageing bucket on each day of ``as_of`` (month ends, and today last)."""
-    amounts = _Amounts([], [], [], [])
-    for g in groups:  # open now: counts wherever the document was issued by then
-        amounts.add(g.due_date, g.open_cents, _month_index(g.issue_month), _ALWAYS)
-    for p in payments:  # on account now, since the month it came in
-        amounts.add(p.received_on, -p.unallocated_cents, _month_index(p.received_on), _ALWAYS)
-    first = min(as_of)
-    for side, sign in (("invoice", 1), ("credit_note", -1), ("payment", -1)):
-        for day, issued, allocated, cents in _allocated_after(session, customers, side, first):
-            since = _month_index(issued or day)
-            amounts.add(day, sign * cents, since, _key_index(allocated))
-    return [Ageing(day, amounts.buckets_at(day)) for day in as_of]
 
 
 @dataclass(frozen=True)
@@ -209,26 +88,77 @@ class Portfolio:
         return self.ageing[-1]
 
 
+@dataclass(frozen=True)
+class _Today:
+    buckets: dict[str, int]
+    disputed: dict[str, int]
+    on_account_cents: int
+
+
+def _open_today(session: Session, customers: Customers, today: date) -> _Today:
+    """Open documents and money on account, by ageing bucket, at the end of today."""
+    buckets, disputed = dict.fromkeys(BUCKETS, 0), dict.fromkeys(BUCKETS, 0)
+    documents = session.execute(
+        select(Invoice.due_date, func.sum(Invoice.open_cents),
+               func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
+        .where(STILL_OPEN, Invoice.status != "cancelled", Invoice.issue_date <= today,
+               *customers.restrict(Invoice.customer_id))
+        .group_by(Invoice.due_date))
+    for due, open_cents, disputed_cents in documents:
+        bucket = bucket_for((today - due).days)
+        buckets[bucket] += int(open_cents)
+        disputed[bucket] += int(disputed_cents)
+    money = session.execute(
+        select(Payment.received_on, func.sum(Payment.unallocated_cents))
+        .where(ON_ACCOUNT, Payment.received_on <= today,
+               *customers.restrict(Payment.customer_id))
+        .group_by(Payment.received_on))
+    on_account = 0
+    for received, cents in money:
+        buckets[bucket_for((today - received).days)] -= int(cents)
+        on_account += int(cents)
+    return _Today(buckets, disputed, on_account)
+
+
+def _this_month(session: Session, customers: Customers, today: date, balance_before: int
+                ) -> BalanceMonth:
+    """Invoiced, credited and paid from the first of the month up to today."""
+    first = today.replace(day=1)
+    is_invoice = Invoice.kind == "invoice"
+    invoiced, credited = session.execute(
+        select(func.coalesce(func.sum(case((is_invoice, Invoice.total_cents), else_=0)), 0),
+               func.coalesce(func.sum(case((is_invoice, 0), else_=Invoice.total_cents)), 0))
+        .where(Invoice.issue_date >= first, Invoice.issue_date <= today,
+               Invoice.status != "cancelled", *customers.restrict(Invoice.customer_id))).one()
+    paid = session.scalar(
+        select(func.coalesce(func.sum(Payment.amount_cents), 0))
+        .where(Payment.received_on >= first, Payment.received_on <= today,
+               *customers.restrict(Payment.customer_id))) or 0
+    invoiced, credited, paid = int(invoiced), int(credited), int(paid)
+    return BalanceMonth(first, invoiced, credited, paid,
+                        balance_before + invoiced + credited - paid)
+
+
 def portfolio(*, session: Session, customers: Customers, today: date,
               month_end_count: int = MONTH_ENDS) -> Portfolio:
     """Everything the balances page charts, for the customers chosen."""
     roomy_aggregates(session)
-    groups = document_groups(session=session, customers=customers, today=today)
-    payments = payment_days(session=session, customers=customers, today=today)
-    ends = month_ends(today, month_end_count)
-    ageing = ageing_over_time(session=session, customers=customers, groups=groups,
-                              payments=payments, as_of=ends)
-    months = monthly_balances(groups, payments, today, month_end_count + DSO_MONTHS)
-    disputed = _Amounts([], [], [], [])
-    for g in groups:
-        disputed.add(g.due_date, g.disputed_open_cents, 0, _ALWAYS)
-    by_bucket = disputed.buckets_at(today)
+    history = closes.closed_months(
+        session=session, customers=customers,
+        months=closes.months_before(today, month_end_count + DSO_MONTHS - 1))
+    now = _open_today(session, customers, today)
+    ageing = [Ageing(m.month_end, m.buckets) for m in history[-month_end_count:]]
+    ageing.append(Ageing(today, now.buckets))
+    months = [BalanceMonth(m.month, m.invoiced_cents, m.credited_cents, m.paid_cents,
+                           m.balance_cents) for m in history]
+    months.append(_this_month(session, customers, today,
+                              history[-1].balance_cents if history else 0))
     return Portfolio(
         customers=customers, today=today, ageing=tuple(ageing),
         months=tuple(months[-(month_end_count + 1):]),
         dso=tuple(dso_trend(ageing, months)),
-        disputed_cents=sum(by_bucket.values()), disputed_by_bucket=by_bucket,
-        on_account_cents=sum(p.unallocated_cents for p in payments))
+        disputed_cents=sum(now.disputed.values()), disputed_by_bucket=now.disputed,
+        on_account_cents=now.on_account_cents)
 
 
 # --- lists behind the numbers ----------------------------------------------------------------
