@@ -6,6 +6,10 @@ Each run is a whole run of ``pages/balances.py`` under Streamlit's AppTest: role
 filters, KPIs, four charts and the open tab's list. As for the metrics page, *repeat* runs
 get the minute-long cache, *first* runs an emptied one.
 
+Past months are closed once and kept (``closes``); the bench also times working them out
+again, as the first load after a month end (one month) or ``balances close`` does, in a
+transaction it rolls back.
+
 Budget: p95 <= 700 ms (caching allowed when a change shows within 60 s).
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,6 +62,21 @@ def timings(at: AppTest, runs: int, first: bool) -> list[float]:
     return result
 
 
+def close_seconds(database: str, months: int) -> float:
+    """Working out the ``months`` before this one, as closing them does (nothing kept): from
+    the kept month before them if there is one, else from all history."""
+    from dashboard.services import closes
+
+    with Session(make_engine(database)) as session, session.begin():
+        start = time.perf_counter()
+        chosen = closes.months_before(date.today(), months)
+        closes.work_out(session=session, months=chosen,
+                        opening=closes.opening_balances(session, chosen[0]))
+        seconds = time.perf_counter() - start
+        session.rollback()
+    return seconds
+
+
 def main() -> None:
     from dashboard import metrics_view
 
@@ -92,6 +112,11 @@ def main() -> None:
     print(table(rows, ("run", "runs", "p50", "p95", "max")))
     print(f"p95 {worst:.1f} ms as users get it — {'within' if worst <= BUDGET_MS else 'OVER'} "
           f"the {BUDGET_MS:.0f} ms budget; first loads: p95 {percentile(first, 0.95):.1f} ms")
+    from dashboard.services.portfolio import HISTORY_MONTHS
+
+    print(f"Closing a month (first load after a month end): {close_seconds(database, 1):.1f} s;"
+          f" all {HISTORY_MONTHS} months (a new database): "
+          f"{close_seconds(database, HISTORY_MONTHS):.1f} s")
     print(f"load average: {os.getloadavg()[0]:.2f} (the machine's other work slows all runs)")
 
 

@@ -364,6 +364,8 @@ class PaymentAllocation(Base):
             "(payment_id IS NULL) <> (credit_note_id IS NULL)", name="one_source"
         ),
         CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # Closing a month reads the allocations made since its end.
+        Index("ix_payment_allocations_allocated_on", "allocated_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

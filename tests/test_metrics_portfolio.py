@@ -20,13 +20,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.__main__ import main
 from dashboard.services import balances, closes, portfolio, statement
 from dashboard.services.balances import Customers
 from db.models import Invoice, Payment, PaymentAllocation, ReceivableClose, ReceivableMonth
 from tests import factories as f
+from tests.test_intake_smtp import cli_url
 
 TODAY = date(2026, 11, 25)
 
@@ -273,3 +275,23 @@ def test_a_month_nobody_kept_comes_from_the_fresh_figures(
     session.execute(delete(ReceivableClose).where(ReceivableClose.month == OCTOBER))
     assert closes.closed_months(session=session, customers=Customers(countries=("LU",)),
                                 months=[OCTOBER])[0].buckets == buckets(0, 0, 0, 0, 2000)
+
+
+def test_command_line_closes_what_is_missing(engine: Engine, session: Session,
+                                             accounts: dict[str, int],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    session.commit()
+    url = cli_url(engine)
+    this_month = date.today().replace(day=1)
+    assert main(["--database-url", url, "balances", "close", "--months", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Closed 2 months (") and "2 slices of the portfolio" in out
+    with Session(engine) as s:
+        assert closes.closed(session=s, months=closes.months_before(this_month, 3)) == set(
+            closes.months_before(this_month, 2))
+    assert main(["--database-url", url, "balances", "close", "--months", "2"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "The 2 months before this one were closed already.")
+    assert main(["--database-url", url, "balances", "close", "--months", "2",
+                 "--recompute"]) == 0
+    assert capsys.readouterr().out.startswith("Closed 2 months")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, case, delete, func, select
+from sqlalchemy import ColumnElement, case, delete, func, literal_column, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -143,45 +143,65 @@ def _first(key: Any) -> date:
     return date(int(year), int(month), 1)
 
 
-def _documents(session: Session, ledger: _Ledger, flows: dict[tuple[int, int], list[int]],
-               last_day: date) -> None:
-    """Documents issued by ``last_day``: open now (counted from their issue month), and the
-    month's invoiced and credited totals."""
+Flows = dict[tuple[int, int], list[int]]  # (slice key, month index) -> invoiced, credited, paid
+
+
+def _flows(session: Session, ledger: _Ledger, flows: Flows, since: date | None,
+           last_day: date) -> None:
+    """Invoiced and credited by issue month, paid by month received, from ``since`` (all
+    history when None) to ``last_day``."""
     issued = month_of(session, Invoice.issue_date)
     is_invoice = Invoice.kind == "invoice"
-    rows: Iterable[Any] = session.execute(
-        select(*_slice_columns(), issued, Invoice.due_date,
+    in_range = [Invoice.issue_date <= last_day]
+    if since is not None:
+        in_range.append(Invoice.issue_date >= since)
+    documents: Iterable[Any] = session.execute(
+        select(*_slice_columns(), issued,
                func.sum(case((is_invoice, Invoice.total_cents), else_=0)),
-               func.sum(case((is_invoice, 0), else_=Invoice.total_cents)),
-               func.sum(Invoice.open_cents))
+               func.sum(case((is_invoice, 0), else_=Invoice.total_cents)))
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.status != "cancelled", Invoice.issue_date <= last_day)
-        .group_by(*_slice_columns(), issued, Invoice.due_date))
-    for segment, country, manager, issue_key, due, invoiced, credited, open_now in rows:
-        key = ledger.slice_key(segment, country, manager)
-        month = month_index(_first(issue_key))
-        sums = flows.setdefault((key, month), [0, 0, 0])
+        .where(Invoice.status != "cancelled", *in_range)
+        .group_by(*_slice_columns(), issued))
+    for segment, country, manager, issue_key, invoiced, credited in documents:
+        sums = flows.setdefault((ledger.slice_key(segment, country, manager),
+                                 month_index(_first(issue_key))), [0, 0, 0])
         sums[0] += int(invoiced)
         sums[1] += int(credited)
-        if open_now:
-            ledger.add(key, due, int(open_now), month, _ALWAYS)
-
-
-def _payments(session: Session, ledger: _Ledger, flows: dict[tuple[int, int], list[int]],
-              last_day: date) -> None:
-    """Money received by ``last_day``: still on account now, and the month's total."""
-    rows: Iterable[Any] = session.execute(
-        select(*_slice_columns(), Payment.received_on, func.sum(Payment.amount_cents),
-               func.sum(Payment.unallocated_cents))
+    received = month_of(session, Payment.received_on)
+    in_range = [Payment.received_on <= last_day]
+    if since is not None:
+        in_range.append(Payment.received_on >= since)
+    payments: Iterable[Any] = session.execute(
+        select(*_slice_columns(), received, func.sum(Payment.amount_cents))
         .join(Customer, Customer.id == Payment.customer_id)
-        .where(Payment.received_on <= last_day)
+        .where(*in_range).group_by(*_slice_columns(), received))
+    for segment, country, manager, month_key, amount in payments:
+        flows.setdefault((ledger.slice_key(segment, country, manager),
+                          month_index(_first(month_key))), [0, 0, 0])[2] += int(amount)
+
+
+def _open_now(session: Session, ledger: _Ledger, last_day: date) -> None:
+    """Documents issued and money received by ``last_day`` that are open now: open at every
+    month end since their issue (or receipt), until allocations say otherwise."""
+    issued = month_of(session, Invoice.issue_date)
+    documents: Iterable[Any] = session.execute(
+        select(*_slice_columns(), issued, Invoice.due_date, func.sum(Invoice.open_cents))
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(Invoice.open_cents != literal_column("0"), Invoice.status != "cancelled",
+               Invoice.issue_date <= last_day)
+        .group_by(*_slice_columns(), issued, Invoice.due_date))
+    for segment, country, manager, issue_key, due, open_cents in documents:
+        ledger.add(ledger.slice_key(segment, country, manager), due, int(open_cents),
+                   month_index(_first(issue_key)), _ALWAYS)
+    payments: Iterable[Any] = session.execute(
+        select(*_slice_columns(), Payment.received_on, func.sum(Payment.unallocated_cents))
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(Payment.unallocated_cents != literal_column("0"),
+               Payment.received_on <= last_day)
         .group_by(*_slice_columns(), Payment.received_on))
-    for segment, country, manager, received, amount, unallocated in rows:
-        key = ledger.slice_key(segment, country, manager)
-        month = month_index(received)
-        flows.setdefault((key, month), [0, 0, 0])[2] += int(amount)
-        if unallocated:
-            ledger.add(key, received, -int(unallocated), month, _ALWAYS)
+    for segment, country, manager, received, unallocated in payments:
+        ledger.add(ledger.slice_key(segment, country, manager), received, -int(unallocated),
+                   month_index(received), _ALWAYS)
 
 
 def _allocations(session: Session, ledger: _Ledger, after: date, last_day: date) -> None:
@@ -216,16 +236,23 @@ def _allocations(session: Session, ledger: _Ledger, after: date, last_day: date)
                        month_index(_first(issue_key)), month_index(_first(month_key)))
 
 
-def work_out(*, session: Session, months: Sequence[date]
-             ) -> dict[Slice, list[ClosedMonth]]:
-    """Every slice's figures for ``months`` (first days, each already ended), from scratch."""
+def work_out(*, session: Session, months: Sequence[date],
+             opening: dict[Slice, int] | None = None) -> dict[Slice, list[ClosedMonth]]:
+    """Every slice's figures for ``months`` (first days, each already ended).
+
+    ``opening`` is each slice's balance at the end of the month before the first, as kept
+    when that month was closed; then only the flows since are read. Without it, the balances
+    sum all history.
+    """
     roomy_aggregates(session)
     months = sorted(months)
     last_day = month_end(months[-1])
     ledger = _Ledger()
-    flows: dict[tuple[int, int], list[int]] = {}
-    _documents(session, ledger, flows, last_day)
-    _payments(session, ledger, flows, last_day)
+    flows: Flows = {}
+    for segment, country, manager in opening or {}:
+        ledger.slice_key(segment, country, manager)
+    _flows(session, ledger, flows, months[0] if opening is not None else None, last_day)
+    _open_now(session, ledger, last_day)
     _allocations(session, ledger, month_end(months[0]), last_day)
     ageing = {m: ledger.buckets_at(month_end(m)) for m in months}
     by_slice: dict[int, dict[int, list[int]]] = {}
@@ -235,7 +262,7 @@ def work_out(*, session: Session, months: Sequence[date]
     for slice_, key in ledger.slices.items():
         mine = by_slice.get(key, {})
         ordered = sorted(mine.items())
-        balance, done, figures = 0, 0, []
+        balance, done, figures = (opening or {}).get(slice_, 0), 0, []
         for m in months:
             index = month_index(m)
             while done < len(ordered) and ordered[done][0] <= index:
@@ -257,6 +284,19 @@ def _is_empty(m: ClosedMonth) -> bool:
                 or any(m.buckets.values()))
 
 
+def opening_balances(session: Session, first: date) -> dict[Slice, int] | None:
+    """Each slice's balance at the end of the month before ``first``, if that one is closed."""
+    before = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    if before not in closed(session=session, months=[before]):
+        return None
+    rows: Iterable[Any] = session.execute(
+        select(ReceivableMonth.segment, ReceivableMonth.country,
+               ReceivableMonth.account_manager_id, ReceivableMonth.balance_cents)
+        .where(ReceivableMonth.month == before))
+    return {(segment, country, manager): int(balance)
+            for segment, country, manager, balance in rows}
+
+
 def close_months(*, session: Session, months: Sequence[date], recompute: bool = False
                  ) -> tuple[CloseReport, dict[Slice, list[ClosedMonth]]]:
     """Work ``months`` out and keep them, unless another process has just done so.
@@ -264,7 +304,8 @@ def close_months(*, session: Session, months: Sequence[date], recompute: bool = 
     With ``recompute``, months already closed are worked out again and replaced.
     """
     started = time.perf_counter()
-    figures = work_out(session=session, months=months)
+    months = sorted(months)
+    figures = work_out(session=session, months=months, opening=opening_balances(session, months[0]))
     stored = True
     try:
         with session.begin_nested():

@@ -1,4 +1,5 @@
-"""Closed receivables months, and indexes for today's receivables and this month's sales
+"""Closed receivables months; indexes for today's receivables, this month's sales and
+closing a month
 
 Revision ID: 0004
 Revises: 0003
@@ -60,9 +61,12 @@ def upgrade() -> None:
     op.create_index("ix_payments_on_account", "payments",
                     ["received_on", "customer_id", "unallocated_cents"],
                     postgresql_where=ON_ACCOUNT, sqlite_where=ON_ACCOUNT)
+    op.create_index("ix_payment_allocations_allocated_on", "payment_allocations",
+                    ["allocated_on"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_payment_allocations_allocated_on", table_name="payment_allocations")
     op.drop_index("ix_payments_on_account", table_name="payments")
     op.drop_index("ix_payments_received_on", table_name="payments")
     op.drop_index("ix_invoices_sales", table_name="invoices")
