@@ -23,29 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import parser, percentile, table, url
-from dashboard.services.users import get_user
+from bench.common import parser, percentile, signed_in_page, table, url
 from db.config import ROOT
 from db.engine import make_engine
 from db.models import Invoice
 
 BUDGET_MS = 700.0
 PAGE = ROOT / "pages" / "balances.py"
-
-
-def page_run(username: str, database: str) -> AppTest:
-    engine = make_engine(database)
-    with Session(engine) as session:
-        user = get_user(session=session, username=username)
-    if user is None:
-        raise SystemExit(f"No user {username} in {database}")
-    at = AppTest.from_file(str(PAGE), default_timeout=180)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["csol_user"] = user
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def timings(at: AppTest, runs: int, first: bool) -> list[float]:
@@ -87,11 +71,9 @@ def main() -> None:
     p.add_argument("--username", default="lead")
     args = p.parse_args()
     database = url(args)
-    os.environ.update({"DATABASE_URL": database, "CSOL_DEMO_MODE": "false",
-                       "CSOL_COOKIE_KEY": "bench-cookie-key-" + "x" * 32})
     with Session(make_engine(database)) as session:
         invoices = session.scalar(select(func.count()).select_from(Invoice)) or 0
-    at = page_run(args.username, database)
+    at = signed_in_page(PAGE, args.username, database, timeout=180)
     rows = []
     repeat: list[float] = []
     first: list[float] = []

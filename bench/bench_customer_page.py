@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import parser, percentile, table, url
+from bench.common import BENCH_ENVIRONMENT, join_script_runs, parser, percentile, table, url
 from dashboard.customer_view import TABS
 from dashboard.services.users import get_user
 from db.config import ROOT
@@ -45,8 +45,8 @@ def main() -> None:
         user = get_user(session=session, username=args.username)
     if user is None:
         raise SystemExit(f"No user {args.username} in {database}")
-    os.environ.update({"DATABASE_URL": database, "CSOL_DEMO_MODE": "false",
-                       "CSOL_COOKIE_KEY": "bench-cookie-key-" + "x" * 32})
+    os.environ.update({"DATABASE_URL": database, **BENCH_ENVIRONMENT})
+    join_script_runs()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = user.username

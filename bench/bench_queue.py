@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import parser, percentile, table, url
+from bench.common import BENCH_ENVIRONMENT, join_script_runs, parser, percentile, table, url
 from dashboard.services import workflow
 from dashboard.services.queue import VIEWS
 from dashboard.services.users import UserInfo, get_user
@@ -44,8 +44,8 @@ def busiest_rep(session: Session) -> UserInfo:
 
 
 def page_runs(database: str, user: UserInfo, runs: int) -> list[tuple[object, ...]]:
-    os.environ.update({"DATABASE_URL": database, "CSOL_DEMO_MODE": "false",
-                       "CSOL_COOKIE_KEY": "bench-cookie-key-" + "x" * 32})
+    os.environ.update({"DATABASE_URL": database, **BENCH_ENVIRONMENT})
+    join_script_runs()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = user.username

@@ -1,11 +1,16 @@
-"""Shared bits of the benchmarks: which database, percentiles, and a printed table."""
+"""Shared bits of the benchmarks: which database, a signed-in page, percentiles, a table."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from db.config import database_url
 
@@ -19,6 +24,51 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 def url(args: argparse.Namespace) -> str:
     return str(args.database_url or database_url())
+
+
+def join_script_runs() -> None:
+    """Make AppTest wait for a script run by joining its thread.
+
+    AppTest polls the script thread every millisecond; each wake-up takes the GIL, and a
+    busy script pays for it on every hand-over (SQLite gives the GIL up on every row
+    fetched), so runs measured that way were up to twice as slow as in the server, where
+    the script thread has the interpreter nearly to itself.
+    """
+    from streamlit.testing.v1 import local_script_runner
+
+    def wait(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+        thread = runner._script_thread
+        if thread is not None:
+            thread.join(timeout)
+        if not runner.script_stopped():
+            runner.request_stop()
+            raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    local_script_runner.require_widgets_deltas = wait
+
+
+BENCH_ENVIRONMENT = {"CSOL_DEMO_MODE": "false", "CSOL_COOKIE_KEY": "bench-cookie-key-" + "x" * 32}
+
+
+def signed_in_page(page: Path, username: str, database: str, timeout: float = 120
+                   ) -> AppTest:
+    """``page`` under AppTest on ``database``, signed in as ``username``, run once."""
+    from dashboard.services.users import get_user
+    from db.engine import make_engine
+
+    os.environ.update({"DATABASE_URL": database, **BENCH_ENVIRONMENT})
+    join_script_runs()
+    with Session(make_engine(database)) as session:
+        user = get_user(session=session, username=username)
+    if user is None:
+        raise SystemExit(f"No user {username} in {database}")
+    at = AppTest.from_file(str(page), default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user.username
+    at.session_state["csol_user"] = user
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def timed_ms(action: Callable[[], object]) -> float:
