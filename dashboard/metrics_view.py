@@ -6,9 +6,9 @@ change to an enquiry or invoice shows within that minute; ``clear_cache`` drops 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -65,6 +65,24 @@ def clear_cache() -> None:
     for cached in (_enquiry_metrics, _drill_down, _filter_options, _portfolio, _top_overdue,
                    _disputed, _managers):
         cached.clear()
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def one_or_all(column: Any, label: str, options: Sequence[N], everyone: str, *, key: str,
+               start: N | None = None) -> N | None:
+    """A selectbox of ``options`` led by ``everyone`` (None, no filter). A selectbox that
+    starts on a value cannot be cleared in the browser, so "all" is an option of its own."""
+    choices: list[N | None] = [None, *options]
+    picked: N | None = column.selectbox(label, choices, index=choices.index(start), key=key,
+                                        format_func=lambda o: everyone if o is None else o.name)
+    return picked
 
 
 def _minutes(value: float | None) -> str:
@@ -124,13 +142,10 @@ def period_picker(today: date) -> Period:
 def enquiry_filters(user: UserInfo) -> EnquiryFilter:
     """The filters; a lead starts on their own team."""
     options = _filter_options(_url())
-    mine = next((i for i, t in enumerate(options.teams) if t.id == user.team_id), None)
+    mine = next((t for t in options.teams if t.id == user.team_id), None)
     cols = st.columns(6)
-    # No choice means all: the placeholder says so, and clearing the box goes back to it.
-    team = cols[0].selectbox("Team", options.teams, index=mine, key=TEAM,
-                             placeholder="All teams", format_func=lambda t: t.name)
-    person = cols[1].selectbox("Person", options.people, index=None, key=PERSON,
-                               placeholder="Everyone", format_func=lambda p: p.name)
+    team = one_or_all(cols[0], "Team", options.teams, "All teams", key=TEAM, start=mine)
+    person = one_or_all(cols[1], "Person", options.people, "Everyone", key=PERSON)
     channels = cols[2].multiselect("Channel", CHANNELS, key=CHANNEL, placeholder="All",
                                    format_func=CHANNEL_LABELS.__getitem__)
     categories = cols[3].multiselect("Category", CATEGORIES, key=CATEGORY, placeholder="All",
@@ -498,10 +513,9 @@ def balance_filters(user: UserInfo) -> Customers:
                                    format_func=SEGMENT_LABELS.__getitem__)
     countries = cols[1].multiselect("Country", COUNTRIES, key=BALANCE_COUNTRY,
                                     placeholder="Both", format_func=COUNTRY_LABELS.__getitem__)
-    mine = next((i for i, m in enumerate(managers)
-                 if m.id == user.id and user.role == "rep"), None)
-    manager = cols[2].selectbox("Account manager", managers, index=mine, key=BALANCE_MANAGER,
-                                placeholder="All", format_func=lambda m: m.name)
+    mine = next((m for m in managers if m.id == user.id and user.role == "rep"), None)
+    manager = one_or_all(cols[2], "Account manager", managers, "All", key=BALANCE_MANAGER,
+                         start=mine)
     return Customers(segments=tuple(segments), countries=tuple(countries),
                      account_manager_id=manager.id if manager else None)
 

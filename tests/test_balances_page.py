@@ -102,7 +102,7 @@ def test_every_filter_renders(books: dict[str, UserInfo]) -> None:
     assert values(at)["Receivables"] == "€1,2K"
     at.multiselect(key=metrics_view.BALANCE_SEGMENT).set_value([]).run()
     assert at.selectbox(key=metrics_view.BALANCE_MANAGER).value is None   # everyone's
-    at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(0).run()  # Marc Dubois
+    at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(1).run()  # Marc Dubois
     assert not at.exception and values(at)["Receivables"] == "€450"
 
 
@@ -126,3 +126,11 @@ def test_nothing_overdue_says_so(books: dict[str, UserInfo]) -> None:
     at.session_state[metrics_view.BALANCE_TAB] = "Disputed invoices"
     at.run()
     assert "No open invoice is disputed." in [s.value for s in at.success]
+
+
+def test_a_representative_can_leave_their_accounts_for_all(books: dict[str, UserInfo]) -> None:
+    at = page_as(books["rep"])
+    assert values(at)["Receivables"] == "€1,2K"
+    assert at.selectbox(key=metrics_view.BALANCE_MANAGER).options[0] == "All"
+    at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(0).run()  # All
+    assert not at.exception and values(at)["Receivables"] == "€1,7K"

@@ -61,8 +61,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def database(workdir: Path) -> Path:
-    """A team, a lead, a customer, and enquiries on the last business day and the week before.
-    """
+    """Billing with a lead and a representative, a customer, and enquiries on the last
+    business day and the week before; one for Logistics."""
     path = workdir / "metrics.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -82,6 +82,10 @@ def database(workdir: Path) -> Path:
                           category="invoices", channel="email", created_at=created,
                           first_response_at=created + timedelta(minutes=20),
                           resolved_at=created + timedelta(hours=1))
+        logistics = f.team(s, "Logistics")
+        created = datetime.combine(earlier, time(10), tzinfo=BRUSSELS).astimezone(UTC)
+        f.enquiry(s, subject="Where is my order?", customer_id=cust.id, team_id=logistics.id,
+                  category="orders", channel="phone", created_at=created)
     engine.dispose()
     return path
 
@@ -239,3 +243,19 @@ def test_balances_bar_opens_the_customer(browser: Browser, server: Server) -> No
         expect(page.get_by_role("heading", name="Brasserie Dupré & Fils")).to_be_visible()
         expect(page).to_have_url(f"{server.url}/customer?c=C100042")
         shot(page, "balances-02-customer.png")
+
+
+def test_lead_switches_from_their_team_to_all_teams(browser: Browser, server: Server) -> None:
+    with console_page(browser, server, "teams") as page:
+        sign_in_as_lead(page, server)
+        open_page(page, server, "metrics", "Enquiry metrics")
+        team = page.get_by_role("combobox", name="Team")
+        expect(team).to_have_value("Billing")
+        assert metric(page, "Received") == "4"
+        team.click()
+        wait_for_rerun(page, lambda: page.get_by_role("option", name="All teams").click())
+        wait_for_settled(page)
+        expect(team).to_have_value("All teams")
+        expect(page.get_by_test_id("stMetric").filter(has_text="Received")
+               .get_by_test_id("stMetricValue")).to_have_text("5")
+        shot(page, "metrics-04-all-teams.png")

@@ -149,10 +149,10 @@ def test_every_range_preset_renders(desk: dict[str, UserInfo], preset: str) -> N
 def test_every_filter_renders(desk: dict[str, UserInfo]) -> None:
     at = page_as(desk["admin"])
     assert at.selectbox(key=metrics_view.TEAM).value is None           # all teams
-    at.selectbox(key=metrics_view.TEAM).select_index(1).run()          # Logistics
+    at.selectbox(key=metrics_view.TEAM).select_index(2).run()          # Logistics
     assert not at.exception and metric_values(at)["Received"] == "1"
-    at.selectbox(key=metrics_view.TEAM).set_value(None).run()
-    at.selectbox(key=metrics_view.PERSON).select_index(2).run()        # Sofie Peeters
+    at.selectbox(key=metrics_view.TEAM).select_index(0).run()       # All teams
+    at.selectbox(key=metrics_view.PERSON).select_index(3).run()        # Sofie Peeters
     assert not at.exception and metric_values(at)["Received"] == "3"
     for key, values in ((metrics_view.CHANNEL, ["email", "fax"]),
                         (metrics_view.CATEGORY, ["invoices"]),
@@ -203,3 +203,11 @@ def test_the_heat_map_cell_can_be_listed(desk: dict[str, UserInfo]) -> None:
     assert not at.exception, at.exception
     assert isinstance(at.session_state[metrics_view.DRILL], Drill)
     assert at.session_state[metrics_view.DRILL].kind == "heat"
+
+
+def test_a_lead_can_leave_their_team_for_all_teams(desk: dict[str, UserInfo]) -> None:
+    at = page_as(desk["lead"])
+    assert at.selectbox(key=metrics_view.TEAM).value.name == "Billing"
+    assert at.selectbox(key=metrics_view.TEAM).options[0] == "All teams"
+    at.selectbox(key=metrics_view.TEAM).select_index(0).run()       # All teams
+    assert not at.exception and metric_values(at)["Received"] == "4"
