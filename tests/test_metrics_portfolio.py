@@ -295,3 +295,17 @@ def test_command_line_closes_what_is_missing(engine: Engine, session: Session,
     assert main(["--database-url", url, "balances", "close", "--months", "2",
                  "--recompute"]) == 0
     assert capsys.readouterr().out.startswith("Closed 2 months")
+
+
+def test_customer_balances_add_up_to_the_portfolio_months(
+        session: Session, accounts: dict[str, int]) -> None:
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    per_customer = [balances.balance_history(session=session, customer_id=accounts[name],
+                                             today=TODAY, months=len(p.months))
+                    for name in ("dupre", "weber")]
+    for month, dupre, weber in zip(p.months, *per_customer, strict=True):
+        assert dupre.month == weber.month == month.month
+        assert (dupre.invoiced_cents + weber.invoiced_cents, dupre.credited_cents
+                + weber.credited_cents, dupre.paid_cents + weber.paid_cents,
+                dupre.balance_cents + weber.balance_cents) == (
+            month.invoiced_cents, month.credited_cents, month.paid_cents, month.balance_cents)
