@@ -2,8 +2,8 @@
 
     python -m bench.bench_memory --database-url sqlite:///data/large.db [--loads 4]
 
-Starts ``streamlit run`` (with the two pages added to the navigation if ``dashboard/app.py``
-does not list them yet) and reads the resident size of exactly that process once it answers.
+Starts ``streamlit run dashboard/app.py`` and reads the resident size of exactly that process
+once it answers.
 Then headless Chromium signs in (as the admin: every team) and loads each page ``--loads``
 times; the metrics page alternates between the last 90 and the last 30 days, so each load
 computes afresh rather than reading the cache. The process's resident size is sampled every
