@@ -1,9 +1,7 @@
 """The metrics page in a real browser: a lead opens it, changes the range, clicks a day's bar
-and gets the enquiries received that day; the balances page opens a customer from a bar.
-
-Until ``dashboard/app.py`` lists the two pages, the server runs a copy of it that adds them
-(written to ``test-artifacts/``); once it lists them, the app itself. Screenshots of each
-step go to ``test-artifacts/``. Skipped without Chromium or Playwright, except under CI.
+and gets the enquiries received that day, and leaves their team for all teams; the balances
+page opens a customer from a bar. Screenshots of each step go to ``test-artifacts/``.
+Skipped without Chromium or Playwright, except under CI.
 """
 
 from __future__ import annotations
