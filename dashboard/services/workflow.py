@@ -323,18 +323,21 @@ def claim_next(*, session: Session, user: UserInfo, now: datetime) -> Enquiry | 
                   .order_by(Enquiry.first_response_due_at, Enquiry.id))
     claim = {"assignee_id": user.id, "status": "open", "updated_at": now,
              "version": Enquiry.version + 1}
+    enquiry: Enquiry | None
     if session.get_bind().dialect.name == "postgresql":
-        # One round trip: lock the most urgent free row, skipping rows others hold, and take it.
+        # One round trip: lock the most urgent free row, skipping rows others hold, take it
+        # and read it back.
         chosen = candidates.limit(1).with_for_update(skip_locked=True).scalar_subquery()
-        enquiry_id = session.scalar(update(Enquiry).where(Enquiry.id == chosen)
-                                    .values(**claim).returning(Enquiry.id)
-                                    .execution_options(synchronize_session=False))
+        enquiry = session.scalars(update(Enquiry).where(Enquiry.id == chosen)
+                                  .values(**claim).returning(Enquiry)
+                                  .execution_options(synchronize_session=False,
+                                                     populate_existing=True)).first()
     else:
         enquiry_id = _claim_by_row_count(session, candidates, claim)
-    if enquiry_id is None:
+        enquiry = (session.get(Enquiry, enquiry_id, populate_existing=True)
+                   if enquiry_id is not None else None)
+    if enquiry is None:
         return None
-    enquiry = session.get(Enquiry, enquiry_id, populate_existing=True)
-    assert enquiry is not None
     _event(session, enquiry, "assignment", user, now,
            data={"from": None, "to": user.id, "claimed": True})
     _audit(session, enquiry, "enquiry_claimed", user, None, {"assignee_id": user.id})
