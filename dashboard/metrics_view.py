@@ -20,7 +20,7 @@ from dashboard.formatting import UI_LOCALE, day, duration_minutes, money, when
 from dashboard.services import metrics, portfolio
 from dashboard.services.balances import Customers
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
-from dashboard.services.statement import BUCKETS
+from dashboard.services.statement import BUCKET_LABELS, BUCKETS
 from dashboard.services.users import UserInfo
 from db.models import CATEGORIES, CHANNELS, COUNTRIES, PRIORITIES, SEGMENTS
 
@@ -40,6 +40,7 @@ BALANCE_SEGMENT = "balances_segment"
 BALANCE_COUNTRY = "balances_country"
 BALANCE_MANAGER = "balances_manager"
 BALANCE_TAB = "balances_tab"
+BALANCE_BUCKET = "balances_bucket"        # the ageing bucket whose open items are listed
 OPEN_CUSTOMER = "balances_open_customer"  # picked on the top-overdue chart
 
 KPI_DRILLS = ("received", "resolved", "backlog", "first_response", "resolution",
@@ -63,7 +64,7 @@ def chart_config(filename: str) -> dict[str, Any]:
 def clear_cache() -> None:
     """Call after a write that changes enquiries or balances, to show it at once."""
     for cached in (_enquiry_metrics, _drill_down, _filter_options, _portfolio, _top_overdue,
-                   _disputed, _managers):
+                   _disputed, _bucket_items, _managers):
         cached.clear()
 
 
@@ -499,6 +500,14 @@ def _disputed(url: str, customers: Customers, limit: int
         return portfolio.disputed_invoices(session=s, customers=customers, limit=limit)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=32)
+def _bucket_items(url: str, customers: Customers, today: date, bucket: str, limit: int
+                  ) -> portfolio.BucketItems:
+    with ui.session() as s:
+        return portfolio.bucket_items(session=s, customers=customers, today=today,
+                                      bucket=bucket, limit=limit)
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
 def _managers(url: str) -> list[portfolio.ManagerOption]:
     with ui.session() as s:
@@ -591,11 +600,19 @@ def balance_charts(p: portfolio.Portfolio) -> None:
         "bucket": list(charts.BUCKET_NAMES),
         "amount": [_euros(p.now.buckets[b]) for b in BUCKETS]}),
         title=f"Ageing today ({day(p.today)})"), width="stretch", key="balances_ageing_now",
-        config=chart_config("ageing-today"))
+        config=chart_config("ageing-today"), on_select=_on_ageing_bar, selection_mode="points")
 
 
-BALANCE_TABS = ("Most overdue customers", "Disputed invoices")
+BALANCE_TABS = ("Most overdue customers", "Disputed invoices", "Open items by age")
 TOP_CHART = 10
+
+
+def _on_ageing_bar() -> None:
+    """A bar of today's ageing lists what is in that bucket."""
+    point = _picked("balances_ageing_now")
+    if point is not None and point.get("point_index") is not None:
+        st.session_state[BALANCE_BUCKET] = BUCKETS[int(point["point_index"])]
+        st.session_state[BALANCE_TAB] = BALANCE_TABS[2]
 
 
 def balance_lists(customers: Customers, today: date) -> None:
@@ -606,6 +623,9 @@ def balance_lists(customers: Customers, today: date) -> None:
     if tabs[1].open:
         with tabs[1]:
             _disputed_list(customers)
+    if tabs[2].open:
+        with tabs[2]:
+            _bucket_list(customers, today)
 
 
 def overdue_frame(rows: list[portfolio.OverdueCustomer]) -> pd.DataFrame:
@@ -679,4 +699,46 @@ def _disputed_list(customers: Customers) -> None:
     widgets.export_buttons(
         "balances_disputed_export", "disputed-invoices",
         lambda: disputed_frame(_disputed(_url(), customers, widgets.EXPORT_LIMIT)[0]),
+        money_columns=("Open",))
+
+
+def bucket_frame(rows: tuple[portfolio.OpenItem, ...]) -> pd.DataFrame:
+    columns = ["Document", "Kind", "Customer", "Number", "Issued", "Due", "Days past due",
+               "Open", "Disputed"]
+    return pd.DataFrame([{
+        "Document": r.number, "Kind": "Credit note" if r.kind == "credit_note" else "Invoice",
+        "Customer": r.customer_name, "Number": r.customer_number, "Issued": day(r.issue_date),
+        "Due": day(r.due_date), "Days past due": max(r.days_past_due, 0),
+        "Open": _euros(r.open_cents), "Disputed": "yes" if r.is_disputed else "",
+    } for r in rows], columns=columns)
+
+
+def _bucket_list(customers: Customers, today: date) -> None:
+    bucket = st.segmented_control("Ageing bucket", BUCKETS, default="90+", required=True,
+                                  key=BALANCE_BUCKET, format_func=BUCKET_LABELS.__getitem__)
+    items = _bucket_items(_url(), customers, today, bucket or "90+", portfolio.TOP_LIMIT)
+    name = BUCKET_LABELS[items.bucket]
+    on_account = money(items.on_account_cents)
+    if not items.count:
+        if items.on_account_cents:
+            st.info(f"No open document in “{name}”; {on_account} received and not yet "
+                    "allocated is counted here, as money the customers have on account.")
+        else:
+            st.success(f"Nothing open in “{name}”.")
+        return
+    documents = "1 open document" if items.count == 1 else f"{items.count:,} open documents"
+    less = (f"; less {on_account} received and not yet allocated = "
+            f"{money(items.total_cents)}" if items.on_account_cents else "")
+    shown = (f"; the {len(items.rows)} largest shown" if len(items.rows) < items.count
+             else "")
+    st.caption(f"{documents}, {money(items.documents_cents)}{less}{shown}. "
+               "Click a row to open the customer on that document.")
+    picked = widgets.picked_row(bucket_frame(items.rows), "balances_bucket_table", Open=MONEY)
+    if picked is not None:
+        components.open_customer(items.rows[picked].customer_number,
+                                 ("invoice", items.rows[picked].invoice_id))
+    widgets.export_buttons(
+        "balances_bucket_export", f"open-items-{items.bucket}",
+        lambda: bucket_frame(_bucket_items(_url(), customers, today, items.bucket,
+                                           widgets.EXPORT_LIMIT).rows),
         money_columns=("Open",))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics_view
-from dashboard.formatting import BRUSSELS
+from dashboard.formatting import BRUSSELS, money
 from dashboard.services.users import UserInfo
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -134,3 +134,24 @@ def test_a_representative_can_leave_their_accounts_for_all(books: dict[str, User
     assert at.selectbox(key=metrics_view.BALANCE_MANAGER).options[0] == "All"
     at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(0).run()  # All
     assert not at.exception and values(at)["Receivables"] == "€1,7K"
+
+
+def test_open_items_by_age(books: dict[str, UserInfo]) -> None:
+    at = page_as(books["admin"])
+    at.session_state[metrics_view.BALANCE_TAB] = "Open items by age"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key=metrics_view.BALANCE_BUCKET).value == "90+"
+    assert "Nothing open in “More than 90 days”." in [s.value for s in at.success]
+    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("61-90").run()
+    items = at.dataframe[0].value
+    assert list(items["Customer"]) == ["Brasserie Dupré"]
+    assert list(items["Days past due"]) == [70] and list(items["Open"]) == [1210.0]
+    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("current").run()
+    assert list(at.dataframe[0].value["Customer"]) == ["Weber Sàrl"]
+    assert at.caption[0].value.startswith(f"1 open document, {money(500_00)}. Click a row")
+    # Weber's 50 on account came in three days ago: it ages into 1–30 days.
+    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("1-30").run()
+    assert at.info[0].value == (
+        f"No open document in “1–30 days”; {money(50_00)} received and not yet allocated "
+        "is counted here, as money the customers have on account.")

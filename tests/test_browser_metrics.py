@@ -257,3 +257,18 @@ def test_lead_switches_from_their_team_to_all_teams(browser: Browser, server: Se
         expect(page.get_by_test_id("stMetric").filter(has_text="Received")
                .get_by_test_id("stMetricValue")).to_have_text("5")
         shot(page, "metrics-04-all-teams.png")
+
+
+def test_an_ageing_bar_lists_its_open_items(browser: Browser, server: Server) -> None:
+    with console_page(browser, server, "ageing") as page:
+        sign_in_as_lead(page, server)
+        open_page(page, server, "balances", "Account balances")
+        # The only open invoice fell due some 40 days ago: the third bar, 31–60 days.
+        click_bar(page, "Ageing today", 2)
+        tab = page.get_by_role("tab", name="Open items by age")
+        expect(tab).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_text("1 open document,", exact=False)).to_be_visible()
+        table = page.get_by_test_id("stDataFrame").last
+        table.scroll_into_view_if_needed()
+        expect(table).to_be_visible()
+        shot(page, "balances-03-open-items.png")

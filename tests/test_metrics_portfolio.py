@@ -309,3 +309,31 @@ def test_customer_balances_add_up_to_the_portfolio_months(
                 + weber.credited_cents, dupre.paid_cents + weber.paid_cents,
                 dupre.balance_cents + weber.balance_cents) == (
             month.invoiced_cents, month.credited_cents, month.paid_cents, month.balance_cents)
+
+
+def test_each_bucket_of_today_lists_what_makes_it_up(session: Session,
+                                                     accounts: dict[str, int]) -> None:
+    p = portfolio.portfolio(session=session, customers=Customers(), today=TODAY)
+    for bucket in statement.BUCKETS:
+        items = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
+                                       bucket=bucket)
+        assert items.total_cents == p.now.buckets[bucket], bucket
+    # 1–30 days: INV2 (16 days), less P2's 60 on account (received 20 days ago).
+    one_to_30 = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
+                                       bucket="1-30")
+    assert [(r.open_cents, r.days_past_due, r.is_disputed) for r in one_to_30.rows] == [
+        (500_00, 16, True)]
+    assert (one_to_30.count, one_to_30.on_account_cents) == (1, 60_00)
+    # 31–60 days: the credit note's 40 still to use.
+    credit = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
+                                    bucket="31-60")
+    assert [(r.kind, r.open_cents) for r in credit.rows] == [("credit_note", -40_00)]
+    lu = portfolio.bucket_items(session=session, customers=Customers(countries=("LU",)),
+                                today=TODAY, bucket="90+", limit=1)
+    assert [r.customer_number for r in lu.rows] == ["C100002"] and lu.count == 1
+
+
+def test_bucket_days_are_the_statement_buckets() -> None:
+    for days in range(-3, 130):
+        first, last = statement.BUCKET_DAYS[statement.bucket_for(days)]
+        assert (first is None or days >= first) and (last is None or days <= last)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dashboard.services import audit
 from dashboard.services.balances import Customers, month_of, roomy_aggregates
-from dashboard.services.statement import BUCKETS
+from dashboard.services.statement import BUCKET_DAYS, BUCKETS
 from db.models import (
     Customer,
     Invoice,
@@ -46,8 +46,8 @@ from db.models import (
 log = logging.getLogger(__name__)
 
 Slice = tuple[str, str, int | None]   # segment, country, account manager
-# Upper day limits of the buckets but the last, as statement.bucket_for draws them.
-_BUCKET_EDGES = np.array([0, 30, 60, 90])
+# The last day past due of each bucket but the open-ended one.
+_BUCKET_EDGES = np.array([last for _, last in BUCKET_DAYS.values() if last is not None])
 _BUCKET_COLUMNS = ("current_cents", "days_1_30_cents", "days_31_60_cents",
                    "days_61_90_cents", "days_90_plus_cents")
 _FLOW_COLUMNS = ("invoiced_cents", "credited_cents", "paid_cents", "balance_cents")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from dashboard.services import closes
 from dashboard.services.balances import BalanceMonth, Customers, roomy_aggregates
-from dashboard.services.statement import BUCKETS, bucket_for
+from dashboard.services.statement import BUCKET_DAYS, BUCKETS, bucket_for
 from db.models import Customer, Invoice, Payment, User
 
 MONTH_ENDS = 12
@@ -253,6 +254,76 @@ def disputed_invoices(*, session: Session, customers: Customers, limit: int = TO
         .join(Customer, Customer.id == Invoice.customer_id)
         .where(*disputed).order_by(Invoice.open_cents.desc(), Invoice.id).limit(limit)).all()
     return [DisputedInvoice(*r) for r in rows], int(total)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    invoice_id: int
+    number: str
+    kind: str                  # invoice or credit_note
+    customer_number: str
+    customer_name: str
+    issue_date: date
+    due_date: date
+    days_past_due: int
+    open_cents: int
+    is_disputed: bool
+
+
+@dataclass(frozen=True)
+class BucketItems:
+    """What makes up one bucket of today's ageing."""
+
+    bucket: str
+    rows: tuple[OpenItem, ...]      # the largest amounts first
+    count: int                      # open documents in the bucket
+    documents_cents: int
+    on_account_cents: int           # money on account aged into it, taken off the bucket
+
+    @property
+    def total_cents(self) -> int:
+        return self.documents_cents - self.on_account_cents
+
+
+def _aged_into(column: Any, bucket: str, today: date) -> list[ColumnElement[bool]]:
+    """``column`` (a due date, or a day received) puts an amount in ``bucket`` today."""
+    first, last = BUCKET_DAYS[bucket]
+    where = []
+    if first is not None:
+        where.append(column <= today - timedelta(days=first))
+    if last is not None:
+        where.append(column >= today - timedelta(days=last))
+    return where
+
+
+def bucket_items(*, session: Session, customers: Customers, today: date, bucket: str,
+                 limit: int = TOP_LIMIT) -> BucketItems:
+    """The open invoices and credit notes in one bucket of today's ageing, largest first."""
+    documents = [STILL_OPEN, Invoice.status != "cancelled", Invoice.issue_date <= today,
+                 *_aged_into(Invoice.due_date, bucket, today),
+                 *customers.restrict(Invoice.customer_id)]
+    count, documents_cents = session.execute(
+        select(func.count(), func.coalesce(func.sum(Invoice.open_cents), 0))
+        .where(*documents)).one()
+    rows = session.execute(
+        select(Invoice.id, Invoice.number, Invoice.kind, Customer.customer_number,
+               Customer.name, Invoice.issue_date, Invoice.due_date, Invoice.open_cents,
+               Invoice.is_disputed)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(*documents)
+        .order_by(func.abs(Invoice.open_cents).desc(), Invoice.id).limit(limit))
+    on_account = session.scalar(
+        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
+        .where(ON_ACCOUNT, Payment.received_on <= today,
+               *_aged_into(Payment.received_on, bucket, today),
+               *customers.restrict(Payment.customer_id))) or 0
+    return BucketItems(
+        bucket,
+        tuple(OpenItem(invoice_id, number, kind, customer_number, name, issued, due,
+                       (today - due).days, int(open_cents), bool(disputed))
+              for invoice_id, number, kind, customer_number, name, issued, due, open_cents,
+              disputed in rows),
+        int(count), int(documents_cents), int(on_account))
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ BUCKET_LABELS = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 
                  "61-90": "61–90 days", "90+": "More than 90 days"}
 
 
+# First and last day past due of each bucket (None: no bound). The one definition of the
+# buckets: the statement, the portfolio and its closed months all read it.
+BUCKET_DAYS: dict[str, tuple[int | None, int | None]] = {
+    "current": (None, 0), "1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90),
+    "90+": (91, None)}
+
+
 def bucket_for(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "current"
-    if days_past_due <= 30:
-        return "1-30"
-    if days_past_due <= 60:
-        return "31-60"
-    if days_past_due <= 90:
-        return "61-90"
-    return "90+"
+    return next(bucket for bucket, (_, last) in BUCKET_DAYS.items()
+                if last is None or days_past_due <= last)
 
 
 @dataclass(frozen=True)
