@@ -21,29 +21,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
-from bench.common import parser, percentile, signed_in_page, table, url
+from bench.common import cached_runs, parser, percentile, signed_in_page, table, url
 from db.config import ROOT
 from db.engine import make_engine
 from db.models import Invoice
 
 BUDGET_MS = 700.0
 PAGE = ROOT / "pages" / "balances.py"
-
-
-def timings(at: AppTest, runs: int, first: bool) -> list[float]:
-    from dashboard import metrics_view
-
-    result = []
-    for _ in range(runs):
-        if first:
-            metrics_view.clear_cache()
-        start = time.perf_counter()
-        at.run()
-        result.append((time.perf_counter() - start) * 1000)
-        assert not at.exception, at.exception
-    return result
 
 
 def close_seconds(database: str, months: int) -> float:
@@ -80,11 +65,11 @@ def main() -> None:
     for tab in metrics_view.BALANCE_TABS:
         at.session_state[metrics_view.BALANCE_TAB] = tab
         at.run()  # the tab's first run fills its cache
-        ms = timings(at, args.runs, first=False)
+        ms = cached_runs(at, args.runs, first=False)
         repeat += ms
         rows.append((f"{tab}, repeat", len(ms), percentile(ms, 0.5), percentile(ms, 0.95),
                      max(ms)))
-        cold = timings(at, args.first_runs, first=True)
+        cold = cached_runs(at, args.first_runs, first=True)
         first += cold
         rows.append((f"{tab}, first", len(cold), percentile(cold, 0.5),
                      percentile(cold, 0.95), max(cold)))

@@ -17,13 +17,12 @@ Budget: p95 <= 500 ms (caching allowed when a change shows within 60 s).
 from __future__ import annotations
 
 import os
-import time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import parser, percentile, signed_in_page, table, url
+from bench.common import cached_runs, parser, percentile, signed_in_page, table, url
 from db.config import ROOT
 from db.engine import make_engine
 from db.models import Enquiry
@@ -43,20 +42,6 @@ def page_run(username: str, database: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def timings(at: AppTest, runs: int, first: bool) -> list[float]:
-    from dashboard import metrics_view
-
-    result = []
-    for _ in range(runs):
-        if first:
-            metrics_view.clear_cache()
-        start = time.perf_counter()
-        at.run()
-        result.append((time.perf_counter() - start) * 1000)
-        assert not at.exception, at.exception
-    return result
 
 
 def main() -> None:
@@ -79,7 +64,7 @@ def main() -> None:
         received = next(m.value for m in at.metric if m.label == "Received")
         view = f"{team.name if team else 'every team'} ({received} received)"
         for name, cold, into in (("repeat", False, repeat), ("first", True, first)):
-            ms = timings(at, args.runs, cold)
+            ms = cached_runs(at, args.runs, cold)
             into += ms
             rows.append((f"{view}, {name}", len(ms), percentile(ms, 0.5),
                          percentile(ms, 0.95), max(ms)))

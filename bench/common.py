@@ -71,6 +71,22 @@ def signed_in_page(page: Path, username: str, database: str, timeout: float = 12
     return at
 
 
+def cached_runs(at: AppTest, runs: int, first: bool) -> list[float]:
+    """Milliseconds of ``runs`` script runs of a metrics or balances page; with ``first``,
+    each after emptying the pages' minute-long cache."""
+    from dashboard import metrics_view  # imported once a run has loaded the app
+
+    result = []
+    for _ in range(runs):
+        if first:
+            metrics_view.clear_cache()
+        start = time.perf_counter()
+        at.run()
+        result.append((time.perf_counter() - start) * 1000)
+        assert not at.exception, at.exception
+    return result
+
+
 def timed_ms(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()

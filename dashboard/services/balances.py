@@ -42,14 +42,25 @@ class Customers:
         """Conditions on a ``customer_id`` column."""
         if self.customer_id is not None:
             return [column == self.customer_id]
+        chosen = self.on(Customer.segment, Customer.country, Customer.account_manager_id)
+        return [column.in_(select(Customer.id).where(*chosen))] if chosen else []
+
+    def on(self, segment: Any, country: Any, manager: Any) -> list[ColumnElement[bool]]:
+        """The filters as conditions on these columns (of customers, or of closed months)."""
         chosen: list[ColumnElement[bool]] = []
         if self.segments:
-            chosen.append(Customer.segment.in_(self.segments))
+            chosen.append(segment.in_(self.segments))
         if self.countries:
-            chosen.append(Customer.country.in_(self.countries))
+            chosen.append(country.in_(self.countries))
         if self.account_manager_id is not None:
-            chosen.append(Customer.account_manager_id == self.account_manager_id)
-        return [column.in_(select(Customer.id).where(*chosen))] if chosen else []
+            chosen.append(manager == self.account_manager_id)
+        return chosen
+
+    def includes(self, segment: str, country: str, manager: int | None) -> bool:
+        """The same filters, on one customer's (or slice's) values."""
+        return ((not self.segments or segment in self.segments)
+                and (not self.countries or country in self.countries)
+                and (self.account_manager_id is None or manager == self.account_manager_id))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, case, delete, func, literal_column, select
+from sqlalchemy import case, delete, func, literal_column, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -340,25 +340,6 @@ def closed(*, session: Session, months: Sequence[date]) -> set[date]:
                                .where(ReceivableClose.month.in_(months))))
 
 
-def _slice_filter(customers: Customers) -> list[ColumnElement[bool]]:
-    chosen: list[ColumnElement[bool]] = []
-    if customers.segments:
-        chosen.append(ReceivableMonth.segment.in_(customers.segments))
-    if customers.countries:
-        chosen.append(ReceivableMonth.country.in_(customers.countries))
-    if customers.account_manager_id is not None:
-        chosen.append(ReceivableMonth.account_manager_id == customers.account_manager_id)
-    return chosen
-
-
-def _chosen(customers: Customers, slice_: Slice) -> bool:
-    segment, country, manager = slice_
-    return ((not customers.segments or segment in customers.segments)
-            and (not customers.countries or country in customers.countries)
-            and (customers.account_manager_id is None
-                 or manager == customers.account_manager_id))
-
-
 def _total(month: date, parts: Iterable[ClosedMonth]) -> ClosedMonth:
     sums = [0, 0, 0, 0]
     buckets = dict.fromkeys(BUCKETS, 0)
@@ -387,7 +368,9 @@ def closed_months(*, session: Session, customers: Customers, months: Sequence[da
         select(ReceivableMonth.month,
                *(func.sum(getattr(ReceivableMonth, c)).label(c)
                  for c in _FLOW_COLUMNS + _BUCKET_COLUMNS))
-        .where(ReceivableMonth.month.in_(months), *_slice_filter(customers))
+        .where(ReceivableMonth.month.in_(months),
+               *customers.on(ReceivableMonth.segment, ReceivableMonth.country,
+                             ReceivableMonth.account_manager_id))
         .group_by(ReceivableMonth.month))}
     result = []
     for m in months:
@@ -399,7 +382,7 @@ def closed_months(*, session: Session, customers: Customers, months: Sequence[da
                                          zip(BUCKETS, _BUCKET_COLUMNS, strict=True)}))
         else:  # nothing kept: an empty month, or one closed just now by another process
             result.append(_total(m, (f for s, slice_months in fresh.items()
-                                     if _chosen(customers, s)
+                                     if customers.includes(*s)
                                      for f in slice_months if f.month == m)))
     return result
 
