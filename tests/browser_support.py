@@ -1,6 +1,6 @@
-"""Helpers for the browser test: a real Streamlit server, Chromium, and waiting for reruns.
+"""Helpers for the browser tests: a real Streamlit server, Chromium, and waiting for reruns.
 
-Kept apart from the test so the flow in ``test_browser.py`` reads as what a user does.
+Kept apart from the tests so the flow in each ``test_browser*.py`` reads as what a user does.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SERVER_START_TIMEOUT = 30.0
 SERVER_STOP_TIMEOUT = 10.0
+TIMEOUT_MS = 20_000  # generous: a loaded machine (xdist, CI) makes runs slow
 
 
 def under_ci() -> bool:
@@ -143,6 +144,23 @@ def streamlit_server(env: dict[str, str], log: Path) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=SERVER_STOP_TIMEOUT)
+
+
+@contextmanager
+def app_server(database: Path, workdir: Path) -> Iterator[Server]:
+    """The app on the SQLite file ``database``: demo mode off, a fixed cookie key, and a
+    secrets file that does not exist, so no local settings leak in. Its log goes to
+    ``workdir``."""
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{database}",
+        "CSOL_DEMO_MODE": "false",
+        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
+        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    with streamlit_server(env, workdir / "streamlit.log") as server:
+        yield server
 
 
 # --------------------------------------------------------------------------- reruns
@@ -364,3 +382,54 @@ class ConsoleLog:
 
     def on_page_error(self, error: Error) -> None:
         self.errors.append(f"uncaught: {error}")
+
+
+@contextmanager
+def console_page(browser: Browser, server: Server, failure_shot: str, *,
+                 timeout_ms: float = TIMEOUT_MS, viewport: tuple[int, int] = (1366, 900),
+                 gate: ComponentGate | None = None,
+                 failed: Callable[[], bool] = lambda: False) -> Iterator[Page]:
+    """A fresh browser profile (no cookies) on the app; fails on app errors in the console.
+
+    When the test fails, the page is saved as ``failure_shot`` and the server's log printed.
+    A failure inside the ``with`` block is seen here; a fixture's test fails outside it, so a
+    fixture passes ``failed`` to tell. ``gate`` can hold back the cookie manager's requests.
+    """
+    console = ConsoleLog(server.port)
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB",
+                                  timezone_id="Europe/Brussels", accept_downloads=True)
+    context.set_default_timeout(timeout_ms)
+
+    def offline(route: Route) -> None:
+        # Only our server is reachable; anything else would wait on a network we do not have.
+        if not is_local(route.request.url, server.port):
+            route.abort()
+        elif gate is not None:
+            gate.handle(route)
+        else:
+            route.continue_()
+
+    context.route("**/*", offline)
+    context.add_init_script(RUN_COUNTER_SCRIPT)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+
+    def report_failure() -> None:
+        shot(page, failure_shot)
+        print(f"--- streamlit log ---\n{server.log_tail()}")
+        print("--- console errors ---", *console.errors, sep="\n")
+
+    try:
+        yield page
+    except BaseException:
+        report_failure()
+        raise
+    else:
+        if failed():
+            report_failure()
+    finally:
+        context.close()
+    print("--- ignored console messages ---", *console.ignored, sep="\n")
+    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)

@@ -10,9 +10,7 @@ loading, so Streamlit restarts the logout run: the logout must hold all the same
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,23 +18,22 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    RUN_COUNTER_SCRIPT,
+    TIMEOUT_MS,
     ComponentGate,
-    ConsoleLog,
     Server,
-    is_local,
+    app_server,
+    console_page,
     launched_browser,
     require_browser,
     shot,
     sqlite_write_lock,
-    streamlit_server,
     wait_for_rerun,
     wait_for_settled,
 )
 
 require_browser()
 
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import make_engine
@@ -48,7 +45,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-1"
 COOKIE_NAME = "csol_session"  # the default [auth] cookie_name
 CUSTOMER = "Brasserie Dupré & Fils"
-TIMEOUT_MS = 20_000  # generous: a loaded machine (xdist, CI) makes runs slow
 expect.set_options(timeout=TIMEOUT_MS)
 HAS_COOKIE = "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))"
 
@@ -97,15 +93,7 @@ def database(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database: Path, workdir: Path) -> Iterator[Server]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CSOL_DEMO_MODE": "false",
-        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
-        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
-        "PYTHONUNBUFFERED": "1",
-    })
-    with streamlit_server(env, workdir / "streamlit.log") as srv:
+    with app_server(database, workdir) as srv:
         yield srv
 
 
@@ -113,42 +101,6 @@ def server(database: Path, workdir: Path) -> Iterator[Server]:
 def browser() -> Iterator[Browser]:
     with launched_browser() as chromium:
         yield chromium
-
-
-@contextmanager
-def console_page(browser: Browser, server: Server, name: str,
-                 gate: ComponentGate | None = None) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) on the app; fails on app errors in the console."""
-    console = ConsoleLog(server.port)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
-                                  timezone_id="Europe/Brussels")
-    context.set_default_timeout(TIMEOUT_MS)
-
-    def offline(route: Route) -> None:
-        # Only our server is reachable; anything else would wait on a network we do not have.
-        if not is_local(route.request.url, server.port):
-            route.abort()
-        elif gate is not None:
-            gate.handle(route)
-        else:
-            route.continue_()
-
-    context.route("**/*", offline)
-    context.add_init_script(RUN_COUNTER_SCRIPT)
-    page = context.new_page()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
-    try:
-        yield page
-    except BaseException:
-        shot(page, f"failure-{name}.png")
-        print(f"--- streamlit log ---\n{server.log_tail()}")
-        print("--- console errors ---", *console.errors, sep="\n")
-        raise
-    finally:
-        context.close()
-    print("--- ignored console messages ---", *console.ignored, sep="\n")
-    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
 
 
 # --------------------------------------------------------------------------- steps
@@ -200,7 +152,7 @@ def cookie_gone(page: Page, timeout: float = TIMEOUT_MS) -> None:
 
 def test_sign_in_find_customer_by_vat_reload_and_log_out(browser: Browser,
                                                           server: Server) -> None:
-    with console_page(browser, server, "rep") as page:
+    with console_page(browser, server, "failure-rep.png") as page:
         # 1. The sign-in form, and nothing else.
         open_sign_in(page, server)
         expect(page.get_by_role("heading", name="Today", exact=True)).to_have_count(0)
@@ -263,7 +215,7 @@ def test_log_out_holds_when_a_rerun_is_requested_meanwhile(browser: Browser, ser
     cookie issued before its user's last logout, so a reload stays signed out.
     """
     gate = ComponentGate()
-    with console_page(browser, server, "log-out-race", gate) as page:
+    with console_page(browser, server, "failure-log-out-race.png", gate=gate) as page:
         open_sign_in(page, server)
         sign_in(page, "rep", "Sofie Peeters")
         gate.close()

@@ -10,32 +10,31 @@ Skipped when Chromium is missing, except under CI (``CI=true``), where that is a
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    RUN_COUNTER_SCRIPT,
-    ConsoleLog,
+    TIMEOUT_MS,
     Server,
-    is_local,
+    app_server,
+    console_page,
     launched_browser,
     require_browser,
     shot,
-    streamlit_server,
     wait_for_rerun,
     wait_for_settled,
 )
 
 require_browser()
 
-from playwright.sync_api import Browser, Locator, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -46,7 +45,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-1"
 CUSTOMER = "Brasserie Dupré & Fils"
-TIMEOUT_MS = 20_000
 expect.set_options(timeout=TIMEOUT_MS)
 TODAY = datetime.now(UTC).date()
 
@@ -93,15 +91,7 @@ def account(workdir: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def server(account: dict[str, object], workdir: Path) -> Iterator[Server]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{account['db']}",
-        "CSOL_DEMO_MODE": "false",
-        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
-        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
-        "PYTHONUNBUFFERED": "1",
-    })
-    with streamlit_server(env, workdir / "streamlit.log") as srv:
+    with app_server(cast(Path, account["db"]), workdir) as srv:
         yield srv
 
 
@@ -114,33 +104,11 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh browser profile on the app; fails on app errors in the console."""
-    console = ConsoleLog(server.port)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
-                                  timezone_id="Europe/Brussels", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-
-    def offline(route: Route) -> None:
-        if is_local(route.request.url, server.port):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", offline)
-    context.add_init_script(RUN_COUNTER_SCRIPT)
-    pg = context.new_page()
-    pg.on("console", console.on_console)
-    pg.on("pageerror", console.on_page_error)
     failed_before = request.session.testsfailed
-    try:
+    # The test's own report comes before this teardown, so its failure is counted by now.
+    with console_page(browser, server, "cust-failure.png",
+                      failed=lambda: request.session.testsfailed > failed_before) as pg:
         yield pg
-        if request.session.testsfailed > failed_before:  # the call's report comes first
-            shot(pg, "cust-failure.png")
-            print(f"--- streamlit log ---\n{server.log_tail()}")
-            print("--- console errors ---", *console.errors, sep="\n")
-    finally:
-        context.close()
-    print("--- ignored console messages ---", *console.ignored, sep="\n")
-    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
 
 
 # --------------------------------------------------------------------------- steps

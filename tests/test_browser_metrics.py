@@ -6,9 +6,8 @@ Skipped without Chromium or Playwright, except under CI.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,21 +15,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    RUN_COUNTER_SCRIPT,
-    ConsoleLog,
     Server,
-    is_local,
+    app_server,
+    console_page,
     launched_browser,
     require_browser,
     shot,
-    streamlit_server,
     wait_for_rerun,
     wait_for_settled,
 )
 
 require_browser()
 
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from dashboard.business_hours import BRUSSELS, is_business_day
 from db.engine import make_engine
@@ -90,15 +87,7 @@ def database(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database: Path, workdir: Path) -> Iterator[Server]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CSOL_DEMO_MODE": "false",
-        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
-        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
-        "PYTHONUNBUFFERED": "1",
-    })
-    with streamlit_server(env, workdir / "streamlit.log") as srv:
+    with app_server(database, workdir) as srv:
         yield srv
 
 
@@ -108,35 +97,10 @@ def browser() -> Iterator[Browser]:
         yield chromium
 
 
-@contextmanager
-def console_page(browser: Browser, server: Server, name: str) -> Iterator[Page]:
-    """A fresh profile on the app; fails on app errors in the browser console."""
-    console = ConsoleLog(server.port)
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB",
-                                  timezone_id="Europe/Brussels")
-    context.set_default_timeout(TIMEOUT_MS)
-
-    def offline(route: Route) -> None:
-        if is_local(route.request.url, server.port):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", offline)
-    context.add_init_script(RUN_COUNTER_SCRIPT)
-    page = context.new_page()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
-    try:
-        yield page
-    except BaseException:
-        shot(page, f"metrics-failure-{name}.png")
-        print(f"--- streamlit log ---\n{server.log_tail()}")
-        raise
-    finally:
-        context.close()
-    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
-
+def metrics_page(browser: Browser, server: Server, name: str) -> AbstractContextManager[Page]:
+    """A console-checked page in a larger window, with this module's longer timeout."""
+    return console_page(browser, server, f"metrics-failure-{name}.png",
+                        timeout_ms=TIMEOUT_MS, viewport=(1440, 1000))
 
 
 def sign_in_as_lead(page: Page, server: Server) -> None:
@@ -201,7 +165,7 @@ def click_bar(page: Page, chart_title: str, index: int) -> None:
 def test_lead_changes_the_range_and_drills_into_a_day(browser: Browser,
                                                       server: Server) -> None:
     busy = last_business_day()
-    with console_page(browser, server, "drill") as page:
+    with metrics_page(browser, server, "drill") as page:
         sign_in_as_lead(page, server)
         open_page(page, server, "metrics", "Enquiry metrics")
         assert metric(page, "Received") == "4"              # last 30 days
@@ -232,7 +196,7 @@ def test_lead_changes_the_range_and_drills_into_a_day(browser: Browser,
 
 
 def test_balances_bar_opens_the_customer(browser: Browser, server: Server) -> None:
-    with console_page(browser, server, "balances") as page:
+    with metrics_page(browser, server, "balances") as page:
         sign_in_as_lead(page, server)
         open_page(page, server, "balances", "Account balances")
         assert metric(page, "Past due") == "€1,2K"
@@ -244,7 +208,7 @@ def test_balances_bar_opens_the_customer(browser: Browser, server: Server) -> No
 
 
 def test_lead_switches_from_their_team_to_all_teams(browser: Browser, server: Server) -> None:
-    with console_page(browser, server, "teams") as page:
+    with metrics_page(browser, server, "teams") as page:
         sign_in_as_lead(page, server)
         open_page(page, server, "metrics", "Enquiry metrics")
         team = page.get_by_role("combobox", name="Team")
@@ -260,7 +224,7 @@ def test_lead_switches_from_their_team_to_all_teams(browser: Browser, server: Se
 
 
 def test_an_ageing_bar_lists_its_open_items(browser: Browser, server: Server) -> None:
-    with console_page(browser, server, "ageing") as page:
+    with metrics_page(browser, server, "ageing") as page:
         sign_in_as_lead(page, server)
         open_page(page, server, "balances", "Account balances")
         # The only open invoice fell due some 40 days ago: the third bar, 31–60 days.

@@ -10,7 +10,6 @@ go to ``test-artifacts/queue-*.png``. Skipped when Chromium is missing, except u
 
 from __future__ import annotations
 
-import os
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,15 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
-    RUN_COUNTER_SCRIPT,
-    ConsoleLog,
+    TIMEOUT_MS,
     Server,
+    app_server,
+    console_page,
     free_port,
-    is_local,
     launched_browser,
     require_browser,
     shot,
-    streamlit_server,
     wait_for_rerun,
     wait_for_settled,
 )
@@ -42,7 +40,7 @@ from tests.browser_support import (
 require_browser()
 
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from dashboard import mailer
 from dashboard.config import SmtpSettings
@@ -63,7 +61,6 @@ SUBJECT = "Livraison?"
 CONTACT = "anne.dupre@dupre.be"
 SUPPORT = "support@csol.example"
 ANSWER = "Merci, la facture est bien arrivée. Bonne journée, Anne"
-TIMEOUT_MS = 20_000
 expect.set_options(timeout=TIMEOUT_MS)
 HAS_COOKIE = "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))"
 
@@ -114,15 +111,7 @@ def database(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database: Path, workdir: Path) -> Iterator[Server]:
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CSOL_DEMO_MODE": "false",
-        "CSOL_COOKIE_KEY": "test-cookie-key-" + "x" * 32,
-        "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
-        "PYTHONUNBUFFERED": "1",
-    })
-    with streamlit_server(env, workdir / "streamlit.log") as srv:
+    with app_server(database, workdir) as srv:
         yield srv
 
 
@@ -130,39 +119,6 @@ def server(database: Path, workdir: Path) -> Iterator[Server]:
 def browser() -> Iterator[Browser]:
     with launched_browser() as chromium:
         yield chromium
-
-
-@contextmanager
-def console_page(browser: Browser, server: Server, name: str) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) on the app; fails on app errors in the console."""
-    console = ConsoleLog(server.port)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB",
-                                  timezone_id="Europe/Brussels")
-    context.set_default_timeout(TIMEOUT_MS)
-
-    def offline(route: Route) -> None:
-        # Only our server is reachable; anything else would wait on a network we do not have.
-        if is_local(route.request.url, server.port):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", offline)
-    context.add_init_script(RUN_COUNTER_SCRIPT)
-    page = context.new_page()
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_page_error)
-    try:
-        yield page
-    except BaseException:
-        shot(page, f"queue-failure-{name}.png")
-        print(f"--- streamlit log ---\n{server.log_tail()}")
-        print("--- console errors ---", *console.errors, sep="\n")
-        raise
-    finally:
-        context.close()
-    print("--- ignored console messages ---", *console.ignored, sep="\n")
-    assert not console.errors, "errors in the browser console:\n" + "\n".join(console.errors)
 
 
 # --------------------------------------------------------------------------- SMTP
@@ -237,7 +193,7 @@ def caption(page: Page):  # type: ignore[no-untyped-def]
 def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         browser: Browser, server: Server, database: Path) -> None:
     engine = make_engine(f"sqlite:///{database}")
-    with console_page(browser, server, "round-trip") as page:
+    with console_page(browser, server, "queue-failure-round-trip.png") as page:
         # 1. rep2 signs in and opens the queue.
         sign_in(page, server, "rep2", "Jan Claes")
         link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Queue")
