@@ -1,10 +1,10 @@
 """Account balance over time: invoiced, credited and paid per month, and the balance after.
 
-The same computation serves the customer page (one customer) and the portfolio pages (every
-customer matching the filters): documents and payments are summed in SQL into a few
-thousand groups (issue month × due date × kind × disputed; payments per day), and the
-monthly balance is added up over those groups in Python. The portfolio's ageing and DSO
-start from the same groups (``portfolio``).
+The customer page's balance chart: one customer's documents and payments summed in SQL into
+groups (issue and due date; payments per day) and added up per month in Python. The
+portfolio's months (``closes``) follow the same rules per slice of customers; a test checks
+that the customers' months add up to the portfolio's. Also the pieces both share: whose
+money (``Customers``) and the conditions the partial indexes of open items are built on.
 """
 
 from __future__ import annotations
@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, text
+from sqlalchemy import ColumnElement, case, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Customer, Invoice, Payment
+
+# Written as the partial indexes' conditions (a literal 0, not a parameter), so that both
+# databases read the few open items from them.
+STILL_OPEN = Invoice.open_cents != literal_column("0")
+ON_ACCOUNT = Payment.unallocated_cents != literal_column("0")
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,18 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import case, delete, func, literal_column, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.services import audit
-from dashboard.services.balances import Customers, month_of, roomy_aggregates
+from dashboard.services.balances import (
+    ON_ACCOUNT,
+    STILL_OPEN,
+    Customers,
+    month_of,
+    roomy_aggregates,
+)
 from dashboard.services.statement import BUCKET_DAYS, BUCKETS
 from db.models import (
     Customer,
@@ -187,7 +193,7 @@ def _open_now(session: Session, ledger: _Ledger, last_day: date) -> None:
     documents: Iterable[Any] = session.execute(
         select(*_slice_columns(), issued, Invoice.due_date, func.sum(Invoice.open_cents))
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.open_cents != literal_column("0"), Invoice.status != "cancelled",
+        .where(STILL_OPEN, Invoice.status != "cancelled",
                Invoice.issue_date <= last_day)
         .group_by(*_slice_columns(), issued, Invoice.due_date))
     for segment, country, manager, issue_key, due, open_cents in documents:
@@ -196,8 +202,7 @@ def _open_now(session: Session, ledger: _Ledger, last_day: date) -> None:
     payments: Iterable[Any] = session.execute(
         select(*_slice_columns(), Payment.received_on, func.sum(Payment.unallocated_cents))
         .join(Customer, Customer.id == Payment.customer_id)
-        .where(Payment.unallocated_cents != literal_column("0"),
-               Payment.received_on <= last_day)
+        .where(ON_ACCOUNT, Payment.received_on <= last_day)
         .group_by(*_slice_columns(), Payment.received_on))
     for segment, country, manager, received, unallocated in payments:
         ledger.add(ledger.slice_key(segment, country, manager), received, -int(unallocated),

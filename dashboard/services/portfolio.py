@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.services import closes
-from dashboard.services.balances import BalanceMonth, Customers, roomy_aggregates
+from dashboard.services.balances import (
+    ON_ACCOUNT,
+    STILL_OPEN,
+    BalanceMonth,
+    Customers,
+    roomy_aggregates,
+)
 from dashboard.services.statement import BUCKET_DAYS, BUCKETS, bucket_for
 from db.models import Customer, Invoice, Payment, User
 
@@ -26,9 +32,6 @@ TOP_LIMIT = 20
 DSO_MONTHS = 3
 # Closed months the page reads: DSO at the oldest month end shown needs the months before it.
 HISTORY_MONTHS = MONTH_ENDS + DSO_MONTHS - 1
-# Written as the partial indexes' conditions, so that both databases use them.
-STILL_OPEN = Invoice.open_cents != literal_column("0")
-ON_ACCOUNT = Payment.unallocated_cents != literal_column("0")
 
 
 @dataclass(frozen=True)
