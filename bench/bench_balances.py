@@ -1,10 +1,12 @@
-"""Account balances page script run over the whole portfolio, per tab (ms).
+"""Account balances page script run, per view and tab (ms).
 
     python -m bench.bench_balances --database-url sqlite:///data/large.db [--runs 20]
 
 Each run is a whole run of ``pages/balances.py`` under Streamlit's AppTest: role check,
-filters, KPIs, four charts and the open tab's list. As for the metrics page, *repeat* runs
-get the minute-long cache, *first* runs an emptied one.
+filters, KPIs, four charts and the open tab's list. Three views: the whole portfolio (a
+lead), a representative's own accounts (their default), and a broad filter (two segments in
+one country). As for the metrics page, *repeat* runs get the minute-long cache, *first*
+runs an emptied one; the budget is judged on the first runs.
 
 Past months are closed once and kept (``closes``); the bench also times working them out
 again, as the first load after a month end (one month) or ``balances close`` does, in a
@@ -46,39 +48,48 @@ def close_seconds(database: str, months: int) -> float:
     return seconds
 
 
+VIEWS = (("whole portfolio", "lead", {}),
+         ("own accounts", "rep", {}),
+         ("mid-market and small, BE", "lead",
+          {"balances_segment": ["mid_market", "small_business"], "balances_country": ["BE"]}))
+
+
 def main() -> None:
     from dashboard import metrics_view
 
     p = parser(__doc__ or "")
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--first-runs", type=int, default=5,
-                   help="runs with an emptied cache (each reads the whole portfolio)")
-    p.add_argument("--username", default="lead")
+                   help="runs with an emptied cache (each reads the portfolio afresh)")
     args = p.parse_args()
     database = url(args)
     with Session(make_engine(database)) as session:
         invoices = session.scalar(select(func.count()).select_from(Invoice)) or 0
-    at = signed_in_page(PAGE, args.username, database, timeout=180)
     rows = []
     repeat: list[float] = []
     first: list[float] = []
-    for tab in metrics_view.BALANCE_TABS:
-        at.session_state[metrics_view.BALANCE_TAB] = tab
-        at.run()  # the tab's first run fills its cache
-        ms = cached_runs(at, args.runs, first=False)
-        repeat += ms
-        rows.append((f"{tab}, repeat", len(ms), percentile(ms, 0.5), percentile(ms, 0.95),
-                     max(ms)))
-        cold = cached_runs(at, args.first_runs, first=True)
-        first += cold
-        rows.append((f"{tab}, first", len(cold), percentile(cold, 0.5),
-                     percentile(cold, 0.95), max(cold)))
-    worst = percentile(repeat, 0.95)
-    print(f"Balances page, whole portfolio, {invoices:,} invoices and credit notes on "
+    for view, username, filters in VIEWS:
+        at = signed_in_page(PAGE, username, database, timeout=180)
+        for key, value in filters.items():
+            at.multiselect(key=key).set_value(value)
+        for tab in metrics_view.BALANCE_TABS:
+            at.session_state[metrics_view.BALANCE_TAB] = tab
+            at.run()  # the tab's first run fills its cache
+            ms = cached_runs(at, args.runs, first=False)
+            repeat += ms
+            rows.append((f"{view}: {tab}, repeat", len(ms), percentile(ms, 0.5),
+                         percentile(ms, 0.95), max(ms)))
+            cold = cached_runs(at, args.first_runs, first=True)
+            first += cold
+            rows.append((f"{view}: {tab}, first", len(cold), percentile(cold, 0.5),
+                         percentile(cold, 0.95), max(cold)))
+    worst = percentile(first, 0.95)
+    print(f"Balances page, {invoices:,} invoices and credit notes on "
           f"{make_engine(database).url.render_as_string()} (ms per script run)")
     print(table(rows, ("run", "runs", "p50", "p95", "max")))
-    print(f"p95 {worst:.1f} ms as users get it — {'within' if worst <= BUDGET_MS else 'OVER'} "
-          f"the {BUDGET_MS:.0f} ms budget; first loads: p95 {percentile(first, 0.95):.1f} ms")
+    print(f"first loads p95 {worst:.1f} ms — {'within' if worst <= BUDGET_MS else 'OVER'} "
+          f"the {BUDGET_MS:.0f} ms budget without the cache; repeat loads p95 "
+          f"{percentile(repeat, 0.95):.1f} ms")
     from dashboard.services.portfolio import HISTORY_MONTHS
 
     print(f"Closing a month (first load after a month end): {close_seconds(database, 1):.1f} s;"

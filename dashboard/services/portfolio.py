@@ -186,7 +186,7 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
                 limit: int = TOP_LIMIT) -> list[OverdueCustomer]:
     """The customers who owe most past due (the customer header's "Overdue"), largest first."""
     roomy_aggregates(session)
-    overdue = and_(Invoice.open_cents > 0, Invoice.due_date < today,
+    overdue = and_(STILL_OPEN, Invoice.open_cents > 0, Invoice.due_date < today,
                    Invoice.status != "cancelled")
     severe = Invoice.due_date < today - timedelta(days=90)
     worst = (select(Invoice.customer_id, func.sum(Invoice.open_cents).label("overdue"),
