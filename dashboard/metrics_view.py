@@ -531,7 +531,8 @@ def balance_filters(user: UserInfo) -> Customers:
 
 def load_portfolio(customers: Customers, today: date) -> portfolio.Portfolio:
     # Only the first load after a month end is slow: it closes that month.
-    with st.spinner("Closing the past month's receivables (once a month, a few seconds)…"):
+    with st.spinner("Reading the receivables… (the first load after a month end also closes "
+                    "that month: a few seconds, once)"):
         return _portfolio(_url(), customers, today)
 
 
