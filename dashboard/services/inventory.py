@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.formatting import day, when
+from dashboard.formatting import day
 from dashboard.services import audit
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.paging import Page
 from dashboard.services.users import UserInfo
+from dashboard.services.versioned import changed_by, write_if_unchanged
 from db.models import (
     Contract,
     Enquiry,
@@ -295,29 +296,17 @@ def _current(session: Session, item_id: int, expected_version: int) -> Installed
 
 
 def _bump(session: Session, item: InstalledItem, expected_version: int, **values: Any) -> None:
-    """Write only if nobody else did since the form was shown (checked by the row count)."""
-    result = session.execute(
-        update(InstalledItem)
-        .where(InstalledItem.id == item.id, InstalledItem.version == expected_version)
-        .values(version=expected_version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleEditError(_stale_message(session, item.id))
-    session.refresh(item)
+    """Write only if nobody else did since the form was shown."""
+    write_if_unchanged(session, item, expected_version,
+                       lambda: _stale_message(session, item.id), **values)
 
 
 def _stale_message(session: Session, item_id: int) -> str:
-    last = session.execute(
-        select(User.full_name, InventoryChange.changed_at)
-        .outerjoin(User, User.id == InventoryChange.changed_by_id)
-        .where(InventoryChange.installed_item_id == item_id)
-        .order_by(InventoryChange.changed_at.desc(), InventoryChange.id.desc()).limit(1)
-    ).first()
-    if last is None:
-        return "This item was changed by someone else — reload to see the change."
-    who, at = last
-    return f"This item was changed by {who or 'someone else'} at {when(at)} — reload."
+    return changed_by(session, select(User.full_name, InventoryChange.changed_at)
+                      .outerjoin(User, User.id == InventoryChange.changed_by_id)
+                      .where(InventoryChange.installed_item_id == item_id)
+                      .order_by(InventoryChange.changed_at.desc(), InventoryChange.id.desc()),
+                      "item", "someone else")
 
 
 def _record(session: Session, item: InstalledItem, kind: str, from_site: int | None,

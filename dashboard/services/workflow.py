@@ -16,10 +16,10 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.business_hours import business_minutes_between
-from dashboard.formatting import when
 from dashboard.services import audit, sla
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo
+from dashboard.services.versioned import changed_by, write_if_unchanged
 from db.models import (
     CATEGORIES,
     ENQUIRY_STATUSES,
@@ -55,29 +55,19 @@ def load_for_change(session: Session, enquiry_id: int, expected_version: int | N
 
 
 def stale_message(session: Session, enquiry_id: int) -> str:
-    last = session.execute(
-        select(User.full_name, EnquiryEvent.occurred_at)
-        .outerjoin(User, User.id == EnquiryEvent.actor_id)
-        .where(EnquiryEvent.enquiry_id == enquiry_id)
-        .order_by(EnquiryEvent.occurred_at.desc(), EnquiryEvent.id.desc()).limit(1)
-    ).first()
-    if last is None:
-        return "This enquiry was changed by someone else — reload."
-    who, at = last
-    return f"This enquiry was changed by {who or 'the system'} at {when(at)} — reload."
+    return changed_by(session, select(User.full_name, EnquiryEvent.occurred_at)
+                      .outerjoin(User, User.id == EnquiryEvent.actor_id)
+                      .where(EnquiryEvent.enquiry_id == enquiry_id)
+                      .order_by(EnquiryEvent.occurred_at.desc(), EnquiryEvent.id.desc()),
+                      "enquiry", "the system")
 
 
 def _save(session: Session, enquiry: Enquiry, expected_version: int | None,
           **values: Any) -> None:
-    """Write the change only if the version is still the one read (checked by row count)."""
+    """Write the change only if the version is still the one read."""
     version = enquiry.version if expected_version is None else expected_version
-    result = session.execute(
-        update(Enquiry).where(Enquiry.id == enquiry.id, Enquiry.version == version)
-        .values(version=version + 1, **values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleEditError(stale_message(session, enquiry.id))
-    session.refresh(enquiry)
+    write_if_unchanged(session, enquiry, version,
+                       lambda: stale_message(session, enquiry.id), **values)
 
 
 def _event(session: Session, enquiry: Enquiry, kind: str, by: UserInfo | None, now: datetime,
