@@ -55,7 +55,7 @@ VIEWS = (("whole portfolio", "lead", {}),
 
 
 def main() -> None:
-    from dashboard import metrics_view
+    from dashboard.ui import balances as balances_ui
 
     p = parser(__doc__ or "")
     p.add_argument("--runs", type=int, default=20)
@@ -72,8 +72,8 @@ def main() -> None:
         at = signed_in_page(PAGE, username, database, timeout=180)
         for key, value in filters.items():
             at.multiselect(key=key).set_value(value)
-        for tab in metrics_view.BALANCE_TABS:
-            at.session_state[metrics_view.BALANCE_TAB] = tab
+        for tab in balances_ui.BALANCE_TABS:
+            at.session_state[balances_ui.BALANCE_TAB] = tab
             at.run()  # the tab's first run fills its cache
             ms = cached_runs(at, args.runs, first=False)
             repeat += ms

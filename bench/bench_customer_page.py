@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from bench.common import BENCH_ENVIRONMENT, join_script_runs, parser, percentile, table, url
-from dashboard.customer_view import TABS
 from dashboard.services.users import get_user
+from dashboard.ui.customer import TABS
 from db.config import ROOT
 from db.engine import make_engine
 from db.models import Customer, Invoice

@@ -35,10 +35,12 @@ def page_run(username: str, database: str) -> AppTest:
     """The page for ``username``, on the last 90 days of their team (every team for someone
     without one), run once."""
     at = signed_in_page(PAGE, username, database)
-    from dashboard import metrics_view  # imported by the run, inside Streamlit's runtime
+    from dashboard.ui import (
+        metrics as metrics_ui,  # imported by the run, inside Streamlit's runtime
+    )
 
-    at.segmented_control(key=metrics_view.PRESET).set_value("last_90")
-    at.selectbox(key=metrics_view.DRILL_KIND).set_value("resolution_missed")
+    at.segmented_control(key=metrics_ui.PRESET).set_value("last_90")
+    at.selectbox(key=metrics_ui.DRILL_KIND).set_value("resolution_missed")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -58,9 +60,9 @@ def main() -> None:
     first: list[float] = []
     for username in (args.lead, args.admin):
         at = page_run(username, database)
-        from dashboard import metrics_view
+        from dashboard.ui import metrics as metrics_ui
 
-        team = at.selectbox(key=metrics_view.TEAM).value
+        team = at.selectbox(key=metrics_ui.TEAM).value
         received = next(m.value for m in at.metric if m.label == "Received")
         view = f"{team.name if team else 'every team'} ({received} received)"
         for name, cold, into in (("repeat", False, repeat), ("first", True, first)):

@@ -16,10 +16,10 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dashboard import mailer
-from dashboard.business_hours import BRUSSELS
+from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
+from dashboard.mail import sender
 from dashboard.services import closes, portfolio, users
 from db.config import database_url
 from db.engine import make_engine
@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="keep delivering until Ctrl-C or SIGTERM")
     send.add_argument("--interval", type=positive(float), default=30.0, metavar="SECONDS",
                       help="pause between rounds with --loop (default 30)")
-    send.add_argument("--limit", type=positive(int), default=mailer.DEFAULT_LIMIT, metavar="N",
-                      help=f"at most N e-mails per round (default {mailer.DEFAULT_LIMIT})")
+    send.add_argument("--limit", type=positive(int), default=sender.DEFAULT_LIMIT, metavar="N",
+                      help=f"at most N e-mails per round (default {sender.DEFAULT_LIMIT})")
 
     balances_cmd = areas.add_parser("balances", help="account balances").add_subparsers(
         dest="action", required=True)
@@ -139,14 +139,14 @@ def send_outbox(engine: Engine, args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if not args.loop:
-        report = mailer.deliver(engine=engine, smtp=smtp, limit=args.limit)
+        report = sender.deliver(engine=engine, smtp=smtp, limit=args.limit)
         print(report.summary())
         return 1 if report.relay_error else 0
     stop = threading.Event()
     print(f"Delivering through {smtp.host}:{smtp.port} every {args.interval:g} s; "
           "Ctrl-C to stop.", flush=True)
-    with mailer.stop_on_signals(stop):
-        mailer.deliver_until_stopped(
+    with sender.stop_on_signals(stop):
+        sender.deliver_until_stopped(
             engine=engine, smtp=smtp, stop=stop, interval_seconds=args.interval,
             limit=args.limit, on_report=_print_if_busy)
     print("Stopped.")
@@ -162,7 +162,7 @@ def positive(kind: Callable[[str], N]) -> Callable[[str], N]:
     return parse
 
 
-def _print_if_busy(report: mailer.DeliveryReport) -> None:
+def _print_if_busy(report: sender.DeliveryReport) -> None:
     if report.attempted or report.relay_error:
         print(report.summary(), flush=True)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, components, state, ui
+from dashboard.ui import auth, db, search, state
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 st.set_page_config(page_title="CSOL console", layout="wide")
-ui.engine()  # first request: migrate and, in demo mode, seed
+db.engine()  # first request: migrate and, in demo mode, seed
 
 authenticator = auth.authenticator()
 user = auth.restore(authenticator)
@@ -59,5 +59,5 @@ if user.has_role("admin"):
 
 page = st.navigation(sections)
 if page.title != "Today":  # Today has the big search box
-    components.sidebar_search()
+    search.sidebar_search()
 page.run()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from dashboard.business_calendar import BRUSSELS, MINUTES_PER_DAY
+
 UI_LOCALE = "en_BE"
 # The customer's document language mapped to a Belgian/Luxembourg locale for babel.
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_BE"}
@@ -39,7 +39,7 @@ def duration_minutes(minutes: int) -> str:
     """Business minutes as people say them: '45 min', '3 h 10 min', '2 d 1 h' (8.5 h days)."""
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
-    days, rest = divmod(minutes, 510)
+    days, rest = divmod(minutes, MINUTES_PER_DAY)
     hours, mins = divmod(rest, 60)
     if days:
         return f"{sign}{days} d {hours} h"

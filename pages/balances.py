@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from dashboard import auth, metrics_view, ui
 from dashboard.services import metrics
+from dashboard.ui import auth, db, widgets
+from dashboard.ui import balances as balances_ui
 
 user = auth.require_role("rep")
 st.title("Account balances")
 
-today = ui.today()
-customers = metrics_view.balance_filters(user)
-figures = metrics_view.load_portfolio(customers, today)
-metrics_view.balance_kpis(figures)
-metrics_view.balance_charts(figures)
-metrics_view.balance_lists(customers, today)
-metrics_view.definitions(metrics.BALANCE_DEFINITIONS, metrics.BALANCE_FOOTNOTE)
+today = db.today()
+customers = balances_ui.balance_filters(user)
+figures = balances_ui.load_portfolio(customers, today)
+balances_ui.balance_kpis(figures)
+balances_ui.balance_charts(figures)
+balances_ui.balance_lists(customers, today)
+widgets.definitions(metrics.BALANCE_DEFINITIONS, metrics.BALANCE_FOOTNOTE)

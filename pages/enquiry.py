@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from dashboard import auth, enquiry_ui, state, ui
-from dashboard.services import enquiry_view
+from dashboard.services import enquiry_detail
+from dashboard.ui import auth, db, state
+from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
 reference = st.query_params.get("e", "")
-now = ui.now()
-with ui.session() as s:
-    enquiry_id = enquiry_view.find_id(session=s, reference=reference)
-    detail = enquiry_view.detail(session=s, enquiry_id=enquiry_id, now=now) if enquiry_id else None
+now = db.now()
+with db.session() as s:
+    enquiry_id = enquiry_detail.find_id(session=s, reference=reference)
+    detail = (enquiry_detail.detail(session=s, enquiry_id=enquiry_id, now=now)
+              if enquiry_id else None)
     if detail is not None:
-        enquiry_view.note_viewing(session=s, enquiry_id=detail.row.id, user=user, now=now)
-        others = enquiry_view.others_viewing(session=s, enquiry_id=detail.row.id, user=user,
+        enquiry_detail.note_viewing(session=s, enquiry_id=detail.row.id, user=user, now=now)
+        others = enquiry_detail.others_viewing(session=s, enquiry_id=detail.row.id, user=user,
                                              now=now)
 if detail is None:
     st.title("Enquiry")

@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, enquiry_ui, state, ui, widgets
+from dashboard import labels
 from dashboard.formatting import when
 from dashboard.intake import pipeline
 from dashboard.services import customers
+from dashboard.ui import auth, db, state, widgets
+from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
 st.title("Intake problems")
@@ -20,7 +22,7 @@ kind = st.segmented_control("Show", ("quarantined", "ignored"), default="quarant
                             key="intake_kind",
                             format_func=lambda k: {"quarantined": "Quarantine",
                                                    "ignored": "Set aside (automatic mail)"}[k])
-with ui.session() as s:
+with db.session() as s:
     rows = (pipeline.ignored_list(s) if kind == "ignored" else pipeline.quarantine_list(s))
 if not rows:
     st.success("Nothing here: every message became an enquiry or joined one.")
@@ -42,7 +44,7 @@ with st.container(border=True):
                f" · {message.source}")
     if message.error:
         st.error(message.error)
-    with ui.session() as s:
+    with db.session() as s:
         raw = pipeline.raw_message(s, message.id)
     cols = st.columns(2)
     cols[0].download_button("Download the raw message (.eml)", data=raw,
@@ -50,8 +52,8 @@ with st.container(border=True):
                             on_click="ignore", width="stretch")
     if kind == "quarantined" and cols[1].button("Process again", width="stretch",
                                                 key=f"reprocess_{message.id}"):
-        with ui.session() as s:
-            outcome = pipeline.reprocess(s, message.id, user, ui.now())
+        with db.session() as s:
+            outcome = pipeline.reprocess(s, message.id, user, db.now())
         st.session_state[state.FLASH] = (f"Processed: {outcome.result}"
                                          + (f" ({outcome.reference})" if outcome.reference
                                             else f" — {outcome.detail}" if outcome.detail
@@ -61,17 +63,17 @@ with st.container(border=True):
     with st.form(f"by_hand_{message.id}"):
         number = st.text_input("Customer number (optional)", placeholder="C100042")
         subject = st.text_input("Subject", value=(message.subject or "")[:200])
-        category = st.selectbox("Category", tuple(enquiry_ui.CATEGORY_LABELS),
-                                format_func=enquiry_ui.CATEGORY_LABELS.__getitem__)
+        category = st.selectbox("Category", tuple(labels.CATEGORY_LABELS),
+                                format_func=labels.CATEGORY_LABELS.__getitem__)
         if st.form_submit_button("Create enquiry", type="primary"):
             try:
-                with ui.session() as s:
+                with db.session() as s:
                     customer_id = (customers.find_by_number(session=s, customer_number=number)
                                    if number.strip() else None)
                     if number.strip() and customer_id is None:
                         raise ValueError(f"No customer with number {number.strip()}.")
                     outcome = pipeline.make_enquiry_by_hand(s, message.id, customer_id,
-                                                            subject, category, user, ui.now())
+                                                            subject, category, user, db.now())
             except ValueError as exc:
                 widgets.show_problems(exc)
             else:

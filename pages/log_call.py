@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import auth, customer_view, enquiry_ui, state, ui, widgets
+from dashboard import labels
 from dashboard.services import customers, enquiries
+from dashboard.ui import auth, db, state, widgets
+from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
 st.title("Log a call")
@@ -11,7 +13,7 @@ st.title("Log a call")
 prefill = st.session_state.get(state.CALL_PREFILL) or {}
 phone = st.text_input("Caller's number", key="call_phone", placeholder="+32 2 225 23 45",
                       help="Any spelling; the contact or company is looked up as you type.")
-with ui.session() as s:
+with db.session() as s:
     matches = enquiries.callers_for_phone(session=s, phone=phone) if phone else []
     if prefill and not matches:
         matches = enquiries.callers_for_customer(session=s,
@@ -30,12 +32,12 @@ caller = st.selectbox("Caller", matches, format_func=lambda m: m.label,
 with st.form("log_call", clear_on_submit=False):
     subject = st.text_input("Subject", max_chars=200)
     cols = st.columns(3)
-    category = cols[0].selectbox("Category", enquiry_ui.CATEGORY_LABELS,
-                                 format_func=enquiry_ui.CATEGORY_LABELS.__getitem__)
+    category = cols[0].selectbox("Category", labels.CATEGORY_LABELS,
+                                 format_func=labels.CATEGORY_LABELS.__getitem__)
     priority = cols[1].selectbox("Priority", ("normal", "high", "urgent", "low"),
                                  format_func=str.capitalize)
-    verification = cols[2].selectbox("Verified by", customer_view.VERIFICATION_LABELS,
-                                     format_func=customer_view.VERIFICATION_LABELS.__getitem__)
+    verification = cols[2].selectbox("Verified by", labels.VERIFICATION_LABELS,
+                                     format_func=labels.VERIFICATION_LABELS.__getitem__)
     notes = st.text_area("Notes", height=140)
     outcome = st.radio("Outcome", ("resolved", "follow_up"), horizontal=True,
                        format_func=lambda o: "Resolved on the call" if o == "resolved"
@@ -51,9 +53,9 @@ if saved:
             body=notes, category=category, priority=priority, channel="phone",
             verification=verification, resolved_on_first_contact=outcome == "resolved")
         try:
-            with ui.session() as s:
+            with db.session() as s:
                 reference = enquiries.open_enquiry(session=s, new=new, by=user,
-                                                   now=ui.now()).reference
+                                                   now=db.now()).reference
                 customers.record_caller(session=s, customer_id=caller.customer_id,
                                         contact_id=caller.contact_id, verification=verification,
                                         by_user_id=user.id, by_username=user.username)

@@ -2,25 +2,26 @@
 
 import streamlit as st
 
-from dashboard import auth, metrics_view, ui
 from dashboard.services import metrics
+from dashboard.ui import auth, db, widgets
+from dashboard.ui import metrics as metrics_ui
 
 user = auth.require_role("lead")
 st.title("Enquiry metrics")
 
-period = metrics_view.period_picker(ui.today())
-flt = metrics_view.enquiry_filters(user)
-figures = metrics_view.load_metrics(period, flt)
-metrics_view.period_caption(figures)
-metrics_view.kpi_row(figures)
+period = metrics_ui.period_picker(db.today())
+flt = metrics_ui.enquiry_filters(user)
+figures = metrics_ui.load_metrics(period, flt)
+metrics_ui.period_caption(figures)
+metrics_ui.kpi_row(figures)
 
-metrics_view.flow_charts(figures)
-metrics_view.time_charts(figures)
-metrics_view.mix_charts(figures)
+metrics_ui.flow_charts(figures)
+metrics_ui.time_charts(figures)
+metrics_ui.mix_charts(figures)
 st.subheader("Who holds what")
-metrics_view.workload_section(figures)
+metrics_ui.workload_section(figures)
 st.subheader("When enquiries arrive")
-metrics_view.heatmap_section(figures)
+metrics_ui.heatmap_section(figures)
 
-metrics_view.drill_section(period, flt)
-metrics_view.definitions(metrics.ENQUIRY_DEFINITIONS, metrics.ENQUIRY_FOOTNOTE)
+metrics_ui.drill_section(period, flt)
+widgets.definitions(metrics.ENQUIRY_DEFINITIONS, metrics.ENQUIRY_FOOTNOTE)

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from dashboard import auth, enquiry_ui, ui, widgets
 from dashboard.services import queue, workflow
 from dashboard.services.queue import VIEW_LABELS, VIEWS
+from dashboard.ui import auth, db, widgets
+from dashboard.ui import enquiry as enquiry_ui
+from dashboard.ui import queue as queue_ui
 
 user = auth.require_role("rep")
 st.title("Enquiry queue")
 
-flt = enquiry_ui.queue_filters()
-now = ui.now()
-with ui.session() as s:
+flt = queue_ui.queue_filters()
+now = db.now()
+with db.session() as s:
     counts = queue.view_counts(session=s, user=user, flt=flt, now=now)
 
 top = st.columns([4, 1], vertical_alignment="bottom")
@@ -21,14 +23,14 @@ view = top[0].segmented_control(
     on_change=widgets.reset_pager, args=("queue",)) or "mine"
 if top[1].button("Claim next", type="primary", width="stretch", key="claim_next",
                  help="Take the most urgent unassigned enquiry of your team"):
-    with ui.session() as s:
-        claimed = workflow.claim_next(session=s, user=user, now=ui.now())
+    with db.session() as s:
+        claimed = workflow.claim_next(session=s, user=user, now=db.now())
         reference = claimed.reference if claimed else None
     if reference:
         enquiry_ui.open_enquiry(reference)
     st.info("Nothing is waiting unassigned in your team.")
 
-with ui.session() as s:
+with db.session() as s:
     page = queue.list_queue(session=s, user=user, view=view, flt=flt, now=now,
-                            limit=enquiry_ui.QUEUE_PAGE, offset=widgets.pager_offset("queue"))
-enquiry_ui.queue_table(user, page)
+                            limit=queue_ui.PAGE_SIZE, offset=widgets.pager_offset("queue"))
+queue_ui.queue_table(user, page)

@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, components, ui, widgets
 from dashboard.formatting import when
 from dashboard.services import sla, team
+from dashboard.ui import auth, db, widgets
+from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("lead")
 st.title("Team overview")
 
-with ui.session() as s:
+with db.session() as s:
     options = team.teams(session=s)
 if not options:
     st.info("No teams are set up yet.")
@@ -19,8 +20,8 @@ default = next((i for i, t in enumerate(options) if t.id == user.team_id), 0)
 chosen = st.selectbox("Team", options, index=default, format_func=lambda t: t.name,
                       key="team_overview_team")
 
-with ui.session() as s:
-    rows = team.open_enquiries(session=s, team_id=chosen.id, now=ui.now())
+with db.session() as s:
+    rows = team.open_enquiries(session=s, team_id=chosen.id, now=db.now())
 load = team.workload(rows)
 
 cols = st.columns(4)
@@ -40,7 +41,7 @@ urgent = [(owner, r) for owner, r in rows if r.sla.state in (sla.BREACHED, sla.A
 st.subheader(f"Breached and at risk ({len(urgent)})")
 if urgent:
     urgent.sort(key=lambda pair: (pair[1].sla.state != sla.BREACHED, pair[1].sla.due_at))
-    frame = components.enquiry_frame([r for _, r in urgent])
+    frame = enquiry_ui.enquiry_frame([r for _, r in urgent])
     frame.insert(1, "Assignee", [owner for owner, _ in urgent])
     st.dataframe(widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), "")),
                  hide_index=True, width="stretch", height=widgets.table_height(len(frame)))

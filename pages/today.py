@@ -2,20 +2,22 @@
 
 import streamlit as st
 
-from dashboard import auth, components, enquiry_ui, ui, widgets
 from dashboard.services import enquiries, search
+from dashboard.ui import auth, db, widgets
+from dashboard.ui import enquiry as enquiry_ui
+from dashboard.ui import search as search_ui
 
 user = auth.require_role("rep")
 st.title("Today")
 
-query = components.search_box("today_search")
+query = search_ui.search_box("today_search")
 if query:
-    with ui.session() as s:
+    with db.session() as s:
         hits = search.search(session=s, query=query)
-    components.search_results(hits, query)
+    search_ui.search_results(hits, query)
 
-now = ui.now()
-with ui.session() as s:
+now = db.now()
+with db.session() as s:
     mine = enquiries.my_open_enquiries(session=s, user_id=user.id, now=now)
     unassigned = enquiries.unassigned_count(session=s, team_id=user.team_id)
 counts = enquiries.count_by_sla(mine)
@@ -30,7 +32,7 @@ st.subheader("My open enquiries")
 if not mine:
     st.success("Nothing assigned to you is open.")
 else:
-    picked = widgets.picked_row(components.styled_enquiries(mine), "today_enquiries")
+    picked = widgets.picked_row(enquiry_ui.styled_enquiries(mine), "today_enquiries")
     st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
                "(Mon–Fri 08:30–17:00). Select a row to open the enquiry.")
     if picked is not None:

@@ -3,15 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, ui
 from dashboard.formatting import when
 from dashboard.services import audit, users
+from dashboard.ui import auth, db
 
 admin = auth.require_role("admin")
 st.title("Users & access")
 
-now = ui.now()
-with ui.session() as s:
+now = db.now()
+with db.session() as s:
     accounts = users.list_users(session=s)
 st.dataframe(pd.DataFrame([
     {"Username": u.username, "Name": u.full_name, "Role": u.role, "Team": u.team or "—",
@@ -29,13 +29,13 @@ if locked:
         cols[0].markdown(f"**{u.full_name}** ({u.username}) — locked until "
                          f"{when(u.locked_until)}")
         if cols[1].button("Unlock", key=f"unlock_{u.id}"):
-            with ui.session() as s:
+            with db.session() as s:
                 users.unlock(session=s, user_id=u.id, by=admin)
             st.toast(f"{u.username} unlocked")
             st.rerun()
 
 st.subheader("Sign-in activity")
-with ui.session() as s:
+with db.session() as s:
     entries = audit.recent(session=s, limit=200, actions=(
         "login", "login_cookie", "logout", "login_failed", "login_refused_locked",
         "account_locked", "account_unlocked"))

@@ -1,9 +1,9 @@
 """The support line's business calendar, precomputed for fast arithmetic on timestamps.
 
-``dashboard.business_hours`` walks day by day, which is right for the app and too slow for
+``dashboard.business_calendar`` walks day by day, which is right for the app and too slow for
 millions of seeded timestamps. This keeps the same windows (Mon–Fri 08:30–17:00 Brussels,
 no Belgian holidays) as sorted epoch seconds, so adding or subtracting business time is a
-bisect. Tests check that it agrees with ``business_hours`` exactly.
+bisect. Tests check that it agrees with ``dashboard.business_calendar`` exactly.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, timedelta
 
-from dashboard.business_hours import BRUSSELS, CLOSES, OPENS, is_business_day
+from dashboard.business_calendar import BRUSSELS, CLOSES, OPENS, is_business_day
 
 
 def epoch(moment: datetime) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from dashboard.business_hours import BRUSSELS
+from dashboard.business_calendar import BRUSSELS
 from seed.calendar import BusinessCalendar, epoch
 from seed.identifiers import DocumentNumbers, VatNumbers
 from seed.names import City

@@ -3,7 +3,7 @@
 An enquiry is planned as a list of steps (arrival, assignment, replies, pending periods,
 resolution, closing, reopening) placed in business time after its creation; the steps up to
 "now" become events, and the state they leave behind becomes the enquiry's status. Due times
-come from ``dashboard.business_hours.add_business_minutes``, as the app computes them.
+come from ``dashboard.business_calendar.add_business_minutes``, as the app computes them.
 """
 
 from __future__ import annotations

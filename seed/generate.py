@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import BRUSSELS
+from dashboard.business_calendar import BRUSSELS
 from dashboard.services import closes, portfolio
 from db.models import AuditLog, Base, ReceivableClose, ReceivableMonth
 from seed import catalogue, reference, showcase, staff

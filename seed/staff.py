@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from dashboard.services.users import hash_password
 from seed.demo_accounts import DEMO_ACCOUNTS
 from seed.rows import Row, TeamRow, UserRow
 
@@ -103,22 +102,8 @@ def build_staff() -> Staff:
     return Staff(members, demo_rep, handlers, former, managers)
 
 
-def _hasher() -> Callable[[str], str]:
-    # streamlit_authenticator imports streamlit, which logs warnings about running without
-    # a server; nothing is wrong, so keep them out of the seed's output.
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        from streamlit_authenticator.utilities.hasher import Hasher
-    finally:
-        logging.disable(previous)
-    hash_password: Callable[[str], str] = Hasher.hash
-    return hash_password
-
-
 def password_hashes() -> dict[str, str]:
     """bcrypt hash per distinct password, each computed once (bcrypt is slow by design)."""
-    hash_password = _hasher()
     passwords = {account.password for account in DEMO_ACCOUNTS} | {STAFF_PASSWORD}
     return {password: hash_password(password) for password in sorted(passwords)}
 

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import metrics_view
-from dashboard.formatting import BRUSSELS, money
+from dashboard.business_calendar import BRUSSELS
+from dashboard.formatting import money
 from dashboard.services.users import UserInfo
+from dashboard.ui import balances as balances_ui
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Payment
@@ -82,7 +83,7 @@ def test_every_role_sees_the_portfolio(books: dict[str, UserInfo], role: str) ->
     assert set(shown) == {"Receivables", "Past due", "More than 90 days", "DSO", "Disputed",
                           "On account"}
     if role == "rep":  # a representative starts on the customers they manage
-        assert at.selectbox(key=metrics_view.BALANCE_MANAGER).value.name == "Sofie Peeters"
+        assert at.selectbox(key=balances_ui.BALANCE_MANAGER).value.name == "Sofie Peeters"
         assert shown["Receivables"] == "€1,2K" and shown["On account"] == "€0"
     else:
         assert shown["Receivables"] == "€1,7K"    # 1210 + 500 - 50 on account
@@ -94,15 +95,15 @@ def test_every_role_sees_the_portfolio(books: dict[str, UserInfo], role: str) ->
 
 def test_every_filter_renders(books: dict[str, UserInfo]) -> None:
     at = page_as(books["admin"])
-    at.multiselect(key=metrics_view.BALANCE_COUNTRY).set_value(["LU"]).run()
+    at.multiselect(key=balances_ui.BALANCE_COUNTRY).set_value(["LU"]).run()
     assert not at.exception and values(at)["Receivables"] == "€450"
-    at.multiselect(key=metrics_view.BALANCE_SEGMENT).set_value(["enterprise"]).run()
+    at.multiselect(key=balances_ui.BALANCE_SEGMENT).set_value(["enterprise"]).run()
     assert not at.exception and values(at)["Receivables"] == "€0"
-    at.multiselect(key=metrics_view.BALANCE_COUNTRY).set_value([]).run()
+    at.multiselect(key=balances_ui.BALANCE_COUNTRY).set_value([]).run()
     assert values(at)["Receivables"] == "€1,2K"
-    at.multiselect(key=metrics_view.BALANCE_SEGMENT).set_value([]).run()
-    assert at.selectbox(key=metrics_view.BALANCE_MANAGER).value is None   # everyone's
-    at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(1).run()  # Marc Dubois
+    at.multiselect(key=balances_ui.BALANCE_SEGMENT).set_value([]).run()
+    assert at.selectbox(key=balances_ui.BALANCE_MANAGER).value is None   # everyone's
+    at.selectbox(key=balances_ui.BALANCE_MANAGER).select_index(1).run()  # Marc Dubois
     assert not at.exception and values(at)["Receivables"] == "€450"
 
 
@@ -111,7 +112,7 @@ def test_top_overdue_and_disputed_lists(books: dict[str, UserInfo]) -> None:
     top = at.dataframe[0].value
     assert list(top["Customer"]) == ["Brasserie Dupré"]
     assert top["Overdue"].iloc[0] == 1210.0 and top["Disputed"].iloc[0] == 1210.0
-    at.session_state[metrics_view.BALANCE_TAB] = "Disputed invoices"
+    at.session_state[balances_ui.BALANCE_TAB] = "Disputed invoices"
     at.run()
     assert not at.exception, at.exception
     disputed = at.dataframe[0].value
@@ -121,9 +122,9 @@ def test_top_overdue_and_disputed_lists(books: dict[str, UserInfo]) -> None:
 
 def test_nothing_overdue_says_so(books: dict[str, UserInfo]) -> None:
     at = page_as(books["admin"])
-    at.multiselect(key=metrics_view.BALANCE_COUNTRY).set_value(["LU"]).run()
+    at.multiselect(key=balances_ui.BALANCE_COUNTRY).set_value(["LU"]).run()
     assert "No customer has an invoice past due." in [s.value for s in at.success]
-    at.session_state[metrics_view.BALANCE_TAB] = "Disputed invoices"
+    at.session_state[balances_ui.BALANCE_TAB] = "Disputed invoices"
     at.run()
     assert "No open invoice is disputed." in [s.value for s in at.success]
 
@@ -131,27 +132,27 @@ def test_nothing_overdue_says_so(books: dict[str, UserInfo]) -> None:
 def test_a_representative_can_leave_their_accounts_for_all(books: dict[str, UserInfo]) -> None:
     at = page_as(books["rep"])
     assert values(at)["Receivables"] == "€1,2K"
-    assert at.selectbox(key=metrics_view.BALANCE_MANAGER).options[0] == "All"
-    at.selectbox(key=metrics_view.BALANCE_MANAGER).select_index(0).run()  # All
+    assert at.selectbox(key=balances_ui.BALANCE_MANAGER).options[0] == "All"
+    at.selectbox(key=balances_ui.BALANCE_MANAGER).select_index(0).run()  # All
     assert not at.exception and values(at)["Receivables"] == "€1,7K"
 
 
 def test_open_items_by_age(books: dict[str, UserInfo]) -> None:
     at = page_as(books["admin"])
-    at.session_state[metrics_view.BALANCE_TAB] = "Open items by age"
+    at.session_state[balances_ui.BALANCE_TAB] = "Open items by age"
     at.run()
     assert not at.exception, at.exception
-    assert at.segmented_control(key=metrics_view.BALANCE_BUCKET).value == "90+"
+    assert at.segmented_control(key=balances_ui.BALANCE_BUCKET).value == "90+"
     assert "Nothing open in “More than 90 days”." in [s.value for s in at.success]
-    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("61-90").run()
+    at.segmented_control(key=balances_ui.BALANCE_BUCKET).set_value("61-90").run()
     items = at.dataframe[0].value
     assert list(items["Customer"]) == ["Brasserie Dupré"]
     assert list(items["Days past due"]) == [70] and list(items["Open"]) == [1210.0]
-    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("current").run()
+    at.segmented_control(key=balances_ui.BALANCE_BUCKET).set_value("current").run()
     assert list(at.dataframe[0].value["Customer"]) == ["Weber Sàrl"]
     assert at.caption[0].value.startswith(f"1 open document, {money(500_00)}. Click a row")
     # Weber's 50 on account came in three days ago: it ages into 1–30 days.
-    at.segmented_control(key=metrics_view.BALANCE_BUCKET).set_value("1-30").run()
+    at.segmented_control(key=balances_ui.BALANCE_BUCKET).set_value("1-30").run()
     assert at.info[0].value == (
         f"No open document in “1–30 days”; {money(50_00)} received and not yet allocated "
         "is counted here, as money the customers have on account.")

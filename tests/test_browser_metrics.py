@@ -29,7 +29,7 @@ require_browser()
 
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard.business_hours import BRUSSELS, is_business_day
+from dashboard.business_calendar import BRUSSELS, is_business_day
 from db.engine import make_engine
 from db.migrate import upgrade
 from tests import factories as f

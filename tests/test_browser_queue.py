@@ -42,10 +42,10 @@ require_browser()
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard import mailer
 from dashboard.config import SmtpSettings
 from dashboard.intake import THREADED
 from dashboard.intake import smtp as intake_smtp
+from dashboard.mail import sender
 from dashboard.services.sla import deadlines
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -232,7 +232,7 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
 
         # 4. The outbox sends it to a real SMTP server.
         with relay() as (recorder, settings):
-            report = mailer.deliver(engine=engine, smtp=settings)
+            report = sender.deliver(engine=engine, smtp=settings)
         assert report.relay_error is None, report
         sent = [m for m in recorder.messages() if m["To"] and CONTACT in m["To"]]
         assert len(sent) == 1, [m["Subject"] for m in recorder.messages()]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.business_hours import add_business_minutes, business_minutes_between, is_open
+from dashboard.business_calendar import add_business_minutes, business_minutes_between, is_open
 
 BXL = ZoneInfo("Europe/Brussels")
 

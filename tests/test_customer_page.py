@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.customer_view import TABS
+from dashboard.ui.customer import TABS
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (

@@ -34,7 +34,8 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import business_minutes_between
+from dashboard import business_calendar
+from dashboard.business_calendar import business_minutes_between
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, Period
 from tests import factories as f
@@ -70,7 +71,7 @@ HAND_CASES = [
 def test_business_minutes_match_the_day_walk_on_hand_cases(start: datetime, end: datetime,
                                                            minutes: int) -> None:
     assert business_minutes_between(start, end) == minutes
-    assert metrics.business_minutes_of([(start, end)]) == [minutes]
+    assert business_calendar.business_minutes_of([(start, end)]) == [minutes]
 
 
 def test_business_minutes_match_the_day_walk_on_random_spans() -> None:
@@ -81,13 +82,13 @@ def test_business_minutes_match_the_day_walk_on_random_spans() -> None:
         start = base + timedelta(seconds=rng.randrange(0, 400 * 86_400),
                                  microseconds=rng.randrange(0, 1_000_000))
         pairs.append((start, start + timedelta(seconds=rng.randrange(0, 20 * 86_400))))
-    assert metrics.business_minutes_of(pairs) == [business_minutes_between(s, e)
+    assert business_calendar.business_minutes_of(pairs) == [business_minutes_between(s, e)
                                                   for s, e in pairs]
 
 
 def test_business_minutes_of_nothing_is_nothing() -> None:
     empty = np.zeros(0, dtype=np.int64)
-    assert metrics.business_minutes(empty, empty).size == 0
+    assert business_calendar.business_minutes(empty, empty).size == 0
 
 
 # --- ranges ------------------------------------------------------------------------------------

@@ -14,12 +14,11 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard import metrics_view
-from dashboard.business_hours import is_business_day
-from dashboard.formatting import BRUSSELS
+from dashboard.business_calendar import BRUSSELS, is_business_day
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill
 from dashboard.services.users import UserInfo
+from dashboard.ui import metrics as metrics_ui
 from db.engine import make_engine
 from db.migrate import upgrade
 from tests import factories as f
@@ -124,7 +123,7 @@ def test_leads_and_admins_see_kpis_charts_and_definitions(desk: dict[str, UserIn
     # Last 30 days. The lead starts on their team (Billing); the admin sees both teams.
     assert values["Received"] == ("3" if role == "lead" else "4")
     assert values["First response, median"] == "30 min"
-    team = at.selectbox(key=metrics_view.TEAM).value
+    team = at.selectbox(key=metrics_ui.TEAM).value
     assert (team.name if team else None) == ("Billing" if role == "lead" else None)
     assert len(at.get("plotly_chart")) == 9
     assert any("How these are measured" in e.label for e in at.expander)
@@ -134,11 +133,11 @@ def test_leads_and_admins_see_kpis_charts_and_definitions(desk: dict[str, UserIn
 @pytest.mark.parametrize("preset", metrics.PRESETS)
 def test_every_range_preset_renders(desk: dict[str, UserInfo], preset: str) -> None:
     at = page_as(desk["lead"])
-    at.segmented_control(key=metrics_view.PRESET).set_value(preset).run()
+    at.segmented_control(key=metrics_ui.PRESET).set_value(preset).run()
     assert not at.exception, at.exception
     if preset == "custom":
         six_back = business_days_back(6)
-        at.date_input(key=metrics_view.CUSTOM_RANGE).set_value(
+        at.date_input(key=metrics_ui.CUSTOM_RANGE).set_value(
             (six_back - timedelta(days=1), six_back)).run()
         assert not at.exception, at.exception
         assert metric_values(at)["Received"] == "1"
@@ -148,27 +147,27 @@ def test_every_range_preset_renders(desk: dict[str, UserInfo], preset: str) -> N
 
 def test_every_filter_renders(desk: dict[str, UserInfo]) -> None:
     at = page_as(desk["admin"])
-    assert at.selectbox(key=metrics_view.TEAM).value is None           # all teams
-    at.selectbox(key=metrics_view.TEAM).select_index(2).run()          # Logistics
+    assert at.selectbox(key=metrics_ui.TEAM).value is None           # all teams
+    at.selectbox(key=metrics_ui.TEAM).select_index(2).run()          # Logistics
     assert not at.exception and metric_values(at)["Received"] == "1"
-    at.selectbox(key=metrics_view.TEAM).select_index(0).run()       # All teams
-    at.selectbox(key=metrics_view.PERSON).select_index(3).run()        # Sofie Peeters
+    at.selectbox(key=metrics_ui.TEAM).select_index(0).run()       # All teams
+    at.selectbox(key=metrics_ui.PERSON).select_index(3).run()        # Sofie Peeters
     assert not at.exception and metric_values(at)["Received"] == "3"
-    for key, values in ((metrics_view.CHANNEL, ["email", "fax"]),
-                        (metrics_view.CATEGORY, ["invoices"]),
-                        (metrics_view.PRIORITY, ["normal", "urgent"]),
-                        (metrics_view.SEGMENT, ["small_business"])):
+    for key, values in ((metrics_ui.CHANNEL, ["email", "fax"]),
+                        (metrics_ui.CATEGORY, ["invoices"]),
+                        (metrics_ui.PRIORITY, ["normal", "urgent"]),
+                        (metrics_ui.SEGMENT, ["small_business"])):
         at.multiselect(key=key).set_value(values).run()
         assert not at.exception, (key, at.exception)
     assert metric_values(at)["Received"] == "3"
-    at.multiselect(key=metrics_view.SEGMENT).set_value(["enterprise"]).run()
+    at.multiselect(key=metrics_ui.SEGMENT).set_value(["enterprise"]).run()
     assert not at.exception and metric_values(at)["Received"] == "0"
 
 
-@pytest.mark.parametrize("kind", metrics_view.KPI_DRILLS)
+@pytest.mark.parametrize("kind", metrics_ui.KPI_DRILLS)
 def test_every_kpi_lists_its_enquiries(desk: dict[str, UserInfo], kind: str) -> None:
     at = page_as(desk["lead"])
-    at.selectbox(key=metrics_view.DRILL_KIND).set_value(kind).run()
+    at.selectbox(key=metrics_ui.DRILL_KIND).set_value(kind).run()
     assert not at.exception, at.exception
     table = at.dataframe[-1].value
     assert "Reference" in table.columns and "Customer" in table.columns
@@ -181,7 +180,7 @@ def test_a_clicked_bar_narrows_the_list(desk: dict[str, UserInfo]) -> None:
     """What a click on a day's bar stores; the browser test clicks for real."""
     at = page_as(desk["admin"])
     two_back = business_days_back(2)
-    at.session_state[metrics_view.DRILL] = Drill("received", day=two_back)
+    at.session_state[metrics_ui.DRILL] = Drill("received", day=two_back)
     at.run()
     assert not at.exception, at.exception
     assert list(at.dataframe[-1].value["Subject"]) == ["Invoice copy 2"]
@@ -189,10 +188,10 @@ def test_a_clicked_bar_narrows_the_list(desk: dict[str, UserInfo]) -> None:
     for drill in (Drill("person_open", person_id=0), Drill("channel", value="phone"),
                   Drill("first_response", value="30–60 min"), Drill("heat", weekday=0, hour=9),
                   Drill("resolution_missed", week=two_back)):
-        at.session_state[metrics_view.DRILL] = drill
+        at.session_state[metrics_ui.DRILL] = drill
         at.run()
         assert not at.exception, (drill, at.exception)
-    at.session_state[metrics_view.DRILL] = Drill("person_open", person_id=0)
+    at.session_state[metrics_ui.DRILL] = Drill("person_open", person_id=0)
     at.run()
     assert list(at.dataframe[-1].value["Subject"]) == ["Where is my order?"]
 
@@ -201,13 +200,13 @@ def test_the_heat_map_cell_can_be_listed(desk: dict[str, UserInfo]) -> None:
     at = page_as(desk["admin"])
     at.button(key="metrics_heat_list").click().run()
     assert not at.exception, at.exception
-    assert isinstance(at.session_state[metrics_view.DRILL], Drill)
-    assert at.session_state[metrics_view.DRILL].kind == "heat"
+    assert isinstance(at.session_state[metrics_ui.DRILL], Drill)
+    assert at.session_state[metrics_ui.DRILL].kind == "heat"
 
 
 def test_a_lead_can_leave_their_team_for_all_teams(desk: dict[str, UserInfo]) -> None:
     at = page_as(desk["lead"])
-    assert at.selectbox(key=metrics_view.TEAM).value.name == "Billing"
-    assert at.selectbox(key=metrics_view.TEAM).options[0] == "All teams"
-    at.selectbox(key=metrics_view.TEAM).select_index(0).run()       # All teams
+    assert at.selectbox(key=metrics_ui.TEAM).value.name == "Billing"
+    assert at.selectbox(key=metrics_ui.TEAM).options[0] == "All teams"
+    at.selectbox(key=metrics_ui.TEAM).select_index(0).run()       # All teams
     assert not at.exception and metric_values(at)["Received"] == "4"

@@ -24,9 +24,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from dashboard import mailer
 from dashboard.__main__ import main
 from dashboard.config import ConfigError, SmtpSettings, load_smtp_settings
+from dashboard.mail import sender
 from dashboard.services import outbox
 from dashboard.services.outbox import OutboundAttachment
 from db.engine import make_engine
@@ -116,8 +116,8 @@ def state(engine: Engine, message_id: int) -> outbox.DeliveryState:
     return found
 
 
-def deliver(engine: Engine, smtp: SmtpSettings, now: datetime = T0) -> mailer.DeliveryReport:
-    return mailer.deliver(engine=engine, smtp=smtp, now=now)
+def deliver(engine: Engine, smtp: SmtpSettings, now: datetime = T0) -> sender.DeliveryReport:
+    return sender.deliver(engine=engine, smtp=smtp, now=now)
 
 
 # --- delivery -----------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_enquiry_reply_with_pdf_arrives_intact(
 
     report = deliver(engine, smtp)
 
-    assert report == mailer.DeliveryReport(sent=1)
+    assert report == sender.DeliveryReport(sent=1)
     stored = session.get_one(OutboundMessage, message_id)
     [(mail_from, rcpt_tos, _)] = handler.received
     assert (mail_from, rcpt_tos) == ("support@csol.example", ["anne.dupre@brasserie-dupre.be"])
@@ -204,7 +204,7 @@ def test_temporary_refusal_is_retried_with_growing_delays(
     replies.extend(["451 try later", "451 try later"])
     message_id = queue(session)
 
-    assert deliver(engine, smtp, now=T0) == mailer.DeliveryReport(retrying=1)
+    assert deliver(engine, smtp, now=T0) == sender.DeliveryReport(retrying=1)
     first = state(engine, message_id)
     assert (first.status, first.attempts) == ("queued", 1)
     assert first.last_error is not None and "451 try later" in first.last_error
@@ -248,7 +248,7 @@ def test_permanent_refusal_fails_for_good_without_blocking_others(
     bad = queue(session, to="nobody@brasserie-dupre.be")
     good = queue(session, to="anne.dupre@brasserie-dupre.be")
 
-    assert deliver(engine, smtp) == mailer.DeliveryReport(sent=1, failed=1)
+    assert deliver(engine, smtp) == sender.DeliveryReport(sent=1, failed=1)
 
     failed = state(engine, bad)
     assert (failed.status, failed.attempts, failed.sent_at) == ("failed", 1, None)

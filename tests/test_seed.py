@@ -27,7 +27,7 @@ from stdnum.be import ogm_vcs
 from stdnum.be import vat as be_vat
 from stdnum.lu import tva as lu_tva
 
-from dashboard.business_hours import (
+from dashboard.business_calendar import (
     BRUSSELS,
     add_business_minutes,
     business_minutes_between,
@@ -455,7 +455,7 @@ def test_command_line_seeds_refuses_then_resets(
 
 # -- the calendar behind the SLA arithmetic ---------------------------------------------------
 
-def test_precomputed_calendar_agrees_with_business_hours() -> None:
+def test_precomputed_calendar_agrees_with_the_business_calendar() -> None:
     rng = random.Random(3)
     calendar = BusinessCalendar(date(2024, 1, 1), date(2027, 12, 31))
     start = datetime(2024, 3, 1, tzinfo=UTC)

@@ -19,8 +19,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import CoreFont
 
+from dashboard.business_calendar import BRUSSELS
 from dashboard.documents.labels import Labels
-from dashboard.formatting import BRUSSELS
 from dashboard.vendor import Vendor
 
 # Colours (RGB): ink for text, muted for secondary text, accent for titles, rules and fills.

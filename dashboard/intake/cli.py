@@ -67,12 +67,12 @@ def run(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _listen(engine: Engine, host: str, port: int) -> int:
-    from dashboard import mailer
     from dashboard.intake import smtp  # aiosmtpd is needed by the listener only
+    from dashboard.mail import sender
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
-    with mailer.stop_on_signals(stop):
+    with sender.stop_on_signals(stop):
         try:
             with smtp.listening(engine, host, port) as handler:
                 print(f"Receiving mail on {host}:{port}; Ctrl-C to stop.", flush=True)

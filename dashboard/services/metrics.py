@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,14 +33,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import BRUSSELS, CLOSES, OPENS, is_business_day, start_of_day
+from dashboard.business_calendar import (
+    BRUSSELS,
+    MINUTES_PER_DAY,
+    US_PER_MINUTE,
+    business_minutes,
+    business_minutes_of,
+    start_of_day,
+    to_us,
+)
 from db.models import OPEN_ENQUIRY_STATUSES, Customer, Enquiry, Team, User
 
 Ints = npt.NDArray[np.int64]
 
-US_PER_MINUTE = 60_000_000
 US_PER_HOUR = 60 * US_PER_MINUTE
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNASSIGNED = "Unassigned"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -232,71 +237,6 @@ def filter_options(*, session: Session) -> FilterOptions:
     return FilterOptions(tuple(Option(*t) for t in teams), tuple(Option(*p) for p in people))
 
 
-# --- business minutes, vectorised ----------------------------------------------------------
-
-def to_us(moment: datetime) -> int:
-    """Microseconds since the epoch of an aware datetime, exactly."""
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class _Calendar:
-    """Per Brussels day: where it starts, when the line opens, how long, and the sum before."""
-
-    midnights: Ints
-    opens: Ints
-    lengths: Ints
-    before: Ints
-
-    def elapsed(self, moments: Ints) -> Ints:
-        """Business microseconds from the calendar's first day to each moment."""
-        day = np.clip(np.searchsorted(self.midnights, moments, side="right") - 1,
-                      0, len(self.opens) - 1)
-        inside = np.clip(moments - self.opens[day], 0, self.lengths[day])
-        return np.asarray(self.before[day] + inside, dtype=np.int64)
-
-
-@lru_cache(maxsize=8)
-def _calendar(first_year: int, last_year: int) -> _Calendar:
-    days = [date(first_year, 1, 1) + timedelta(days=i)
-            for i in range((date(last_year + 1, 1, 1) - date(first_year, 1, 1)).days)]
-    midnights, opens, lengths = [], [], []
-    for day in days:
-        opening = to_us(datetime.combine(day, OPENS, tzinfo=BRUSSELS))
-        midnights.append(to_us(start_of_day(day)))
-        opens.append(opening)
-        closing = to_us(datetime.combine(day, CLOSES, tzinfo=BRUSSELS))
-        lengths.append(closing - opening if is_business_day(day) else 0)
-    length_array = np.array(lengths, dtype=np.int64)
-    before = np.concatenate(([0], np.cumsum(length_array)[:-1])).astype(np.int64)
-    return _Calendar(np.array(midnights, dtype=np.int64), np.array(opens, dtype=np.int64),
-                     length_array, before)
-
-
-def _year_of(moment_us: int) -> int:
-    return (EPOCH + timedelta(microseconds=int(moment_us))).year
-
-
-def business_minutes(starts_us: Ints, ends_us: Ints) -> Ints:
-    """Whole business minutes between pairs of instants (µs since the epoch), as
-    ``business_hours.business_minutes_between`` counts them, for many pairs at once."""
-    starts, ends = np.asarray(starts_us, dtype=np.int64), np.asarray(ends_us, dtype=np.int64)
-    if starts.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    both = np.concatenate((starts, ends))
-    # A year either side: a UTC instant near New Year is in the other year in Brussels.
-    calendar = _calendar(_year_of(int(both.min())) - 1, _year_of(int(both.max())) + 1)
-    diff = calendar.elapsed(ends) - calendar.elapsed(starts)
-    return np.asarray(np.sign(diff) * (np.abs(diff) // US_PER_MINUTE), dtype=np.int64)
-
-
-def business_minutes_of(pairs: Sequence[tuple[datetime, datetime]]) -> list[int]:
-    """The same for datetimes (small lists: drill-down rows, tests)."""
-    starts = np.array([to_us(s) for s, _ in pairs], dtype=np.int64)
-    ends = np.array([to_us(e) for _, e in pairs], dtype=np.int64)
-    return [int(m) for m in business_minutes(starts, ends)]
-
-
 # --- SQL helpers ---------------------------------------------------------------------------
 
 class _Stamps:
@@ -408,8 +348,9 @@ class EnquiryMetrics:
     people: pd.DataFrame           # person_id, person, open_now, resolved, median_handling
 
 
-# Duration bands for the distributions, in business minutes (a business day is 510).
-BANDS = (0, 30, 60, 120, 240, 510, 1020, 1530, 2550, 5100)
+# Duration bands for the distributions, in business minutes: under an hour, hours, then days.
+DAY = MINUTES_PER_DAY
+BANDS = (0, 30, 60, 120, 240, DAY, 2 * DAY, 3 * DAY, 5 * DAY, 10 * DAY)
 BAND_LABELS = ("< 30 min", "30–60 min", "1–2 h", "2–4 h", "4 h–1 d", "1–2 d", "2–3 d",
                "3–5 d", "5–10 d", "10 d or more")
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.business_hours import start_of_day
+from dashboard.business_calendar import start_of_day
 from dashboard.services.paging import Page
 from db.models import Order, OrderEvent, OrderLine, Product, Site
 

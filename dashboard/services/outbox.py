@@ -1,7 +1,7 @@
 """The outbox: every outgoing e-mail is a row first, and a sender delivers it (DESIGN §2.6).
 
 Writers call ``enqueue`` inside their own transaction, so a reply and the e-mail that carries it
-are committed together or not at all. The sender (``dashboard.mailer``) claims due rows, sends
+are committed together or not at all. The sender (``dashboard.mail.sender``) claims due rows, sends
 them over SMTP, and records the outcome here.
 
 A claimed row has status ``sending`` and ``next_attempt_at`` set to the end of its lease: if the

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import add_business_minutes, business_minutes_between
+from dashboard.business_calendar import add_business_minutes, business_minutes_between
 from db.models import SlaPolicy
 
 AT_RISK_SHARE = 0.25

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.business_hours import start_of_day
+from dashboard.business_calendar import start_of_day
 from dashboard.formatting import money
 from db.models import (
     Contract,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.business_hours import business_minutes_between
+from dashboard.business_calendar import business_minutes_between
 from dashboard.services import audit, sla
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo

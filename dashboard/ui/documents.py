@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import state, ui, widgets
 from dashboard.documents.invoice_pdf import invoice_pdf
 from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
@@ -17,6 +16,7 @@ from dashboard.services.customers import CustomerHeader
 from dashboard.services.invoices import InvoiceDetail
 from dashboard.services.statement import Statement
 from dashboard.services.users import UserInfo
+from dashboard.ui import db, state, widgets
 from dashboard.vendor import load_vendor
 
 PRINT_SCRIPT = """
@@ -85,7 +85,7 @@ def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement) -
 
 def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, filename: str,
                 pdf: bytes, compose: Callable[[str], tuple[str, str]]) -> None:
-    with ui.session() as s:
+    with db.session() as s:
         contacts = [c for c in customers.list_contacts(session=s, customer_id=header.id)
                     if c.email]
     with st.form(f"{key}_route_form"):
@@ -106,7 +106,7 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, fil
     if sent:
         address = other.strip() or (contact.email if contact else "")
         try:
-            with ui.session() as s:
+            with db.session() as s:
                 routing.send_document(session=s, kind=kind, customer_id=header.id,
                                       to_address=address or "", subject=subject, body=body,
                                       filename=filename, pdf=pdf, by=user)
@@ -115,7 +115,7 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, fil
         else:
             st.session_state[state.FLASH] = f"{filename} queued for {address}."
             st.rerun()
-    with ui.session() as s:
+    with db.session() as s:
         sent_before = outbox.list_for_customer(session=s, customer_id=header.id, limit=10)
     if sent_before:
         st.caption("Recent e-mails to this customer: " + "; ".join(

@@ -1,4 +1,5 @@
-"""Queue and enquiry page pieces: filters, tables, the enquiry header, timeline and actions."""
+"""The enquiry page's pieces: header, presence, links, timeline, attachments and actions;
+and the enquiry table that other pages list enquiries in."""
 
 from __future__ import annotations
 
@@ -8,26 +9,20 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from dashboard import components, state, ui, widgets
 from dashboard.formatting import time_left, when
-from dashboard.services import enquiry_view, queue, workflow
-from dashboard.services.enquiry_view import EnquiryDetail
-from dashboard.services.paging import Page
-from dashboard.services.queue import QueueFilter, QueueRow
+from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+from dashboard.services import enquiry_detail, queue, workflow
+from dashboard.services import search as search_service
+from dashboard.services.enquiries import EnquiryRow
+from dashboard.services.enquiry_detail import EnquiryDetail
 from dashboard.services.users import UserInfo
-from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
+from dashboard.ui import db, search, state, widgets
+from db.models import CATEGORIES, PRIORITIES
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
 ENQUIRY_PAGE = PAGES / "enquiry.py"
-QUEUE_PAGE = 50
-CATEGORY_LABELS = {"orders": "Orders & delivery", "invoices": "Invoices & payments",
-                   "contracts": "Contracts", "inventory": "Inventory & maintenance",
-                   "other": "Other"}
-EVENT_LABELS = {"message_in": "Message from the customer", "reply": "Reply",
-                "note": "Internal note", "call": "Phone call", "status": "Status",
-                "assignment": "Assignment", "priority": "Priority", "category": "Category",
-                "link": "Linked", "merge": "Merge", "sla": "SLA"}
 
 
 def open_enquiry(reference: str) -> None:
@@ -35,94 +30,31 @@ def open_enquiry(reference: str) -> None:
 
 
 def _label(value: str) -> str:
-    return components.STATUS_LABELS.get(value, value.replace("_", " ").capitalize())
+    return STATUS_LABELS.get(value, value.replace("_", " ").capitalize())
 
 
-def queue_filters() -> QueueFilter:
-    with st.expander("Filters"):
-        cols = st.columns(3)
-        channels = cols[0].multiselect("Channel", CHANNELS, key="q_channel")
-        categories = cols[1].multiselect("Category", CATEGORIES, key="q_category",
-                                         format_func=CATEGORY_LABELS.__getitem__)
-        priorities = cols[2].multiselect("Priority", PRIORITIES, key="q_priority",
-                                         format_func=str.capitalize)
-        statuses = cols[0].multiselect("Status", ENQUIRY_STATUSES, key="q_status",
-                                       format_func=_label,
-                                       help="Empty: every status still open")
-        languages = cols[1].multiselect("Language", LANGUAGES, key="q_language",
-                                        format_func=str.upper)
-        older = cols[2].number_input("Older than (days)", min_value=0, max_value=365,
-                                     value=0, step=1, key="q_older")
-    return QueueFilter(tuple(channels), tuple(categories), tuple(priorities), tuple(statuses),
-                       tuple(languages), None, int(older) or None)
+def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
+    return pd.DataFrame([
+        {
+            "SLA": r.sla.label,
+            "Reference": r.reference,
+            "Customer": r.customer_name or "—",
+            "Subject": r.subject,
+            "Priority": r.priority.capitalize(),
+            "Status": STATUS_LABELS[r.status],
+            "Channel": r.channel,
+            "Due": when(r.sla.due_at),
+            "Time left": time_left(r.sla.minutes_left),
+            "Received": when(r.created_at),
+        }
+        for r in rows
+    ])
 
 
-def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
-    frame = components.enquiry_frame([r.enquiry for r in rows])
-    if not frame.empty:
-        frame.insert(3, "Assignee", [r.assignee or "—" for r in rows])
-    return frame
-
-
-def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
-    if not page.rows:
-        st.success("Nothing here.")
-        widgets.pager("queue", page.total, page.limit)
-        return
-    frame = queue_frame(page.rows)
-    styled = widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))
-    if user.has_role("lead"):
-        event = st.dataframe(styled, hide_index=True, width="stretch", key="queue_table",
-                             on_select="rerun", selection_mode="multi-row",
-                             height=widgets.table_height(len(frame)))
-        chosen = [page.rows[i] for i in event.selection.rows]
-        widgets.pager("queue", page.total, page.limit)
-        if len(chosen) == 1:
-            open_enquiry(chosen[0].enquiry.reference)
-        if chosen:
-            bulk_actions(user, chosen)
-        st.caption("Select one row to open it, or several for bulk actions.")
-    else:
-        picked = widgets.picked_row(styled, "queue_pick")
-        widgets.pager("queue", page.total, page.limit)
-        if picked is not None:
-            open_enquiry(page.rows[picked].enquiry.reference)
-        st.caption("Most urgent first. Select a row to open the enquiry.")
-
-
-def bulk_actions(user: UserInfo, chosen: list[QueueRow]) -> None:
-    with st.container(border=True):
-        st.markdown(f"**{len(chosen)} selected**")
-        with ui.session() as s:
-            people = queue.colleagues(session=s)
-        cols = st.columns([3, 1, 1], vertical_alignment="bottom")
-        person = cols[0].selectbox("Assign to", people, index=None, key="bulk_person",
-                                   format_func=lambda p: f"{p.name} ({p.team or 'no team'}, "
-                                   f"{p.open_enquiries} open)", placeholder="Choose someone")
-        if cols[1].button("Assign", key="bulk_assign", disabled=person is None):
-            _bulk(chosen, lambda s, r: workflow.assign(
-                session=s, enquiry_id=r.enquiry.id, assignee_id=person.id if person else None,
-                by=user, expected_version=r.version, now=ui.now()), "assigned")
-        if cols[2].button("Close", key="bulk_close"):
-            _bulk(chosen, lambda s, r: workflow.change_status(
-                session=s, enquiry_id=r.enquiry.id, to="closed", by=user,
-                expected_version=r.version, now=ui.now(), note="Closed in bulk"), "closed")
-
-
-def _bulk(rows: list[QueueRow], change: Callable[[Any, QueueRow], object], done: str) -> None:
-    failed = []
-    for row in rows:
-        try:
-            with ui.session() as s:
-                change(s, row)
-        except (ValueError, RuntimeError) as exc:
-            failed.append(f"{row.enquiry.reference}: {exc}")
-    if failed:
-        st.error("Not changed:\n" + "\n".join(f"- {f}" for f in failed))
-    else:
-        st.session_state[state.FLASH] = f"{len(rows)} enquiries {done}."
-        st.session_state.pop("queue_table", None)
-        st.rerun()
+def styled_enquiries(rows: list[EnquiryRow]) -> pd.DataFrame | Styler:
+    """The enquiry table with its SLA column coloured by state."""
+    return widgets.highlight(enquiry_frame(rows), "SLA",
+                             lambda value: widgets.SLA_STYLES.get(str(value), ""))
 
 
 # --- the enquiry page --------------------------------------------------------------------
@@ -137,7 +69,7 @@ def as_seen(d: EnquiryDetail) -> EnquiryDetail:
 
     seen = st.session_state.setdefault(_seen_key(d.row.id), d.version)
     if seen != d.version:
-        with ui.session() as s:
+        with db.session() as s:
             message = workflow.stale_message(s, d.row.id)
         cols = st.columns([5, 1], vertical_alignment="center")
         cols[0].warning(message.replace("— reload.", "since you opened it: reload to see "
@@ -181,10 +113,10 @@ def links(d: EnquiryDetail) -> None:
         return
     cols = st.columns(len(d.links) + 1)
     if cols[0].button("Open the customer", key="to_customer"):
-        components.open_customer(d.customer_number)
+        search.open_customer(d.customer_number)
     for col, link in zip(cols[1:], d.links, strict=True):
         if col.button(link.label, key=f"to_{link.kind}_{link.id}"):
-            components.open_customer(d.customer_number, (link.kind, link.id))
+            search.open_customer(d.customer_number, (link.kind, link.id))
 
 
 def timeline(d: EnquiryDetail) -> None:
@@ -205,7 +137,7 @@ def timeline(d: EnquiryDetail) -> None:
                 st.caption(f"E-mail to {ev.delivery.to_address}: {state_text}")
 
 
-def _event_detail(ev: enquiry_view.TimelineEvent) -> str:
+def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:
     data = ev.data
     if ev.kind == "status":
         return f"{_label(str(data.get('from')))} → {_label(str(data.get('to')))}"
@@ -229,8 +161,8 @@ def attachments(d: EnquiryDetail) -> None:
     for a in d.attachments:
         cols = st.columns([4, 1, 1], vertical_alignment="center")
         cols[0].markdown(f"{a.filename} · {a.content_type} · {a.size_bytes / 1024:.0f} KB")
-        with ui.session() as s:
-            found = enquiry_view.attachment(session=s, attachment_id=a.id, enquiry_id=d.row.id)
+        with db.session() as s:
+            found = enquiry_detail.attachment(session=s, attachment_id=a.id, enquiry_id=d.row.id)
         if found is None:
             continue
         name, mime, content = found
@@ -269,7 +201,7 @@ def actions(user: UserInfo, d: EnquiryDetail) -> None:
         body = st.text_area("Note (only colleagues see it)", height=120)
         if st.form_submit_button("Add note"):
             _apply(lambda s: workflow.add_note(session=s, enquiry_id=d.row.id, body=body,
-                                               by=user, now=ui.now()), "Note added.")
+                                               by=user, now=db.now()), "Note added.")
     with details_tab:
         details_form(user, d)
     with assign_tab:
@@ -279,15 +211,15 @@ def actions(user: UserInfo, d: EnquiryDetail) -> None:
 
 
 def reply_form(user: UserInfo, d: EnquiryDetail) -> None:
-    with ui.session() as s:
-        canned = enquiry_view.canned_replies(session=s, language=d.language,
+    with db.session() as s:
+        canned = enquiry_detail.canned_replies(session=s, language=d.language,
                                              category=d.row.category)
     template = st.selectbox(
         f"Canned reply ({d.language.upper()})", [None, *canned], key=f"canned_{d.row.id}",
         format_func=lambda c: "— write your own —" if c is None else c.name)
-    subject = enquiry_view.fill(template.subject, enquiry=d, agent=user) if template else (
+    subject = enquiry_detail.fill(template.subject, enquiry=d, agent=user) if template else (
         f"Re: {d.row.subject}")
-    body = enquiry_view.fill(template.body, enquiry=d, agent=user) if template else ""
+    body = enquiry_detail.fill(template.body, enquiry=d, agent=user) if template else ""
     version_key = f"{d.row.id}_{d.version}_{template.id if template else 0}"
     with st.form(f"reply_{version_key}"):
         to = st.text_input("To", value=d.reply_to or "", placeholder="name@company.be")
@@ -302,7 +234,7 @@ def reply_form(user: UserInfo, d: EnquiryDetail) -> None:
         if st.form_submit_button("Send reply", type="primary"):
             _apply(lambda s: workflow.reply(
                 session=s, enquiry_id=d.row.id, to_address=to, subject=subject, body=body,
-                by=user, expected_version=d.version, now=ui.now(), then_status=then),
+                by=user, expected_version=d.version, now=db.now(), then_status=then),
                 "Reply queued for sending.")
 
 
@@ -326,7 +258,7 @@ def details_form(user: UserInfo, d: EnquiryDetail) -> None:
 def _save_details(s: Any, user: UserInfo, d: EnquiryDetail, status: str, priority: str,
                   category: str, note: str) -> None:
     version = d.version
-    now = ui.now()
+    now = db.now()
     if priority != d.row.priority:
         version = workflow.set_priority(session=s, enquiry_id=d.row.id, priority=priority,
                                         by=user, expected_version=version, now=now).version
@@ -343,18 +275,18 @@ def assign_form(user: UserInfo, d: EnquiryDetail) -> None:
     if may_take and st.button("Take it", key=f"take_{d.row.id}", type="primary"):
         _apply(lambda s: workflow.assign(session=s, enquiry_id=d.row.id,
                                          assignee_id=user.id, by=user,
-                                         expected_version=d.version, now=ui.now()),
+                                         expected_version=d.version, now=db.now()),
                "It is yours.")
     release = d.assignee_id == user.id
     if release and st.button("Give back to the queue", key=f"release_{d.row.id}"):
         _apply(lambda s: workflow.assign(session=s, enquiry_id=d.row.id, assignee_id=None,
-                                         by=user, expected_version=d.version, now=ui.now()),
+                                         by=user, expected_version=d.version, now=db.now()),
                "Back in the queue.")
     if not user.has_role("lead"):
         if d.assignee_id not in (None, user.id):
             st.caption(f"{d.assignee} holds this enquiry; a team lead can reassign it.")
         return
-    with ui.session() as s:
+    with db.session() as s:
         people = queue.colleagues(session=s)
     with st.form(f"reassign_{d.row.id}_{d.version}"):
         person = st.selectbox("Reassign to", people, index=None, placeholder="Choose someone",
@@ -363,17 +295,15 @@ def assign_form(user: UserInfo, d: EnquiryDetail) -> None:
         if st.form_submit_button("Reassign"):
             _apply(lambda s: workflow.assign(
                 session=s, enquiry_id=d.row.id, assignee_id=person.id if person else None,
-                by=user, expected_version=d.version, now=ui.now()), "Reassigned.")
+                by=user, expected_version=d.version, now=db.now()), "Reassigned.")
 
 
 def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
-    from dashboard.services import search
-
     with st.form(f"link_{d.row.id}_{d.version}"):
         number = st.text_input("Link a document (order, invoice, contract or serial number)")
         if st.form_submit_button("Link"):
-            with ui.session() as s:
-                hits = [h for h in search.search(session=s, query=number)
+            with db.session() as s:
+                hits = [h for h in search_service.search(session=s, query=number)
                         if h.document_kind in ("order", "invoice", "contract", "item")]
             if not hits:
                 st.error(f"No order, invoice, contract or item “{number}”.")
@@ -382,26 +312,26 @@ def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
                 _apply(lambda s: workflow.link_document(
                     session=s, enquiry_id=d.row.id, kind=str(hit.document_kind),
                     document_id=int(hit.document_id or 0), by=user,
-                    expected_version=d.version, now=ui.now()), f"Linked {hit.detail}.")
+                    expected_version=d.version, now=db.now()), f"Linked {hit.detail}.")
     with st.form(f"merge_{d.row.id}_{d.version}"):
         target = st.text_input("Merge this enquiry into (reference)",
                                placeholder="ENQ-2026-000123")
         st.caption("This enquiry is closed as a duplicate; both keep their history.")
         if st.form_submit_button("Merge"):
-            with ui.session() as s:
-                target_id = enquiry_view.find_id(session=s, reference=target)
+            with db.session() as s:
+                target_id = enquiry_detail.find_id(session=s, reference=target)
             if target_id is None:
                 st.error(f"No enquiry “{target}”.")
             else:
                 _apply(lambda s: workflow.merge(session=s, source_id=d.row.id,
                                                 target_id=target_id, by=user,
-                                                expected_version=d.version, now=ui.now()),
+                                                expected_version=d.version, now=db.now()),
                        f"Merged into {target.strip().upper()}.")
 
 
 def _apply(change: Callable[[Any], object], done: str) -> None:
     try:
-        with ui.session() as s:
+        with db.session() as s:
             change(s)
     except (ValueError, RuntimeError) as exc:
         widgets.show_problems(exc)

@@ -1,4 +1,5 @@
-"""The customer page's panels and tabs. Each reads its own widgets, calls services, renders."""
+"""The customer page's header, caller panel and tabs. Each reads its own widgets, calls
+services, renders."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state, ui, widgets
-from dashboard.components import STATUS_LABELS, enquiry_frame, styled_enquiries
+from dashboard import charts
 from dashboard.formatting import day, money, when
+from dashboard.labels import CATEGORY_LABELS, STATUS_LABELS, VERIFICATION_LABELS
 from dashboard.services import (
     balances,
     contracts,
@@ -24,6 +25,8 @@ from dashboard.services import (
 )
 from dashboard.services.customers import ContactRow, CustomerHeader
 from dashboard.services.users import UserInfo
+from dashboard.ui import db, state, widgets
+from dashboard.ui.enquiry import enquiry_frame, styled_enquiries
 from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHODS
 
 PAGE_SIZE = 25
@@ -31,15 +34,28 @@ TABS = ("Orders & delivery", "Invoices & credit notes", "Statement", "Contracts"
         "Installed base", "Contacts", "Enquiries", "Timeline")
 TAB_FOR_DOCUMENT = {"order": TABS[0], "invoice": TABS[1], "contract": TABS[3],
                     "item": TABS[4], "contact": TABS[5], "enquiry": TABS[6]}
-VERIFICATION_LABELS = {
-    "none": "Not verified", "known_voice": "Known to me", "customer_number": "Gave customer number",
-    "invoice_number": "Gave an invoice number", "callback": "Called back on number on file",
-    "email_on_file": "Wrote from the e-mail on file",
-}
-CATEGORY_LABELS = {"orders": "Orders & delivery", "invoices": "Invoices & payments",
-                   "contracts": "Contracts", "inventory": "Inventory & maintenance",
-                   "other": "Other"}
-MONEY = st.column_config.NumberColumn(format="euro")
+MONEY = widgets.MONEY
+
+
+def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator | None = None
+                    ) -> st.delta_generator.DeltaGenerator:
+    """Name, facts, money and warnings; returns the column beside the name for actions."""
+    left, right = st.columns([3, 2], vertical_alignment="top")
+    left.title(h.name)
+    place = f"{h.city} ({h.country})" if h.city else h.country
+    facts = [h.customer_number, h.vat_number or "no VAT number", place,
+             f"language {h.language.upper()}", h.segment.replace("_", " "),
+             f"account manager {h.account_manager or '—'}"]
+    left.caption(" · ".join(facts))
+    cols = st.columns(4)
+    cols[0].metric("Balance", money(h.balance_cents))
+    cols[1].metric("Overdue", money(h.overdue_cents))
+    cols[2].metric("Credit limit", money(h.credit_limit_cents))
+    used = h.credit_used_pct
+    cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
+    if h.warnings:
+        st.warning(" · ".join(h.warnings))
+    return right
 
 
 def euros(cents: int) -> float:
@@ -84,7 +100,7 @@ def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactR
                       else Caller(None, "Unknown caller", "unknown", method))
             if chosen.contact_id is not None and method == "none":
                 chosen = Caller(chosen.contact_id, chosen.name, "guest", method)
-            with ui.session() as s:
+            with db.session() as s:
                 customers.record_caller(session=s, customer_id=header.id,
                                         contact_id=chosen.contact_id, verification=method,
                                         by_user_id=user.id, by_username=user.username)
@@ -155,8 +171,8 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
             priority=priority, channel=channel, contact_id=who.contact_id,
             verification=who.verification, resolved_on_first_contact=resolved, **link)
         try:
-            with ui.session() as s:
-                created = enquiries.open_enquiry(session=s, new=new, by=user, now=ui.now())
+            with db.session() as s:
+                created = enquiries.open_enquiry(session=s, new=new, by=user, now=db.now())
                 reference = created.reference
         except ValueError as exc:
             widgets.show_problems(exc)
@@ -198,7 +214,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     since = cols[2].date_input("Ordered from", value=None, key="orders_from", format="DD/MM/YYYY")
     until = cols[3].date_input("to", value=None, key="orders_to", format="DD/MM/YYYY")
     flt = orders.OrderFilter(tuple(statuses), late, since, until)
-    with ui.session() as s:
+    with db.session() as s:
         page = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
                                   limit=PAGE_SIZE, offset=widgets.pager_offset("orders"))
     if page.total == 0:
@@ -210,7 +226,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     widgets.pager("orders", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
-        with ui.session() as s:
+        with db.session() as s:
             rows = orders.list_orders(session=s, customer_id=customer_id, flt=flt, today=today,
                                       limit=widgets.EXPORT_LIMIT).rows
         return orders_frame(rows, today)
@@ -223,7 +239,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
 
 
 def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -> None:
-    with ui.session() as s:
+    with db.session() as s:
         detail = orders.get_order(session=s, order_id=order_id)
     if detail is None:
         return
@@ -286,7 +302,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     since = cols[2].date_input("Issued from", value=None, key="inv_from", format="DD/MM/YYYY")
     until = cols[3].date_input("to", value=None, key="inv_to", format="DD/MM/YYYY")
     flt = invoices.InvoiceFilter(tuple(kinds), tuple(statuses), since, until)
-    with ui.session() as s:
+    with db.session() as s:
         page = invoices.list_invoices(session=s, customer_id=header.id, flt=flt, today=today,
                                       limit=PAGE_SIZE, offset=widgets.pager_offset("invoices"))
     if page.total == 0:
@@ -300,7 +316,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     widgets.pager("invoices", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
-        with ui.session() as s:
+        with db.session() as s:
             rows = invoices.list_invoices(session=s, customer_id=header.id, flt=flt,
                                           today=today, limit=widgets.EXPORT_LIMIT).rows
         return invoices_frame(rows, today)
@@ -315,9 +331,9 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
 
 def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
                    today: date) -> None:
-    from dashboard import documents_view
+    from dashboard.ui import documents as documents_ui  # PDF libraries load on first use
 
-    with ui.session() as s:
+    with db.session() as s:
         detail = invoices.get_invoice(session=s, invoice_id=invoice_id)
     if detail is None or detail.customer_id != header.id:
         return
@@ -361,7 +377,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
                 column_config={"Amount": MONEY})
         else:
             right.caption("Nothing yet.")
-        documents_view.invoice_actions(user, header, detail)
+        documents_ui.invoice_actions(user, header, detail)
         enquiry_button(header.id, f"{label.lower()} {detail.number}",
                        {"invoice_id": detail.id}, "invoice", f"enquire_invoice_{detail.id}")
 
@@ -369,12 +385,12 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
 # --- Statement and balance ---------------------------------------------------------------
 
 def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Caller) -> None:
-    from dashboard import documents_view
+    from dashboard.ui import documents as documents_ui  # PDF libraries load on first use
 
     disclosure_warning(who, "finance")
     as_of = st.date_input("As of", value=today, max_value=today, key="statement_as_of",
                           format="DD/MM/YYYY") or today
-    with ui.session() as s:
+    with db.session() as s:
         stmt = statement.statement(session=s, customer_id=header.id, as_of=as_of)
         history = balances.balance_history(session=s, customer_id=header.id, today=today)
     if stmt is None:
@@ -401,7 +417,7 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
                  column_config={"Original": MONEY, "Open": MONEY, "Balance": MONEY})
     st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
                "date (payments on account from the day received).")
-    documents_view.statement_actions(user, header, stmt)
+    documents_ui.statement_actions(user, header, stmt)
     left, right = st.columns(2)
     left.plotly_chart(charts.ageing_bars(pd.DataFrame({
         "bucket": [statement.BUCKET_LABELS[b] for b in statement.BUCKETS],
@@ -418,7 +434,7 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
 
 def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> None:
     disclosure_warning(who, "finance")
-    with ui.session() as s:
+    with db.session() as s:
         rows = contracts.list_contracts(session=s, customer_id=customer_id)
     if not rows:
         st.info("No contracts.")
@@ -444,7 +460,7 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
                        f"{day(chosen.start_date)} – {day(chosen.end_date)} · "
                        f"{money(chosen.annual_value_cents)} a year, billed "
                        f"{chosen.billing_frequency}")
-            with ui.session() as s:
+            with db.session() as s:
                 items = inventory.list_items(session=s, customer_id=customer_id,
                                              flt=inventory.ItemFilter(), today=today,
                                              limit=500).rows
@@ -480,7 +496,7 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
     changed = edited[edited["Invoice e-mails"] != frame["Invoice e-mails"]]
     for _, row in changed.iterrows():
         try:
-            with ui.session() as s:
+            with db.session() as s:
                 customers.set_invoice_notifications(
                     session=s, contact_id=int(row["id"]), enabled=bool(row["Invoice e-mails"]),
                     by_user_id=user.id, by_username=user.username)
@@ -492,8 +508,8 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
 
 
 def enquiries_tab(customer_id: int) -> None:
-    with ui.session() as s:
-        rows = enquiries.customer_enquiries(session=s, customer_id=customer_id, now=ui.now(),
+    with db.session() as s:
+        rows = enquiries.customer_enquiries(session=s, customer_id=customer_id, now=db.now(),
                                             limit=200)
     if not rows:
         st.info("No enquiries from this customer yet.")
@@ -511,9 +527,9 @@ def timeline_tab(customer_id: int) -> None:
     kinds = cols[0].multiselect("Show", timeline.KINDS, default=list(timeline.KINDS),
                                 format_func=timeline.KIND_LABELS.__getitem__,
                                 key="timeline_kinds")
-    since = cols[1].date_input("Since", value=ui.today() - timedelta(days=365),
+    since = cols[1].date_input("Since", value=db.today() - timedelta(days=365),
                                key="timeline_since", format="DD/MM/YYYY")
-    with ui.session() as s:
+    with db.session() as s:
         entries = timeline.timeline(session=s, customer_id=customer_id, kinds=tuple(kinds),
                                     since=since)
     frame = pd.DataFrame([{

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import state, ui, widgets
-from dashboard.customer_view import Caller, disclosure_warning, enquiry_button
 from dashboard.formatting import day, when
 from dashboard.services import contracts, enquiries, inventory
 from dashboard.services.inventory import ItemRow
 from dashboard.services.users import UserInfo
+from dashboard.ui import db, state, widgets
+from dashboard.ui.customer import Caller, disclosure_warning, enquiry_button
 
 COVERAGE_LABELS = {"all": "All", "covered": "Covered", "not_covered": "Not covered"}
 
@@ -29,7 +29,7 @@ def items_frame(rows: list[ItemRow]) -> pd.DataFrame:
 
 def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> None:
     disclosure_warning(who, "orders")
-    with ui.session() as s:
+    with db.session() as s:
         sites = inventory.list_sites(session=s, customer_id=customer_id)
     cols = st.columns([2, 2, 1], vertical_alignment="bottom")
     site = cols[0].selectbox("Site", [None, *sites], key="inv_site",
@@ -41,7 +41,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
                                          on_change=widgets.reset_pager, args=("items",))
     removed = cols[2].toggle("Show removed", key="inv_removed")
     flt = inventory.ItemFilter(site.id if site else None, coverage or "all", removed)
-    with ui.session() as s:
+    with db.session() as s:
         page = inventory.list_items(session=s, customer_id=customer_id, flt=flt, today=today,
                                     limit=50, offset=widgets.pager_offset("items"))
     if page.total == 0:
@@ -55,7 +55,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     widgets.pager("items", page.total, 50)
 
     def everything() -> pd.DataFrame:
-        with ui.session() as s:
+        with db.session() as s:
             rows = inventory.list_items(session=s, customer_id=customer_id, flt=flt,
                                         today=today, limit=widgets.EXPORT_LIMIT).rows
         return items_frame(rows)
@@ -64,7 +64,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     focus = st.session_state.get(state.CUSTOMER_FOCUS)
     item = page.rows[picked] if picked is not None else None
     if item is None and focus and focus[0] == "item":
-        with ui.session() as s:
+        with db.session() as s:
             every = inventory.list_items(session=s, customer_id=customer_id,
                                          flt=inventory.ItemFilter(include_removed=True),
                                          today=today, limit=widgets.EXPORT_LIMIT).rows
@@ -75,7 +75,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
 
 
 def _enquiry_choice(customer_id: int, key: str) -> int | None:
-    with ui.session() as s:
+    with db.session() as s:
         options = enquiries.enquiry_options(session=s, customer_id=customer_id)
     chosen = st.selectbox("Filed under enquiry", [None, *options], key=key,
                           format_func=lambda o: "— none —" if o is None else o.label)
@@ -87,7 +87,7 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
     with st.container(border=True):
         st.subheader(f"{item.product} · {item.serial_number}")
         st.caption(f"{item.site} · installed {day(item.installed_on)} · {item.coverage_text}")
-        with ui.session() as s:
+        with db.session() as s:
             history = inventory.item_history(session=s, item_id=item.id)
         st.markdown("**History**")
         st.dataframe(pd.DataFrame([{
@@ -129,7 +129,7 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
 def add_item_form(user: UserInfo, customer_id: int, sites: list[inventory.SiteOption],
                   today: date) -> None:
     with st.expander("Add an installed item"):
-        with ui.session() as s:
+        with db.session() as s:
             products = inventory.serialized_products(session=s)
             active = [c for c in contracts.list_contracts(session=s, customer_id=customer_id)
                       if c.status == "active" and c.end_date >= today]
@@ -163,7 +163,7 @@ def add_item_form(user: UserInfo, customer_id: int, sites: list[inventory.SiteOp
 
 def _save(change, done: str) -> None:  # type: ignore[no-untyped-def]
     try:
-        with ui.session() as s:
+        with db.session() as s:
             change(s)
     except ValueError as exc:
         widgets.show_problems(exc)

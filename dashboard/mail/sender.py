@@ -23,12 +23,12 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from types import FrameType
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dashboard.business_calendar import BRUSSELS
 from dashboard.config import SmtpSettings
 from dashboard.services import outbox
 from dashboard.services.outbox import OutgoingMessage
@@ -36,7 +36,6 @@ from db.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_LIMIT = 50
 SLEEP_STEP_SECONDS = 0.2
 

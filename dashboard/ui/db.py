@@ -11,9 +11,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dashboard import first_run
+from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, Settings, load_settings
-from dashboard.formatting import BRUSSELS
+from dashboard.ui import first_run
+
+# How long the metrics and balances pages keep a result before reading it again.
+RESULT_TTL_SECONDS = 60
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,6 +39,10 @@ def settings() -> Settings:
         st.error(str(exc))
         st.stop()
         raise  # unreachable; st.stop raises
+
+
+def database_url() -> str:
+    return settings().database_url
 
 
 def engine() -> Engine:

@@ -13,15 +13,15 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from dashboard import state, ui
 from dashboard.services import users
 from dashboard.services.users import UserInfo
+from dashboard.ui import db, state
 
 
 def authenticator() -> stauth.Authenticate:
     """Built once per script run, from a fresh copy of the users (it mutates its dict)."""
-    cfg = ui.settings()
-    with ui.session() as s:
+    cfg = db.settings()
+    with db.session() as s:
         credentials = users.authenticator_credentials(session=s)
     return stauth.Authenticate(
         copy.deepcopy(credentials), cfg.cookie_name, cfg.cookie_key, cfg.cookie_expiry_days,
@@ -44,7 +44,7 @@ def restore(auth: stauth.Authenticate) -> UserInfo | None:
         return None
     user = st.session_state.get(state.USER)
     if user is None or user.username != st.session_state.get(state.AUTH_USERNAME):
-        with ui.session() as s:
+        with db.session() as s:
             user = users.get_user(session=s, username=st.session_state[state.AUTH_USERNAME])
             if user is not None and not was_signed_in:
                 users.record_cookie_login(session=s, user=user)
@@ -63,16 +63,16 @@ def _revoked_cookie(auth: stauth.Authenticate) -> bool:
     token = auth.cookie_controller.get_cookie()
     if not token:
         return False
-    expiry_days = ui.settings().cookie_expiry_days
+    expiry_days = db.settings().cookie_expiry_days
     issued = datetime.fromtimestamp(float(token["exp_date"]), UTC) - timedelta(days=expiry_days)
-    with ui.session() as s:
+    with db.session() as s:
         return users.logged_out_since(session=s, username=str(token["username"]),
                                       since=issued)
 
 
 def login_form(auth: stauth.Authenticate) -> UserInfo | None:
     """Render the sign-in form; return the user when this run signed them in."""
-    cfg = ui.settings()
+    cfg = db.settings()
     with st.form("login", clear_on_submit=False, enter_to_submit=True):
         st.subheader("Sign in")
         username = st.text_input("Username", key=state.LOGIN_USERNAME, autocomplete="username")
@@ -81,7 +81,7 @@ def login_form(auth: stauth.Authenticate) -> UserInfo | None:
         submitted = st.form_submit_button("Sign in", type="primary")
     user = None
     if submitted:
-        with ui.session() as s:
+        with db.session() as s:
             result = users.attempt_login(session=s, username=username, password=password)
         if result.ok:
             user = result.user
@@ -118,7 +118,7 @@ def _demo_accounts() -> None:
 
 def logout(auth: stauth.Authenticate, user: UserInfo) -> None:
     """Record the logout first: from then on the cookie is refused whatever the browser does."""
-    with ui.session() as s:
+    with db.session() as s:
         users.record_logout(session=s, user=user)
     auth.logout(location="unrendered")
     _clear()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from dashboard.services import metrics
 from dashboard.services.errors import StaleEditError, ValidationError
 
 EXPORT_LIMIT = 100_000
@@ -19,6 +21,7 @@ GOOD = "background-color: #e3f4e8; color: #1d5e34"
 MUTED = "color: #6b7785"
 SLA_STYLES = {"Breached": ALERT, "At risk": CAUTION, "On track": GOOD, "Paused": MUTED,
               "Met": GOOD}
+MONEY = st.column_config.NumberColumn(format="euro")
 
 
 def pager_offset(key: str) -> int:
@@ -126,3 +129,51 @@ def picked_row(table: pd.DataFrame | Styler, key: str, **column_config: object
         st.session_state[generation_key] = generation + 1
         return int(event.selection.rows[0])
     return None
+
+
+# --- charts and filters of the metrics and balances pages --------------------------------------
+
+def chart_config(filename: str) -> dict[str, Any]:
+    """Plotly toolbar: a PNG download named after the chart, no plotly logo."""
+    return {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+            "displaylogo": False}
+
+
+def delta(now: float | None, before: float | None, fmt: Callable[[float], str]
+          ) -> str | None:
+    """A KPI's change as text, or None when there is none to show."""
+    if now is None or before is None:
+        return None
+    change = now - before
+    return fmt(change) if change else None
+
+
+
+def picked_point(key: str) -> dict[str, Any] | None:
+    """The point just clicked on chart ``key`` (its selection state), if any."""
+    state = st.session_state.get(key)
+    points = state.selection.points if state is not None else []
+    return points[0] if points else None
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def one_or_all(column: Any, label: str, options: Sequence[N], everyone: str, *, key: str,
+               start: N | None = None) -> N | None:
+    """A selectbox of ``options`` led by ``everyone`` (None, no filter). A selectbox that
+    starts on a value cannot be cleared in the browser, so "all" is an option of its own."""
+    choices: list[N | None] = [None, *options]
+    picked: N | None = column.selectbox(label, choices, index=choices.index(start), key=key,
+                                        format_func=lambda o: everyone if o is None else o.name)
+    return picked
+
+
+def definitions(rows: tuple[tuple[str, str, str, str], ...], footnote: str) -> None:
+    with st.expander("How these are measured"):
+        st.markdown(metrics.definitions_markdown(rows, footnote))

@@ -1,25 +1,16 @@
-"""Reusable pieces of the pages: the search box, the customer header, enquiry tables."""
+"""Universal search: the search box on Today and in the sidebar, and what a search opens."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
-from dashboard import state, widgets
-from dashboard.formatting import money, time_left, when
-from dashboard.services.customers import CustomerHeader
-from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.search import SearchHit
+from dashboard.ui import state
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
 CUSTOMER_PAGE = PAGES / "customer.py"
-STATUS_LABELS = {
-    "new": "New", "open": "Open", "pending_customer": "Pending customer",
-    "pending_internal": "Pending internal", "resolved": "Resolved", "closed": "Closed",
-}
 SEARCH_HELP = ("Customer number, company name, VAT number (any spelling), order, invoice or "
                "credit-note number, contract, serial, payment reference, e-mail or phone.")
 
@@ -47,13 +38,13 @@ def search_box(key: str = "search", compact: bool = False) -> str:
 
 def sidebar_search() -> None:
     """Quick find on every page: Enter opens the best match."""
-    from dashboard import ui
     from dashboard.services import search
+    from dashboard.ui import db
 
     with st.sidebar:
         query = search_box("sidebar_search", compact=True)
         if query:
-            with ui.session() as s:
+            with db.session() as s:
                 hits = search.search(session=s, query=query)
             search_results(hits, query)
 
@@ -87,49 +78,3 @@ def _focus(hit: SearchHit) -> tuple[str, int] | None:
     if hit.document_kind and hit.document_id:
         return (hit.document_kind, hit.document_id)
     return None
-
-
-def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator | None = None
-                    ) -> st.delta_generator.DeltaGenerator:
-    """Name, facts, money and warnings; returns the column beside the name for actions."""
-    left, right = st.columns([3, 2], vertical_alignment="top")
-    left.title(h.name)
-    place = f"{h.city} ({h.country})" if h.city else h.country
-    facts = [h.customer_number, h.vat_number or "no VAT number", place,
-             f"language {h.language.upper()}", h.segment.replace("_", " "),
-             f"account manager {h.account_manager or '—'}"]
-    left.caption(" · ".join(facts))
-    cols = st.columns(4)
-    cols[0].metric("Balance", money(h.balance_cents))
-    cols[1].metric("Overdue", money(h.overdue_cents))
-    cols[2].metric("Credit limit", money(h.credit_limit_cents))
-    used = h.credit_used_pct
-    cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
-    if h.warnings:
-        st.warning(" · ".join(h.warnings))
-    return right
-
-
-def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
-    return pd.DataFrame([
-        {
-            "SLA": r.sla.label,
-            "Reference": r.reference,
-            "Customer": r.customer_name or "—",
-            "Subject": r.subject,
-            "Priority": r.priority.capitalize(),
-            "Status": STATUS_LABELS[r.status],
-            "Channel": r.channel,
-            "Due": when(r.sla.due_at),
-            "Time left": time_left(r.sla.minutes_left),
-            "Received": when(r.created_at),
-        }
-        for r in rows
-    ])
-
-
-
-def styled_enquiries(rows: list[EnquiryRow]) -> pd.DataFrame | Styler:
-    """The enquiry table with its SLA column coloured by state."""
-    return widgets.highlight(enquiry_frame(rows), "SLA",
-                             lambda value: widgets.SLA_STYLES.get(str(value), ""))

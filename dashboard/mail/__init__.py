@@ -1,0 +1,1 @@
+"""Outgoing mail: the sender that delivers the outbox over SMTP, with retries."""
