@@ -6,18 +6,26 @@ Streamlit app.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets as random_secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
-from db.config import DEFAULT_DATABASE_URL, database_url, read_secrets
+from sqlalchemy.engine import make_url
+
+from db.config import DEFAULT_DATABASE_URL, ROOT, database_url, read_secrets
 
 # Keys that must never protect a real deployment.
 PLACEHOLDER_COOKIE_KEYS = frozenset({"", "change-me", "changeme", "some_key", "secret",
                                      "replace-with-a-long-random-string"})
-DEMO_COOKIE_KEY = "csol-demo-cookie-key-not-for-production"
+# Demo mode's cookie key is random per installation, made on first start and kept in this
+# file (mode 0600) beside the SQLite database, or in data/ for another database.
+DEMO_KEY_FILE = ".csol-cookie-key"
 DEFAULT_FROM_ADDRESS = "Customer Support <support@csol.example>"
 N = TypeVar("N", int, float)
 
@@ -60,7 +68,7 @@ def load_settings() -> Settings:
                 "32 characters, e.g. the output of: python -c \"import secrets; "
                 "print(secrets.token_urlsafe(48))\""
             )
-        cookie_key = DEMO_COOKIE_KEY
+        cookie_key = demo_cookie_key(demo_key_path(database_url(secrets)))
     return Settings(
         database_url=database_url(secrets),
         demo_mode=demo_mode,
@@ -69,6 +77,46 @@ def load_settings() -> Settings:
         cookie_expiry_days=float(auth.get("cookie_expiry_days", 7)),
         login_sleep_seconds=float(os.environ.get("CSOL_LOGIN_SLEEP", 0)),
     )
+
+
+def demo_key_path(url: str) -> Path:
+    """Where demo mode keeps its cookie key: beside a SQLite file, else in ``data/``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).resolve().parent / DEMO_KEY_FILE
+    return ROOT / "data" / DEMO_KEY_FILE
+
+
+@lru_cache(maxsize=8)
+def demo_cookie_key(path: Path) -> str:
+    """This installation's random demo key: read from ``path``, or made there on first use.
+
+    The new key is written to a private temporary file and linked into place, so two
+    processes starting at once agree on one key and nobody reads a half-written file.
+    """
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{random_secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as fh:
+            fh.write(random_secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"The demo cookie key in {path} is damaged: delete the file and "
+                          "start again (everyone signs in anew).")
+    return key
 
 
 @dataclass(frozen=True)

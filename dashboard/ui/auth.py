@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from dashboard.services import users
+from dashboard.services import session_tokens, users
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, state
 
@@ -32,6 +32,12 @@ def authenticator() -> stauth.Authenticate:
 def restore(auth: stauth.Authenticate) -> UserInfo | None:
     """The signed-in user, restoring the session from the remember-me cookie if there is one."""
     was_signed_in = bool(st.session_state.get(state.AUTH_STATUS))
+    if not was_signed_in and _unusable_cookie():
+        # Signed out, as after a logout: the sign-in component then ignores the cookie
+        # instead of failing on it, and the browser is told to drop it.
+        st.session_state[state.AUTH_LOGOUT] = True
+        auth.cookie_controller.delete_cookie()
+        return None
     if not was_signed_in and _revoked_cookie(auth):
         auth.cookie_controller.delete_cookie()
         return None
@@ -53,6 +59,15 @@ def restore(auth: stauth.Authenticate) -> UserInfo | None:
             return None
         st.session_state[state.USER] = user
     return user
+
+
+def _unusable_cookie() -> bool:
+    """A remember-me cookie is present but is not a well-formed, unexpired token of ours."""
+    cfg = db.settings()
+    token = st.context.cookies.get(cfg.cookie_name)
+    if token is None or st.session_state.get(state.AUTH_LOGOUT):
+        return False
+    return session_tokens.verify(token, cfg.cookie_key, now=db.now()) is None
 
 
 def _revoked_cookie(auth: stauth.Authenticate) -> bool:
