@@ -61,6 +61,9 @@ SUBJECT = "Livraison?"
 CONTACT = "anne.dupre@dupre.be"
 SUPPORT = "support@csol.example"
 ANSWER = "Merci, la facture est bien arrivée. Bonne journée, Anne"
+ORDER_REPLY = "ENQ-2026-000003"   # Sofie's, about an order on its way with bpost
+NO_ORDER = "ENQ-2026-000004"      # Sofie's, with no order linked
+TRACKING = "323299901234567"
 expect.set_options(timeout=TIMEOUT_MS)
 HAS_COOKIE = "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))"
 
@@ -101,6 +104,19 @@ def database(workdir: Path) -> Path:
                   language="fr", channel="email", invoice_id=invoice.id,
                   sla_policy_id=policy_.id, created_at=start,
                   **deadlines(start, policy_).values())
+        order = f.order(s, c, order_number="SO-2026-000321", carrier="bpost",
+                        tracking_number=TRACKING, promised_date=datetime.now(UTC).date())
+        for reference, linked in ((ORDER_REPLY, {"order_id": order.id}), (NO_ORDER, {})):
+            f.enquiry(s, reference=reference, subject="Waar blijft mijn bestelling?",
+                      customer_id=c.id, contact_id=anne.id, assignee_id=rep.id,
+                      team_id=team.id, status="open", category="orders", language="nl",
+                      channel="email", sla_policy_id=policy_.id, created_at=start,
+                      **linked, **deadlines(start, policy_).values())
+        s.add(CannedReply(name="Order on its way", language="nl", category="orders",
+                          subject="Uw bestelling {order_number} [{reference}]",
+                          body="Beste {contact_name},\nUw bestelling is onderweg met "
+                               "{carrier} (tracking {tracking_number}), verwacht op "
+                               "{expected_delivery}.\n{agent_name}"))
         s.add(CannedReply(name="Invoice copy", language="fr", category="invoices",
                           subject="Copie de la facture {invoice_number} [{reference}]",
                           body="Bonjour {contact_name},\nCi-joint {invoice_number}.\n"
@@ -264,4 +280,54 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
         expect(page.get_by_text("E-mail to anne.dupre@dupre.be: sent")).to_be_visible()
         page.get_by_text(ANSWER).scroll_into_view_if_needed()
         shot(page, "queue-05-customer-answered.png", full_page=False)
+    engine.dispose()
+
+
+def choose_canned_reply(page: Page, server: Server, reference: str, name: str) -> Any:
+    wait_for_rerun(page, lambda: page.goto(f"{server.url}/enquiry?e={reference}"))
+    wait_for_settled(page)
+    page.get_by_role("tab", name="Reply").click()
+    page.get_by_test_id("stSelectbox").filter(has_text="Canned reply (NL)").click()
+    wait_for_rerun(page, page.get_by_role("option", name=name).click)
+    wait_for_settled(page)
+    return page.get_by_role("tabpanel", name="Reply")
+
+
+def test_a_canned_reply_leaves_only_filled(browser: Browser, server: Server,
+                                          database: Path) -> None:
+    """The order's carrier and tracking number reach the customer's mailbox, no brace;
+    without a linked order, Send is refused and the message names each missing field."""
+    engine = make_engine(f"sqlite:///{database}")
+    with console_page(browser, server, "queue-failure-placeholders.png") as page:
+        sign_in(page, server, "rep", "Sofie Peeters")
+
+        # Without an order the holes are named and Send cannot be pressed.
+        form = choose_canned_reply(page, server, NO_ORDER, "Order on its way")
+        warning = form.get_by_test_id("stAlert").filter(has_text="Not ready to send")
+        expect(warning).to_contain_text("{carrier}")
+        expect(warning).to_contain_text("{tracking_number}")
+        expect(warning).to_contain_text("{order_number}")
+        expect(warning).to_contain_text("this needs a linked order")
+        expect(form.get_by_role("button", name="Send reply")).to_be_disabled()
+        shot(page, "queue-06-placeholder-refused.png", full_page=False)
+
+        # With the order linked the preview is the exact text, and it is sent.
+        form = choose_canned_reply(page, server, ORDER_REPLY, "Order on its way")
+        preview = form.get_by_test_id("stText")
+        expect(preview).to_contain_text(f"onderweg met bpost (tracking {TRACKING})")
+        expect(preview).not_to_contain_text("{")
+        expect(form.get_by_test_id("stAlert").filter(has_text="Not ready")).to_have_count(0)
+        shot(page, "queue-07-placeholder-filled.png", full_page=False)
+        wait_for_rerun(page, form.get_by_role("button", name="Send reply").click)
+        wait_for_settled(page)
+
+        with relay() as (recorder, settings):
+            report = sender.deliver(engine=engine, smtp=settings)
+        assert report.relay_error is None, report
+        sent = [m for m in recorder.messages() if f"[{ORDER_REPLY}]" in str(m["Subject"])]
+        assert len(sent) == 1, [m["Subject"] for m in recorder.messages()]
+        body = sent[0].get_content()
+        assert f"onderweg met bpost (tracking {TRACKING})" in body, body
+        assert "{" not in body + str(sent[0]["Subject"]), body
+        assert str(sent[0]["Subject"]).startswith("Uw bestelling SO-2026-000321")
     engine.dispose()

@@ -1,5 +1,5 @@
 """One enquiry as the enquiry page shows it: header, links, timeline, attachments, replies,
-canned replies filled in for this customer, and who else has it open."""
+the canned replies in its language, and who else has it open."""
 
 from __future__ import annotations
 
@@ -193,11 +193,6 @@ class CannedText:
     body: str
 
 
-class _Blank(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"  # an unknown placeholder stays visible for the rep to fill
-
-
 def canned_replies(*, session: Session, language: str, category: str | None
                    ) -> list[CannedText]:
     """Active canned replies in ``language``, those of the enquiry's category first."""
@@ -205,22 +200,6 @@ def canned_replies(*, session: Session, language: str, category: str | None
                                                      CannedReply.is_active.is_(True)))
     found = [CannedText(r.id, r.name, r.language, r.category, r.subject, r.body) for r in rows]
     return sorted(found, key=lambda c: (c.category != category, c.name))
-
-
-def fill(text: str, *, enquiry: EnquiryDetail, agent: UserInfo) -> str:
-    """Replace {placeholders} with this enquiry's facts."""
-    values = _Blank(
-        reference=enquiry.row.reference,
-        contact_name=enquiry.contact_name or "",
-        customer_name=enquiry.row.customer_name or "",
-        agent_name=agent.full_name,
-        subject=enquiry.row.subject,
-    )
-    for link in enquiry.links:
-        number = link.label.split(" ", 1)[1]
-        values[{"order": "order_number", "invoice": "invoice_number",
-                "contract": "contract_number", "item": "serial_number"}[link.kind]] = number
-    return text.format_map(values)
 
 
 # --- presence --------------------------------------------------------------------------------

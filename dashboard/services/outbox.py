@@ -22,7 +22,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Update, or_, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.services import audit
+from dashboard.services import audit, templates
 from db.models import OUTBOUND_KINDS, Attachment, Enquiry, OutboundMessage
 from db.types import utcnow
 
@@ -107,6 +107,8 @@ def enqueue(
     subject = _single_line(subject, "The subject").strip()
     if not subject:
         raise ValueError("Enter a subject.")
+    if gaps := templates.holes(subject, body_text):  # nothing leaves with a hole
+        raise ValueError(" ".join(templates.hole_messages(gaps)))
     files = [_valid_attachment(a) for a in attachments]
     if enquiry_id is not None:
         subject, customer_id = _about_enquiry(session, enquiry_id, subject, customer_id)

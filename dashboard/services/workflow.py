@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.business_calendar import business_minutes_between
-from dashboard.services import audit, sla
+from dashboard.services import audit, sla, templates
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo
 from dashboard.services.versioned import changed_by, write_if_unchanged
@@ -268,6 +268,8 @@ def reply(*, session: Session, enquiry_id: int, to_address: str, subject: str, b
 
     if not body.strip():
         raise ValidationError(["Write the reply first."])
+    if gaps := templates.holes(subject, body):
+        raise ValidationError(templates.hole_messages(gaps))
     enquiry = load_for_change(session, enquiry_id, expected_version)
     target = then_status or ("open" if enquiry.status == "new" else enquiry.status)
     if target != enquiry.status and target not in TRANSITIONS[enquiry.status]:

@@ -13,12 +13,12 @@ from pandas.io.formats.style import Styler
 
 from dashboard.formatting import time_left, when
 from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
-from dashboard.services import enquiry_detail, queue, workflow
+from dashboard.services import enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
 from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.enquiry_detail import EnquiryDetail
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, state, widgets
+from dashboard.ui import db, search, state, text, widgets
 from db.models import CATEGORIES, PRIORITIES
 
 PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
@@ -210,32 +210,43 @@ def actions(user: UserInfo, d: EnquiryDetail) -> None:
         link_and_merge(user, d)
 
 
+THEN_LABELS = {"pending_customer": "Wait for the customer (SLA clock paused)",
+               "open": "Keep it open", "resolved": "Mark it resolved"}
+
+
 def reply_form(user: UserInfo, d: EnquiryDetail) -> None:
+    """Compose a reply: a canned reply filled from the enquiry, the exact text that will go,
+    and Send refused while any {placeholder} is left."""
     with db.session() as s:
         canned = enquiry_detail.canned_replies(session=s, language=d.language,
-                                             category=d.row.category)
+                                               category=d.row.category)
+        values = templates.values_for(session=s, enquiry_id=d.row.id, agent=user)
     template = st.selectbox(
         f"Canned reply ({d.language.upper()})", [None, *canned], key=f"canned_{d.row.id}",
         format_func=lambda c: "— write your own —" if c is None else c.name)
-    subject = enquiry_detail.fill(template.subject, enquiry=d, agent=user) if template else (
-        f"Re: {d.row.subject}")
-    body = enquiry_detail.fill(template.body, enquiry=d, agent=user) if template else ""
-    version_key = f"{d.row.id}_{d.version}_{template.id if template else 0}"
-    with st.form(f"reply_{version_key}"):
-        to = st.text_input("To", value=d.reply_to or "", placeholder="name@company.be")
-        subject = st.text_input("Subject", value=subject)
-        body = st.text_area("Message", value=body, height=220)
-        then = st.selectbox("Then", ("pending_customer", "open", "resolved"),
-                            format_func=lambda v: {"pending_customer": "Wait for the customer "
-                                                   "(SLA clock paused)",
-                                                   "open": "Keep it open",
-                                                   "resolved": "Mark it resolved"}[v])
-        st.caption(f"The subject carries [{d.row.reference}] so the answer threads back here.")
-        if st.form_submit_button("Send reply", type="primary"):
-            _apply(lambda s: workflow.reply(
-                session=s, enquiry_id=d.row.id, to_address=to, subject=subject, body=body,
-                by=user, expected_version=d.version, now=db.now(), then_status=then),
-                "Reply queued for sending.")
+    subject = (templates.render(template.subject, values).text if template
+               else f"Re: {d.row.subject}")
+    body = templates.render(template.body, values).text if template else ""
+    key = f"reply_{d.row.id}_{d.version}_{template.id if template else 0}"
+    to = st.text_input("To", value=d.reply_to or "", placeholder="name@company.be",
+                       key=f"{key}_to")
+    subject = st.text_input("Subject", value=subject, key=f"{key}_subject")
+    body = st.text_area("Message", value=body, height=220, key=f"{key}_body")
+    then = st.selectbox("Then", tuple(THEN_LABELS), format_func=THEN_LABELS.__getitem__,
+                        key=f"{key}_then")
+    gaps = templates.holes(subject, body)
+    with st.container(border=True):
+        st.caption(f"What will be sent — the subject carries [{d.row.reference}] so the "
+                   "answer threads back here.")
+        st.text(f"To: {to}\nSubject: {subject}\n\n{body}")
+    if gaps:
+        st.warning("Not ready to send:\n" + "\n".join(
+            f"- {text.plain(m)}" for m in templates.hole_messages(gaps)))
+    if st.button("Send reply", type="primary", key=f"{key}_send", disabled=bool(gaps)):
+        _apply(lambda s: workflow.reply(
+            session=s, enquiry_id=d.row.id, to_address=to, subject=subject, body=body,
+            by=user, expected_version=d.version, now=db.now(), then_status=then),
+            "Reply queued for sending.")
 
 
 def details_form(user: UserInfo, d: EnquiryDetail) -> None:
