@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.services import customers
-from dashboard.ui import auth, db, state
+from dashboard.ui import auth, db, state, widgets
 from dashboard.ui import customer as customer_ui
 from dashboard.ui import inventory as inventory_ui
 from dashboard.ui import search as search_ui
@@ -27,8 +27,7 @@ if header is None:
     st.error(f"No customer with number “{number}”.")
     st.stop()
 
-if flash := st.session_state.pop(state.FLASH, None):
-    st.toast(flash)
+widgets.show_flash()
 if st.session_state.get(state.CUSTOMER_ID) != header.id:
     st.session_state[state.CUSTOMER_ID] = header.id
     focus = st.session_state.get(state.CUSTOMER_FOCUS)

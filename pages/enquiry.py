@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.services import enquiry_detail
-from dashboard.ui import auth, db, state
+from dashboard.ui import auth, db, widgets
 from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
@@ -22,8 +22,7 @@ if detail is None:
     st.error(f"No enquiry “{reference}”." if reference else "Open an enquiry from the queue.")
     st.stop()
 
-if flash := st.session_state.pop(state.FLASH, None):
-    st.toast(flash)
+widgets.show_flash()
 # Edits are checked against the version shown when the page was opened, not a fresh read,
 # so a change someone else saved meanwhile is refused instead of overwritten.
 detail = enquiry_ui.as_seen(detail)

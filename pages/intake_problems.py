@@ -16,8 +16,7 @@ st.caption("Every message received is kept exactly as it arrived. Those below co
            "read or matched automatically (quarantine), or were set aside as automatic "
            "replies, bounces or read receipts.")
 
-if flash := st.session_state.pop(state.FLASH, None):
-    st.toast(flash)
+widgets.show_flash()
 kind = st.segmented_control("Show", ("quarantined", "ignored"), default="quarantined",
                             key="intake_kind",
                             format_func=lambda k: {"quarantined": "Quarantine",
@@ -32,12 +31,12 @@ frame = pd.DataFrame([{
     "Received": when(r.received_at), "Source": r.source, "From": r.from_address or "",
     "Subject": r.subject or "", "Problem": r.error or "", "Size (KB)": round(r.size_bytes / 1024)}
     for r in rows])
-picked = widgets.selectable(frame, f"intake_table_{kind}")
+picked = widgets.selectable(frame, f"intake_table_{kind}", ids=[r.id for r in rows])
 if picked is None:
     st.caption("Select a message to download it, process it again or make an enquiry of it.")
     st.stop()
 
-message = rows[picked]
+message = next(r for r in rows if r.id == picked)
 with st.container(border=True):
     st.subheader(message.subject or "(no subject)")
     st.caption(f"From {message.from_address or 'unknown'} · received {when(message.received_at)}"

@@ -10,6 +10,7 @@ from dashboard.ui import queue as queue_ui
 
 user = auth.require_role("rep")
 st.title("Enquiry queue")
+widgets.show_flash()
 
 flt = queue_ui.queue_filters()
 now = db.now()

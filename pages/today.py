@@ -9,6 +9,7 @@ from dashboard.ui import search as search_ui
 
 user = auth.require_role("rep")
 st.title("Today")
+widgets.show_flash()
 
 query = search_ui.search_box("today_search")
 if query:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,5 +33,23 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at
 
 
+def rendered(markdown: str) -> str:
+    """What a reader sees of Markdown made by ``dashboard.ui.text.plain``: the escaped
+    characters themselves, without the invisible word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
 def titles(at: AppTest) -> list[str]:
-    return [t.value for t in at.title]
+    return [rendered(t.value) for t in at.title]
+
+
+def select_row(at: AppTest, table: str, row: int) -> None:
+    """Select ``row`` of the entity table ``table`` as a click would, for the next run.
+
+    Such a table's widget key carries a digest of the ids it shows (so a selection never
+    moves to another entity), so the key is looked up among the page's widgets.
+    """
+    keys = [k for k in at.session_state if str(k).startswith(f"{table}_")
+            and len(str(k)) == len(table) + 13]
+    assert len(keys) == 1, (table, list(at.session_state))
+    at.session_state[keys[0]] = {"selection": {"rows": [row], "columns": []}}

@@ -63,7 +63,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def account(workdir: Path) -> dict[str, object]:
-    """A rep and one customer: an open invoice with a line, a contact, two sites, an item."""
+    """A rep and one customer: an open invoice with a line, a contact, two sites, two items."""
     path = workdir / "customer.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -80,6 +80,8 @@ def account(workdir: Path) -> dict[str, object]:
                           quantity=1, unit_price_cents=450_41, vat_rate_pct=21,
                           net_cents=450_41, vat_cents=94_59))
         item = f.item(s, c, hq, prod, serial_number="SNX42AB19")
+        # Listed before it until it moves to the depot too, then after it.
+        f.item(s, c, depot, prod, serial_number="SNZ99ZZ99")
         f.sla_policy(s)
         f.team(s, "Billing", categories=["invoices", "orders", "inventory", "contracts", "other"],
                languages=["fr", "nl", "en"])
@@ -167,7 +169,7 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
 
     # 3. Invoices tab; select the invoice (newest first: row 0): its detail opens.
     open_tab(page, "Invoices & credit notes")
-    invoices = page.locator(".st-key-invoices_table").get_by_test_id("stDataFrame")
+    invoices = page.locator("[class*=st-key-invoices_table_]").get_by_test_id("stDataFrame")
     select_row(page, invoices, 0)
     expect(page.get_by_role("heading", name=f"Invoice {number}")).to_be_visible()
     shot(page, "cust-03-invoice.png")
@@ -196,10 +198,10 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
     assert len(sent) == 1, sent
     assert str(sent[0][0]).startswith("Facture"), sent
 
-    # 6. Installed base: select SNX42AB19, the only item.
+    # 6. Installed base: select SNX42AB19, the second row (the depot's item comes first).
     open_tab(page, "Installed base")
-    items = page.locator(".st-key-items_table").get_by_test_id("stDataFrame")
-    select_row(page, items, 0)
+    items = page.locator("[class*=st-key-items_table_]").get_by_test_id("stDataFrame")
+    select_row(page, items, 1)
     expect(page.get_by_role("heading", name="SNX42AB19")).to_be_visible()
     shot(page, "cust-06-item.png")
 
@@ -216,6 +218,11 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
     wait_for_rerun(page, lambda: form.get_by_role("button", name="Relocate").click())
     wait_for_settled(page)
     expect(page.get_by_text("SNX42AB19 moved to Dépôt Liège.")).to_be_visible()
+    # Both items are at the depot now and SNX42AB19 sorts first: the second row is the
+    # other item, and the panel must not have moved to it.
+    expect(page.get_by_role("heading", name="SNZ99ZZ99")).to_have_count(0)
+    expect(page.get_by_test_id("stForm").filter(has_text="Move to site")
+           .filter(has_text="SNZ99ZZ99")).to_have_count(0)
     shot(page, "cust-08-relocated.png")
     assert query(db, "SELECT site_id FROM installed_items WHERE id = ?",
                  account["item"]) == [(account["depot"],)]

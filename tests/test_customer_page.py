@@ -25,7 +25,7 @@ from db.models import (
     PaymentAllocation,
 )
 from tests import factories as f
-from tests.app_support import new_app, point_app_at, sign_in, titles
+from tests.app_support import new_app, point_app_at, select_row, sign_in, titles
 
 TODAY = datetime.now(UTC).date()
 
@@ -162,7 +162,7 @@ def test_caller_verification_sets_disclosure(account: dict) -> None:
 
 def test_relocate_an_item_from_the_installed_base(account: dict) -> None:
     at = open_customer(sign_in(new_app(), "rep"), "Installed base")
-    at.session_state["items_table"] = {"selection": {"rows": [1], "columns": []}}
+    select_row(at, "items_table", 1)
     at.run()
     assert not at.exception
     form_key = f"relocate_{account['item']}_1"
@@ -199,7 +199,7 @@ def test_open_an_enquiry_about_the_customer(account: dict) -> None:
 
 def test_route_an_invoice_by_email_queues_it_with_the_pdf(account: dict) -> None:
     at = open_customer(sign_in(new_app(), "rep"), "Invoices & credit notes")
-    at.session_state["invoices_table"] = {"selection": {"rows": [0], "columns": []}}
+    select_row(at, "invoices_table", 0)
     at.run()
     key = f"invoice_{account['invoice']}"
     at.toggle(key=f"{key}_route").set_value(True).run()

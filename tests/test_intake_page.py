@@ -14,7 +14,7 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Enquiry, InboundMessage
 from tests import factories as f
-from tests.app_support import new_app, point_app_at, sign_in, titles
+from tests.app_support import new_app, point_app_at, select_row, sign_in, titles
 
 BROKEN = (b"From: someone@unknown.example\r\nSubject: =?utf-8?B?QmVzdGVsbGluZw==?=\r\n"
           b"Message-ID: <broken-1@unknown.example>\r\n\r\nWhere is my order?\r\n")
@@ -45,7 +45,7 @@ def test_quarantined_message_becomes_an_enquiry_by_hand(inbox: dict) -> None:
     table = at.dataframe[0].value
     assert list(table["Problem"]) == ["RuntimeError: could not decode the body"] or (
         "could not decode" in table["Problem"].iloc[0])
-    at.session_state["intake_table_quarantined"] = {"selection": {"rows": [0], "columns": []}}
+    select_row(at, "intake_table_quarantined", 0)
     at.run()
     assert any(b.label.startswith("Download the raw message") for b in at.get("download_button"))
     next(t for t in at.text_input if t.label == "Customer number (optional)").input("C100044")
@@ -61,7 +61,7 @@ def test_quarantined_message_becomes_an_enquiry_by_hand(inbox: dict) -> None:
 def test_process_again_and_an_unknown_customer_number(inbox: dict) -> None:
     at = sign_in(new_app(), "rep")
     at.switch_page("../pages/intake_problems.py").run()
-    at.session_state["intake_table_quarantined"] = {"selection": {"rows": [0], "columns": []}}
+    select_row(at, "intake_table_quarantined", 0)
     at.run()
     next(t for t in at.text_input if t.label == "Customer number (optional)").input("C999999")
     next(b for b in at.button if b.label == "Create enquiry").click().run()

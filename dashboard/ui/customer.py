@@ -222,7 +222,8 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
         return
     picked = widgets.selectable(
         widgets.highlight(orders_frame(page.rows, today), "Late",
-                          lambda v: widgets.ALERT if v else ""), "orders_table", Total=MONEY)
+                          lambda v: widgets.ALERT if v else ""), "orders_table",
+        ids=[r.id for r in page.rows], Total=MONEY)
     widgets.pager("orders", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
@@ -233,7 +234,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
 
     widgets.export_buttons("orders_export", "orders", everything, money_columns=("Total",))
     focus = _focus_id("order")
-    order_id = page.rows[picked].id if picked is not None else focus
+    order_id = picked if picked is not None else focus
     if order_id is not None:
         order_detail(user, customer_id, order_id, today)
 
@@ -312,7 +313,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     picked = widgets.selectable(
         widgets.highlight(invoices_frame(page.rows, today), "Status",
                           lambda v: widgets.ALERT if str(v).startswith("overdue") else ""),
-        "invoices_table", Total=MONEY, Open=MONEY)
+        "invoices_table", ids=[r.id for r in page.rows], Total=MONEY, Open=MONEY)
     widgets.pager("invoices", page.total, PAGE_SIZE)
 
     def everything() -> pd.DataFrame:
@@ -324,7 +325,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     widgets.export_buttons("invoices_export", "invoices", everything,
                            money_columns=("Total", "Open"))
     focus = _focus_id("invoice")
-    invoice_id = page.rows[picked].id if picked is not None else focus
+    invoice_id = picked if picked is not None else focus
     if invoice_id is not None:
         invoice_detail(user, header, invoice_id, today)
 
@@ -448,10 +449,11 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
         "Notice by": day(c.notice_deadline()), "Annual value": euros(c.annual_value_cents),
         "Billing": c.billing_frequency, "Service level": c.service_level.capitalize(),
         "Auto-renew": c.auto_renew, "Covered items": c.covered_items} for c in rows])
-    picked = widgets.selectable(frame, "contracts_table", **{"Annual value": MONEY})
+    picked = widgets.selectable(frame, "contracts_table", ids=[c.id for c in rows],
+                                **{"Annual value": MONEY})
     widgets.export_buttons("contracts_export", "contracts", lambda: frame,
                            money_columns=("Annual value",))
-    contract_id = rows[picked].id if picked is not None else _focus_id("contract")
+    contract_id = picked if picked is not None else _focus_id("contract")
     chosen = next((c for c in rows if c.id == contract_id), None)
     if chosen is not None:
         with st.container(border=True):

@@ -82,19 +82,20 @@ def as_seen(d: EnquiryDetail) -> EnquiryDetail:
 
 def header(d: EnquiryDetail) -> None:
     r = d.row
-    st.title(r.subject)
+    st.title(text.plain(r.subject))
     facts = [r.reference, f"{r.channel}", CATEGORY_LABELS[r.category],
              f"{r.priority} priority", _label(r.status),
-             f"assigned to {d.assignee}" if d.assignee else "unassigned",
+             f"assigned to {text.plain(d.assignee)}" if d.assignee else "unassigned",
              f"received {when(r.created_at)}"]
     if d.reopen_count:
         facts.append(f"reopened {d.reopen_count}×")
     st.caption(" · ".join(facts))
     if d.merged_into:
-        st.info(f"Merged into {d.merged_into}.")
+        st.info(f"Merged into {text.plain(d.merged_into)}.")
     cols = st.columns(3)
     who = d.contact_name or d.from_address or "unknown sender"
-    cols[0].markdown(f"**Customer**  \n{r.customer_name or 'not matched'}  \n{who}")
+    cols[0].markdown(f"**Customer**  \n{text.plain(r.customer_name or 'not matched')}  \n"
+                     f"{text.plain(who)}")
     for col, title, clock in ((cols[1], "First response", r.first_response),
                               (cols[2], "Resolution", r.resolution)):
         left = f" — {time_left(clock.minutes_left)}" if clock.minutes_left is not None else ""
@@ -104,8 +105,9 @@ def header(d: EnquiryDetail) -> None:
 
 def presence(names: list[str]) -> None:
     if names:
-        st.warning(f"{', '.join(names)} also {'has' if len(names) == 1 else 'have'} this "
-                   "enquiry open — agree who answers before replying.")
+        verb = "has" if len(names) == 1 else "have"
+        st.warning(f"{text.plain(', '.join(names))} also {verb} this enquiry open — agree who "
+                   "answers before replying.")
 
 
 def links(d: EnquiryDetail) -> None:
@@ -115,7 +117,7 @@ def links(d: EnquiryDetail) -> None:
     if cols[0].button("Open the customer", key="to_customer"):
         search.open_customer(d.customer_number)
     for col, link in zip(cols[1:], d.links, strict=True):
-        if col.button(link.label, key=f"to_{link.kind}_{link.id}"):
+        if col.button(text.plain(link.label), key=f"to_{link.kind}_{link.id}"):
             search.open_customer(d.customer_number, (link.kind, link.id))
 
 
@@ -126,15 +128,15 @@ def timeline(d: EnquiryDetail) -> None:
             title = EVENT_LABELS.get(ev.kind, ev.kind)
             detail = _event_detail(ev)
             st.markdown(f"**{title}** · {when(ev.at)}"
-                        + (f" · {ev.actor}" if ev.actor else "") + (f" — {detail}" if detail
-                                                                    else ""))
+                        + (f" · {text.plain(ev.actor)}" if ev.actor else "")
+                        + (f" — {text.plain(detail)}" if detail else ""))
             if ev.body:
                 st.text(ev.body[:4000])
             if ev.delivery is not None:
                 state_text = {"queued": "queued for sending", "sending": "sending",
                               "sent": f"sent {when(ev.delivery.sent_at)}",
                               "failed": f"FAILED: {ev.delivery.last_error}"}[ev.delivery.status]
-                st.caption(f"E-mail to {ev.delivery.to_address}: {state_text}")
+                st.caption(text.plain(f"E-mail to {ev.delivery.to_address}: {state_text}"))
 
 
 def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:
@@ -160,7 +162,8 @@ def attachments(d: EnquiryDetail) -> None:
     st.subheader(f"Attachments ({len(d.attachments)})")
     for a in d.attachments:
         cols = st.columns([4, 1, 1], vertical_alignment="center")
-        cols[0].markdown(f"{a.filename} · {a.content_type} · {a.size_bytes / 1024:.0f} KB")
+        cols[0].markdown(text.plain(f"{a.filename} · {a.content_type} · "
+                                    f"{a.size_bytes / 1024:.0f} KB"))
         with db.session() as s:
             found = enquiry_detail.attachment(session=s, attachment_id=a.id, enquiry_id=d.row.id)
         if found is None:
@@ -295,7 +298,7 @@ def assign_form(user: UserInfo, d: EnquiryDetail) -> None:
                "Back in the queue.")
     if not user.has_role("lead"):
         if d.assignee_id not in (None, user.id):
-            st.caption(f"{d.assignee} holds this enquiry; a team lead can reassign it.")
+            st.caption(f"{text.plain(d.assignee)} holds this enquiry; a team lead can reassign it.")
         return
     with db.session() as s:
         people = queue.colleagues(session=s)
@@ -317,7 +320,7 @@ def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
                 hits = [h for h in search_service.search(session=s, query=number)
                         if h.document_kind in ("order", "invoice", "contract", "item")]
             if not hits:
-                st.error(f"No order, invoice, contract or item “{number}”.")
+                st.error(f"No order, invoice, contract or item “{text.plain(number)}”.")
             else:
                 hit = hits[0]
                 _apply(lambda s: workflow.link_document(
@@ -332,7 +335,7 @@ def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
             with db.session() as s:
                 target_id = enquiry_detail.find_id(session=s, reference=target)
             if target_id is None:
-                st.error(f"No enquiry “{target}”.")
+                st.error(f"No enquiry “{text.plain(target)}”.")
             else:
                 _apply(lambda s: workflow.merge(session=s, source_id=d.row.id,
                                                 target_id=target_id, by=user,

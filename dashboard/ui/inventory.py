@@ -51,7 +51,8 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
         return
     picked = widgets.selectable(
         widgets.highlight(items_frame(page.rows), "Coverage",
-                          lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table")
+                          lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table",
+        ids=[r.id for r in page.rows])
     widgets.pager("items", page.total, 50)
 
     def everything() -> pd.DataFrame:
@@ -62,7 +63,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
 
     widgets.export_buttons("items_export", "installed-base", everything)
     focus = st.session_state.get(state.CUSTOMER_FOCUS)
-    item = page.rows[picked] if picked is not None else None
+    item = next((r for r in page.rows if r.id == picked), None)
     if item is None and focus and focus[0] == "item":
         with db.session() as s:
             every = inventory.list_items(session=s, customer_id=customer_id,

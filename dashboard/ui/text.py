@@ -9,7 +9,8 @@ into Markdown that shows exactly those characters and nothing else:
   which disarms images, links, emphasis, code, headings, HTML, maths and colour, emoji and
   icon directives;
 - GFM's bare-link detection runs after escapes are resolved, so a WORD JOINER (U+2060, which
-  shows as nothing) goes after every ``@`` and inside ``://`` and ``www.``.
+  shows as nothing) goes inside ``://`` and ``www.``. E-mail addresses are left exact, for
+  people copy them; GFM shows one as a mailto link, which fetches nothing.
 
 Dataframe cells, ``st.text``, ``st.code`` and input values are not Markdown and need none of
 this; chart text goes through ``plotly_text``.
@@ -22,7 +23,7 @@ import re
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _WORD_JOINER = "\u2060"
-_LINKS = re.compile(r"(?i)(://|www\.|@)")
+_LINKS = re.compile(r"(?i)(://|www\.)")
 
 
 def plain(value: object) -> str:
@@ -35,8 +36,6 @@ def plain(value: object) -> str:
 
 
 def _break(found: str) -> str:
-    if found == "@":
-        return "@" + _WORD_JOINER
     if found == "://":
         return ":" + _WORD_JOINER + "//"
     return found[:3] + _WORD_JOINER + found[3:]

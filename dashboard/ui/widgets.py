@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -11,7 +12,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.services import metrics
-from dashboard.services.errors import StaleEditError, ValidationError
+from dashboard.services.errors import ValidationError
+from dashboard.ui import state, text
 
 EXPORT_LIMIT = 100_000
 # Cell colours (background, text) for states people must notice in a table.
@@ -64,13 +66,22 @@ def table_height(rows: int) -> int | str:
     return "content" if rows <= 30 else 720
 
 
-def selectable(frame: pd.DataFrame | Styler, key: str, **column_config: object) -> int | None:
-    """A table whose single selected row (position) stays selected across reruns."""
-    event = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
-                         selection_mode="single-row", column_config=column_config or None,
-                         height=table_height(len(frame.index)))
+def selectable(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int],
+               **column_config: object) -> int | None:
+    """A table of entities (``ids``, one per row); returns the id of the selected row.
+
+    A selection belongs to the rows it was made on: the widget is keyed by the ids shown, so
+    after a write, a re-sort or another page it refers to the same entity or to none — never
+    to whatever moved into that position.
+    """
+    shown = tuple(int(i) for i in ids)
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=6).hexdigest()
+    event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_{digest}",
+                         on_select="rerun", selection_mode="single-row",
+                         column_config=column_config or None,
+                         height=table_height(len(shown)))
     rows = event.selection.rows
-    return int(rows[0]) if rows else None
+    return shown[int(rows[0])] if rows and int(rows[0]) < len(shown) else None
 
 
 def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
@@ -102,14 +113,18 @@ def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def show_flash() -> None:
+    """The confirmation a write left for after its rerun, shown once as a toast."""
+    if message := st.session_state.pop(state.FLASH, None):
+        st.toast(text.plain(message))
+
+
 def show_problems(exc: Exception) -> None:
     """A refused save, said plainly: each problem on its own line."""
     if isinstance(exc, ValidationError):
-        st.error("Not saved:\n" + "\n".join(f"- {p}" for p in exc.problems))
-    elif isinstance(exc, StaleEditError):
-        st.error(f"Not saved: {exc}")
+        st.error("Not saved:\n" + "\n".join(f"- {text.plain(p)}" for p in exc.problems))
     else:
-        st.error(f"Not saved: {exc}")
+        st.error(f"Not saved: {text.plain(exc)}")
 
 
 def picked_row(table: pd.DataFrame | Styler, key: str, **column_config: object
