@@ -11,6 +11,8 @@ from dashboard.ui import queue as queue_ui
 user = auth.require_role("rep")
 st.title("Enquiry queue")
 widgets.show_flash()
+if user.has_role("lead"):
+    queue_ui.undo_bar(user)
 
 flt = queue_ui.queue_filters()
 now = db.now()

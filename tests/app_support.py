@@ -49,7 +49,12 @@ def select_row(at: AppTest, table: str, row: int) -> None:
     Such a table's widget key carries a digest of the ids it shows (so a selection never
     moves to another entity), so the key is looked up among the page's widgets.
     """
+    select_rows(at, table, [row])
+
+
+def select_rows(at: AppTest, table: str, rows: list[int]) -> None:
+    """Tick ``rows`` of the multi-row entity table ``table`` for the next run."""
     keys = [k for k in at.session_state if str(k).startswith(f"{table}_")
             and len(str(k)) == len(table) + 13]
     assert len(keys) == 1, (table, list(at.session_state))
-    at.session_state[keys[0]] = {"selection": {"rows": [row], "columns": []}}
+    at.session_state[keys[0]] = {"selection": {"rows": rows, "columns": []}}

@@ -27,7 +27,7 @@ except ImportError:  # test_browser.py skips (or, under CI, fails) with a clear 
     PlaywrightTimeoutError = TimeoutError  # type: ignore[misc,assignment]
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Error, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -161,6 +161,26 @@ def app_server(database: Path, workdir: Path) -> Iterator[Server]:
     })
     with streamlit_server(env, workdir / "streamlit.log") as server:
         yield server
+
+
+# --------------------------------------------------------------------------- tables
+
+GRID_HEADER_PX = 35  # st.dataframe's header and row heights at the default theme
+GRID_ROW_PX = 35
+
+
+def select_row(page: Page, table: Locator, row: int) -> None:
+    """Tick a row's selection checkbox (the grid's first column) and wait for the rerun."""
+    from playwright.sync_api import expect
+
+    expect(table).to_be_visible()
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+    y = box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2
+    wait_for_rerun(page, lambda: page.mouse.click(box["x"] + 15, y))
+    wait_for_settled(page)
+
 
 
 # --------------------------------------------------------------------------- reruns

@@ -27,6 +27,7 @@ from tests.browser_support import (
     console_page,
     launched_browser,
     require_browser,
+    select_row,
     shot,
     wait_for_rerun,
     wait_for_settled,
@@ -34,7 +35,7 @@ from tests.browser_support import (
 
 require_browser()
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -49,8 +50,6 @@ expect.set_options(timeout=TIMEOUT_MS)
 TODAY = datetime.now(UTC).date()
 
 # st.dataframe draws on a canvas (glide-data-grid): rows are clicked by position.
-GRID_HEADER_PX = 35
-GRID_ROW_PX = 35
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -123,17 +122,6 @@ def query(db: object, sql: str, *args: object) -> list[tuple[object, ...]]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
-
-
-def select_row(page: Page, table: Locator, row: int) -> None:
-    """Tick a row's selection checkbox (the grid's first column) and wait for the rerun."""
-    expect(table).to_be_visible()
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    assert box is not None
-    y = box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2
-    wait_for_rerun(page, lambda: page.mouse.click(box["x"] + 15, y))
-    wait_for_settled(page)
 
 
 def open_tab(page: Page, name: str) -> None:

@@ -10,6 +10,7 @@ go to ``test-artifacts/queue-*.png``. Skipped when Chromium is missing, except u
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from tests.browser_support import (
     free_port,
     launched_browser,
     require_browser,
+    select_row,
     shot,
     wait_for_rerun,
     wait_for_settled,
@@ -46,6 +48,7 @@ from dashboard.config import SmtpSettings
 from dashboard.intake import THREADED
 from dashboard.intake import smtp as intake_smtp
 from dashboard.mail import sender
+from dashboard.services import queue, users
 from dashboard.services.sla import deadlines
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -330,4 +333,54 @@ def test_a_canned_reply_leaves_only_filled(browser: Browser, server: Server,
         assert f"onderweg met bpost (tracking {TRACKING})" in body, body
         assert "{" not in body + str(sent[0]["Subject"]), body
         assert str(sent[0]["Subject"]).startswith("Uw bestelling SO-2026-000321")
+    engine.dispose()
+
+
+def test_a_leads_bulk_close_asks_first_and_can_be_undone(browser: Browser, server: Server,
+                                                          database: Path) -> None:
+    engine = make_engine(f"sqlite:///{database}")
+
+    def statuses() -> dict[str, str]:
+        with Session(engine) as s:
+            return dict(s.execute(select(Enquiry.reference, Enquiry.status)
+                                  .where(Enquiry.reference.in_((ORDER_REPLY, NO_ORDER)))).all())
+
+    with console_page(browser, server, "queue-failure-bulk.png") as page:
+        sign_in(page, server, "lead", "Marc Dubois")
+        link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Queue")
+        wait_for_rerun(page, link.click)
+        wait_for_settled(page)
+        wait_for_rerun(page, page.get_by_text(re.compile(r"^All \(\d+\)$")).click)
+        wait_for_settled(page)
+        wait_for_rerun(page, page.get_by_test_id("stCheckbox").get_by_text("Select several").click)
+        wait_for_settled(page)
+        table = page.locator("[class*=st-key-queue_table_]").get_by_test_id("stDataFrame")
+        # Tick Sofie's two order enquiries (the grid is a canvas: their rows are where the
+        # queue lists them); ticking opens nothing.
+        with Session(engine) as s:
+            lead = users.get_user(session=s, username="lead")
+            assert lead is not None
+            listed = [r.enquiry.reference for r in queue.list_queue(
+                session=s, user=lead, view="all", flt=queue.QueueFilter(),
+                now=datetime.now(UTC)).rows]
+        for reference in (ORDER_REPLY, NO_ORDER):
+            select_row(page, table, listed.index(reference))
+        expect(page).to_have_url(re.compile(r"/queue"))
+        close = page.get_by_role("button", name="Close 2 enquiries")
+        expect(close).to_be_visible()
+        wait_for_rerun(page, close.click)
+        wait_for_settled(page)
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_contain_text("Close 2 enquiries?")
+        shot(page, "queue-08-bulk-confirm.png", full_page=False)
+        assert "closed" not in statuses().values()           # asked first, nothing done
+        wait_for_rerun(page, dialog.get_by_role("button", name="Confirm").click)
+        wait_for_settled(page)
+        assert set(statuses().values()) == {"closed"}
+        expect(page.get_by_text("Closed 2 enquiries at")).to_be_visible()
+        shot(page, "queue-09-bulk-closed.png", full_page=False)
+        wait_for_rerun(page, page.get_by_role("button", name="Undo: reopen them").click)
+        wait_for_settled(page)
+        assert set(statuses().values()) == {"open"}
+        expect(page.get_by_role("button", name="Undo: reopen them")).to_have_count(0)
     engine.dispose()

@@ -16,7 +16,7 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import CannedReply, Enquiry, EnquiryEvent, OutboundMessage
 from tests import factories as f
-from tests.app_support import new_app, point_app_at, sign_in, titles
+from tests.app_support import new_app, point_app_at, rendered, select_rows, sign_in, titles
 
 NOW = datetime.now(UTC)
 
@@ -176,3 +176,53 @@ def test_log_a_call_with_an_unknown_number_says_so(desk: dict) -> None:
     assert any("No contact or company has this number" in w.value for w in at.warning)
     next(b for b in at.button if b.label == "Save call").click().run()
     assert any("choose who called" in e.value for e in at.error)
+
+
+def test_a_leads_bulk_close_asks_first_and_can_be_undone(desk: dict) -> None:
+    at = open_queue(sign_in(new_app(), "lead"))
+    at.session_state["queue_view"] = "all"
+    at.run()
+    at.toggle(key="queue_select_mode").set_value(True).run()
+    select_rows(at, "queue_table", [0, 1])
+    at.run()
+    assert not at.exception
+    close = at.button(key="bulk_close")
+    assert close.label == "Close 2 enquiries"
+    close.click().run()
+    # A dialog asks first; nothing is closed yet.
+    assert any(rendered(m.value) == "**Close 2 enquiries?**" for m in at.markdown)
+    with db(desk) as s:
+        assert s.scalars(select(Enquiry.status).order_by(Enquiry.id)).all() == ["open", "new"]
+    at.button(key="bulk_confirm").click().run()
+    assert not at.exception
+    with db(desk) as s:
+        assert s.scalars(select(Enquiry.status)).all() == ["closed", "closed"]
+    assert any("Closed 2 enquiries" in i.value for i in at.info)
+    at.button(key="bulk_undo").click().run()
+    assert not at.exception
+    with db(desk) as s:
+        assert s.scalars(select(Enquiry.status)).all() == ["open", "open"]
+    assert not [b for b in at.button if b.key == "bulk_undo"]
+
+
+def test_a_bulk_close_is_all_or_nothing(desk: dict) -> None:
+    at = open_queue(sign_in(new_app(), "lead"))
+    at.session_state["queue_view"] = "all"
+    at.run()
+    at.toggle(key="queue_select_mode").set_value(True).run()
+    select_rows(at, "queue_table", [0, 1])
+    at.run()
+    at.button(key="bulk_close").click().run()
+    with db(desk) as s, s.begin():  # someone edits one of them meanwhile
+        s.execute(update(Enquiry).where(Enquiry.reference == "ENQ-2026-000002")
+                  .values(version=Enquiry.version + 1, priority="high"))
+    at.button(key="bulk_confirm").click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value for e in at.error)
+    with db(desk) as s:
+        assert "closed" not in s.scalars(select(Enquiry.status)).all()
+
+
+def test_a_rep_has_no_bulk_actions(desk: dict) -> None:
+    at = open_queue(sign_in(new_app(), "rep"))
+    assert not [t for t in at.toggle if t.key == "queue_select_mode"]

@@ -9,6 +9,7 @@ and the due time moves on by the paused business minutes when it resumes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -143,6 +144,27 @@ def change_status(*, session: Session, enquiry_id: int, to: str, by: UserInfo | 
     _event(session, enquiry, "status", by, now, note, data={"from": before, "to": to})
     _audit(session, enquiry, "enquiry_status", by, {"status": before}, {"status": to})
     return enquiry
+
+
+def change_status_of_many(*, session: Session, targets: Sequence[tuple[int, int]], to: str,
+                          by: UserInfo, now: datetime, note: str = "") -> list[Enquiry]:
+    """Move several enquiries (id, version seen) to ``to`` in the caller's one transaction:
+    all of them or, when any is refused (stale, or a transition it cannot make), none."""
+    if not by.has_role("lead"):
+        raise ValidationError(["Only a team lead changes several enquiries at once."])
+    return [change_status(session=session, enquiry_id=enquiry_id, to=to, by=by,
+                          expected_version=version, now=now, note=note)
+            for enquiry_id, version in targets]
+
+
+def assign_many(*, session: Session, targets: Sequence[tuple[int, int]], assignee_id: int,
+                by: UserInfo, now: datetime) -> list[Enquiry]:
+    """Give several enquiries (id, version seen) to one person: all of them or none."""
+    if not by.has_role("lead"):
+        raise ValidationError(["Only a team lead assigns several enquiries at once."])
+    return [assign(session=session, enquiry_id=enquiry_id, assignee_id=assignee_id, by=by,
+                   expected_version=version, now=now)
+            for enquiry_id, version in targets]
 
 
 def assign(*, session: Session, enquiry_id: int, assignee_id: int | None, by: UserInfo,

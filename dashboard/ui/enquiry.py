@@ -12,7 +12,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.formatting import time_left, when
-from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS
+from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS, label
 from dashboard.services import enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
 from dashboard.services.enquiries import EnquiryRow
@@ -40,9 +40,9 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
             "Reference": r.reference,
             "Customer": r.customer_name or "—",
             "Subject": r.subject,
-            "Priority": r.priority.capitalize(),
-            "Status": STATUS_LABELS[r.status],
-            "Channel": r.channel,
+            "Priority": label("priority", r.priority),
+            "Status": label("status", r.status),
+            "Channel": label("channel", r.channel),
             "Due": when(r.sla.due_at),
             "Time left": time_left(r.sla.minutes_left),
             "Received": when(r.created_at),
@@ -83,8 +83,8 @@ def as_seen(d: EnquiryDetail) -> EnquiryDetail:
 def header(d: EnquiryDetail) -> None:
     r = d.row
     st.title(text.plain(r.subject))
-    facts = [r.reference, f"{r.channel}", CATEGORY_LABELS[r.category],
-             f"{r.priority} priority", _label(r.status),
+    facts = [r.reference, label("channel", r.channel), label("category", r.category),
+             f"{label('priority', r.priority)} priority", label("status", r.status),
              f"assigned to {text.plain(d.assignee)}" if d.assignee else "unassigned",
              f"received {when(r.created_at)}"]
     if d.reopen_count:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.formatting import when
 from dashboard.labels import CATEGORY_LABELS, STATUS_LABELS
 from dashboard.services import queue, workflow
 from dashboard.services.paging import Page
 from dashboard.services.queue import QueueFilter, QueueRow
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, widgets
+from dashboard.ui import db, state, text, widgets
 from dashboard.ui.enquiry import enquiry_frame, open_enquiry
 from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
 
@@ -50,6 +51,21 @@ def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
     return frame
 
 
+UNDO_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class BulkClose:
+    """The enquiries a lead just closed together, with the versions the close left."""
+
+    targets: tuple[tuple[int, int], ...]
+    references: tuple[str, ...]
+    at: datetime
+
+    def undoable(self, now: datetime) -> bool:
+        return now - self.at < timedelta(minutes=UNDO_MINUTES)
+
+
 def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
     if not page.rows:
         st.success("Nothing here.")
@@ -57,55 +73,135 @@ def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
         return
     frame = queue_frame(page.rows)
     styled = widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))
-    if user.has_role("lead"):
-        event = st.dataframe(styled, hide_index=True, width="stretch", key="queue_table",
-                             on_select="rerun", selection_mode="multi-row",
-                             height=widgets.table_height(len(frame)))
-        chosen = [page.rows[i] for i in event.selection.rows]
+    several = user.has_role("lead") and st.toggle(
+        "Select several", key=state.QUEUE_SELECT_MODE,
+        help="Tick rows to close or assign them together; a ticked row does not open.")
+    if several:
+        ids = widgets.selected_many(styled, "queue_table", [r.enquiry.id for r in page.rows])
         widgets.pager("queue", page.total, page.limit)
-        if len(chosen) == 1:
-            open_enquiry(chosen[0].enquiry.reference)
+        chosen = [r for r in page.rows if r.enquiry.id in ids]
         if chosen:
             bulk_actions(user, chosen)
-        st.caption("Select one row to open it, or several for bulk actions.")
-    else:
-        picked = widgets.picked_row(styled, "queue_pick")
-        widgets.pager("queue", page.total, page.limit)
-        if picked is not None:
-            open_enquiry(page.rows[picked].enquiry.reference)
-        st.caption("Most urgent first. Select a row to open the enquiry.")
+        else:
+            st.caption("Tick the enquiries to act on; the selection stays with them.")
+        pending_confirmation(user)
+        return
+    picked = widgets.picked_row(styled, "queue_pick")
+    widgets.pager("queue", page.total, page.limit)
+    if picked is not None:
+        open_enquiry(page.rows[picked].enquiry.reference)
+    st.caption("Most urgent first. Select a row to open the enquiry."
+               + (" Switch on “Select several” for bulk actions." if user.has_role("lead")
+                  else ""))
+
+
+def _count(n: int) -> str:
+    return f"{n} enquir{'y' if n == 1 else 'ies'}"
 
 
 def bulk_actions(user: UserInfo, chosen: list[QueueRow]) -> None:
+    """Close or assign the ticked enquiries: each button says how many, and asks first."""
     with st.container(border=True):
-        st.markdown(f"**{len(chosen)} selected**")
+        st.markdown(f"**{_count(len(chosen))} selected:** "
+                    + text.plain(", ".join(r.enquiry.reference for r in chosen)))
         with db.session() as s:
             people = queue.colleagues(session=s)
-        cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+        cols = st.columns([3, 2, 2], vertical_alignment="bottom")
         person = cols[0].selectbox("Assign to", people, index=None, key="bulk_person",
                                    format_func=lambda p: f"{p.name} ({p.team or 'no team'}, "
                                    f"{p.open_enquiries} open)", placeholder="Choose someone")
-        if cols[1].button("Assign", key="bulk_assign", disabled=person is None):
-            _bulk(chosen, lambda s, r: workflow.assign(
-                session=s, enquiry_id=r.enquiry.id, assignee_id=person.id if person else None,
-                by=user, expected_version=r.version, now=db.now()), "assigned")
-        if cols[2].button("Close", key="bulk_close"):
-            _bulk(chosen, lambda s, r: workflow.change_status(
-                session=s, enquiry_id=r.enquiry.id, to="closed", by=user,
-                expected_version=r.version, now=db.now(), note="Closed in bulk"), "closed")
+        assign_label = (f"Assign {_count(len(chosen))} to {person.name}" if person
+                        else f"Assign {_count(len(chosen))} to …")
+        if cols[1].button(assign_label, key="bulk_assign", disabled=person is None,
+                          width="stretch"):
+            st.session_state[state.BULK_PENDING] = BulkPending("assign", tuple(chosen), person)
+        if cols[2].button(f"Close {_count(len(chosen))}", key="bulk_close", width="stretch"):
+            st.session_state[state.BULK_PENDING] = BulkPending("close", tuple(chosen), None)
 
 
-def _bulk(rows: list[QueueRow], change: Callable[[Any, QueueRow], object], done: str) -> None:
-    failed = []
-    for row in rows:
+@dataclass(frozen=True)
+class BulkPending:
+    """A bulk action waiting for the lead to confirm it."""
+
+    kind: str                       # "close" or "assign"
+    rows: tuple[QueueRow, ...]
+    person: queue.Colleague | None
+
+
+def pending_confirmation(user: UserInfo) -> None:
+    """The confirmation dialog, for as long as a bulk action waits for it."""
+    pending: BulkPending | None = st.session_state.get(state.BULK_PENDING)
+    if pending is not None:
+        confirm_bulk(user, pending.rows, pending.kind, pending.person)
+
+
+def _drop_pending() -> None:
+    st.session_state.pop(state.BULK_PENDING, None)
+
+
+@st.dialog("Confirm", on_dismiss=_drop_pending)
+def confirm_bulk(user: UserInfo, chosen: tuple[QueueRow, ...], kind: str,
+                 person: queue.Colleague | None) -> None:
+    what = (f"Close {_count(len(chosen))}?" if kind == "close"
+            else f"Assign {_count(len(chosen))} to {person.name if person else '—'}?")
+    st.markdown(f"**{text.plain(what)}**")
+    st.dataframe(pd.DataFrame([{"Reference": r.enquiry.reference, "Subject": r.enquiry.subject,
+                                "Customer": r.enquiry.customer_name or "—"} for r in chosen]),
+                 hide_index=True, width="stretch")
+    if kind == "close":
+        st.caption(f"You can undo this for {UNDO_MINUTES} minutes: they are reopened.")
+    targets = tuple((r.enquiry.id, r.version) for r in chosen)
+    cols = st.columns(2)
+    if cols[0].button("Confirm", type="primary", key="bulk_confirm", width="stretch"):
+        now = db.now()
         try:
             with db.session() as s:
-                change(s, row)
+                if kind == "close":
+                    done = workflow.change_status_of_many(
+                        session=s, targets=targets, to="closed", by=user, now=now,
+                        note="Closed in bulk")
+                else:
+                    done = workflow.assign_many(session=s, targets=targets,
+                                                assignee_id=person.id if person else 0,
+                                                by=user, now=now)
         except (ValueError, RuntimeError) as exc:
-            failed.append(f"{row.enquiry.reference}: {exc}")
-    if failed:
-        st.error("Not changed:\n" + "\n".join(f"- {f}" for f in failed))
-    else:
-        st.session_state[state.FLASH] = f"{len(rows)} enquiries {done}."
-        st.session_state.pop("queue_table", None)
+            widgets.show_problems(exc)
+            st.caption("Nothing was changed.")
+            return
+        _drop_pending()
+        if kind == "close":
+            st.session_state[state.BULK_UNDO] = BulkClose(
+                tuple((e.id, e.version) for e in done), tuple(e.reference for e in done), now)
+            st.session_state[state.FLASH] = f"{_count(len(done))} closed."
+        else:
+            st.session_state[state.FLASH] = (f"{_count(len(done))} assigned to "
+                                             f"{person.name if person else '—'}.")
+        st.rerun()
+    if cols[1].button("Cancel", key="bulk_cancel", width="stretch"):
+        _drop_pending()
+        st.rerun()
+
+
+def undo_bar(user: UserInfo) -> None:
+    """For a few minutes after a bulk close: say what was closed, and offer to reopen it."""
+    last: BulkClose | None = st.session_state.get(state.BULK_UNDO)
+    now = db.now()
+    if last is None or not last.undoable(now):
+        st.session_state.pop(state.BULK_UNDO, None)
+        return
+    cols = st.columns([5, 2], vertical_alignment="center")
+    cols[0].info(f"Closed {_count(len(last.targets))} at {when(last.at)}: "
+                 + text.plain(", ".join(last.references)) + ".")
+    if cols[1].button("Undo: reopen them", key="bulk_undo", width="stretch"):
+        try:
+            with db.session() as s:
+                workflow.change_status_of_many(session=s, targets=last.targets, to="open",
+                                               by=user, now=db.now(),
+                                               note="Reopened: bulk close undone")
+        except (ValueError, RuntimeError) as exc:
+            widgets.show_problems(exc)
+            st.caption("Nothing was reopened.")
+            return
+        st.session_state.pop(state.BULK_UNDO, None)
+        st.session_state[state.FLASH] = f"{_count(len(last.targets))} reopened."
         st.rerun()

@@ -20,3 +20,6 @@ FLASH = "flash_message"             # a confirmation to show once after a rerun
 ENQUIRY_DRAFT = "enquiry_draft"     # the "open an enquiry" dialog waiting to be saved
 CALL_PREFILL = "call_prefill"       # {"customer_id": …} when "Log a call" starts from a customer
 SEEN_VERSION = "seen_version"       # + "_<enquiry id>": the version the rep is editing
+QUEUE_SELECT_MODE = "queue_select_mode"  # a lead ticks rows for bulk actions instead of opening
+BULK_UNDO = "bulk_last_close"            # BulkClose: what the last bulk close did, to undo it
+BULK_PENDING = "bulk_pending"       # BulkPending: a bulk action waiting to be confirmed

@@ -74,14 +74,25 @@ def selectable(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int],
     after a write, a re-sort or another page it refers to the same entity or to none — never
     to whatever moved into that position.
     """
+    chosen = _entity_table(frame, key, ids, "single-row", column_config)
+    return chosen[0] if chosen else None
+
+
+def selected_many(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int],
+                  **column_config: object) -> list[int]:
+    """The same with ticks: the ids of every selected row, kept by entity as above."""
+    return _entity_table(frame, key, ids, "multi-row", column_config)
+
+
+def _entity_table(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int], mode: str,
+                  column_config: dict[str, object]) -> list[int]:
     shown = tuple(int(i) for i in ids)
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=6).hexdigest()
     event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_{digest}",
-                         on_select="rerun", selection_mode="single-row",
+                         on_select="rerun", selection_mode=mode,  # type: ignore[arg-type]
                          column_config=column_config or None,
                          height=table_height(len(shown)))
-    rows = event.selection.rows
-    return shown[int(rows[0])] if rows and int(rows[0]) < len(shown) else None
+    return [shown[int(r)] for r in event.selection.rows if int(r) < len(shown)]
 
 
 def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
