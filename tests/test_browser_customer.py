@@ -35,7 +35,7 @@ from tests.browser_support import (
 
 require_browser()
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -45,6 +45,7 @@ from tests import factories as f
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-1"
+ACCOUNTANT = "compta@fiduciaire-lambert.be"
 CUSTOMER = "Brasserie Dupré & Fils"
 expect.set_options(timeout=TIMEOUT_MS)
 TODAY = datetime.now(UTC).date()
@@ -124,6 +125,13 @@ def query(db: object, sql: str, *args: object) -> list[tuple[object, ...]]:
         conn.close()
 
 
+def choose(box: Locator, typed: str) -> None:
+    """Pick the one option of a selectbox that matches what is typed."""
+    box.click()
+    box.press_sequentially(typed)
+    box.press("Enter")
+
+
 def open_tab(page: Page, name: str) -> None:
     wait_for_rerun(page, lambda: page.get_by_role("tab", name=name, exact=True).click())
     wait_for_settled(page)
@@ -170,21 +178,47 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
     pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF"), pdf[:20]
 
-    # 5. E-mail: the form opens with the contact preselected; Send queues the message.
+    # 5. E-mail while nobody is verified: the form says why and cannot send.
     wait_for_rerun(page, lambda: page.get_by_text("E-mail", exact=True).click())
     wait_for_settled(page)
     form = page.get_by_test_id("stForm").filter(has_text="Send to contact")
+    expect(page.get_by_test_id("stAlert").filter(has_text="is not verified")).to_be_visible()
+    expect(form.get_by_role("button", name="Send")).to_be_disabled()
+    expect(form.get_by_label("…or this address")).to_be_disabled()
+    shot(page, "cust-04-email-refused.png")
+
+    # 5b. Anne is on the line and gives an invoice number: an entitled, verified caller.
+    page.get_by_text("Caller: Unknown caller").click()
+    caller = page.get_by_test_id("stForm").filter(has_text="Who is calling")
+    choose(caller.get_by_role("combobox", name="Who is calling"), "Anne")
+    choose(caller.get_by_role("combobox", name="Verified by"), "Gave an invoice")
+    wait_for_rerun(page, lambda: caller.get_by_role("button", name="Confirm caller").click())
+    wait_for_settled(page)
+    expect(page.get_by_test_id("stExpander").filter(has_text="Caller: Anne Dupré")
+           ).to_be_visible()
+
+    # 5c. The contact on file is preselected; another address goes only with a reason.
+    form = page.get_by_test_id("stForm").filter(has_text="Send to contact")
     expect(form.get_by_role("combobox", name="Send to contact")).to_have_value(
         "Anne Dupré <anne.dupre@dupre.be> (finance)")
-    shot(page, "cust-04-email-form.png")
+    form.get_by_label("…or this address").fill(ACCOUNTANT)
     wait_for_rerun(page, lambda: form.get_by_role("button", name="Send").click())
     wait_for_settled(page)
-    expect(page.get_by_text(f"{number}.pdf queued for anne.dupre@dupre.be")).to_be_visible()
+    expect(page.get_by_text("not on file for this customer")).to_be_visible()
+    assert query(db, "SELECT COUNT(*) FROM outbound_messages") == [(0,)]
+    form.get_by_label("Why this address (when it is not on file)").fill(
+        "Anne asks for a copy to her accountant")
+    wait_for_rerun(page, lambda: form.get_by_role("button", name="Send").click())
+    wait_for_settled(page)
+    expect(page.get_by_text(f"{number}.pdf queued for {ACCOUNTANT}")).to_be_visible()
     shot(page, "cust-05-email-sent.png")
     sent = query(db, "SELECT subject, status FROM outbound_messages WHERE to_address = ?",
-                 "anne.dupre@dupre.be")
+                 ACCOUNTANT)
     assert len(sent) == 1, sent
     assert str(sent[0][0]).startswith("Facture"), sent
+    audited = query(db, "SELECT after FROM audit_log WHERE action = "
+                    "'document_sent_to_typed_address'")
+    assert len(audited) == 1 and "Anne asks for a copy" in str(audited[0][0]), audited
 
     # 6. Installed base: select SNX42AB19, the second row (the depot's item comes first).
     open_tab(page, "Installed base")

@@ -25,7 +25,7 @@ from db.models import (
     PaymentAllocation,
 )
 from tests import factories as f
-from tests.app_support import new_app, point_app_at, select_row, sign_in, titles
+from tests.app_support import new_app, point_app_at, rendered, select_row, sign_in, titles
 
 TODAY = datetime.now(UTC).date()
 
@@ -197,8 +197,29 @@ def test_open_an_enquiry_about_the_customer(account: dict) -> None:
         "customer"]
 
 
+def confirm_caller(at: AppTest, account: dict, option: int = 1,
+                   method: str = "invoice_number") -> None:
+    box = at.selectbox(key=f"caller_contact_{account['customer']}")
+    box.set_value(box.options[option])
+    at.selectbox(key=f"caller_method_{account['customer']}").set_value(method)
+    at.button(key=f"FormSubmitter:caller_{account['customer']}-Confirm caller").click().run()
+
+
+def test_an_unverified_caller_cannot_have_an_invoice_sent(account: dict) -> None:
+    at = open_customer(sign_in(new_app(), "rep"), "Invoices & credit notes")
+    select_row(at, "invoices_table", 0)
+    at.run()
+    key = f"invoice_{account['invoice']}"
+    at.toggle(key=f"{key}_route").set_value(True).run()
+    assert not at.exception
+    assert any("is not verified" in rendered(w.value) for w in at.warning)
+    assert at.button(key=f"FormSubmitter:{key}_route_form-Send").disabled
+    assert at.text_input(key=f"{key}_to_other").disabled
+
+
 def test_route_an_invoice_by_email_queues_it_with_the_pdf(account: dict) -> None:
     at = open_customer(sign_in(new_app(), "rep"), "Invoices & credit notes")
+    confirm_caller(at, account)
     select_row(at, "invoices_table", 0)
     at.run()
     key = f"invoice_{account['invoice']}"

@@ -152,6 +152,24 @@ def list_contacts(*, session: Session, customer_id: int) -> list[ContactRow]:
     ]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is on the line, as the representative recorded it."""
+
+    contact_id: int | None
+    name: str
+    tier: str            # "unknown", "guest", "registered", "entitled"
+    verification: str    # one of VERIFICATION_METHODS; "none" until verified
+
+    @property
+    def verified(self) -> bool:
+        return self.contact_id is not None and self.verification != "none"
+
+
+UNKNOWN_CALLER = Caller(None, "Unknown caller", "unknown", "none")
+# Tiers a verified caller must hold before invoices, statements and balances are disclosed.
+FINANCE_TIERS = ("entitled",)
+
 # What may be told to a caller, by the portal tier of the contact they are verified as.
 DISCLOSURE = {
     "unknown": "Unknown caller: general information only. Do not disclose orders, invoices, "

@@ -23,9 +23,9 @@ from dashboard.services import (
     statement,
     timeline,
 )
-from dashboard.services.customers import ContactRow, CustomerHeader
+from dashboard.services.customers import UNKNOWN_CALLER, Caller, ContactRow, CustomerHeader
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, widgets
+from dashboard.ui import db, state, text, widgets
 from dashboard.ui.enquiry import enquiry_frame, styled_enquiries
 from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHODS
 
@@ -64,17 +64,6 @@ def euros(cents: int) -> float:
 
 # --- Caller -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Caller:
-    contact_id: int | None
-    name: str
-    tier: str            # "unknown", "guest", "registered", "entitled"
-    verification: str
-
-
-UNKNOWN_CALLER = Caller(None, "Unknown caller", "unknown", "none")
-
-
 def caller(customer_id: int) -> Caller:
     return st.session_state.get(state.CALLERS, {}).get(customer_id, UNKNOWN_CALLER)
 
@@ -82,7 +71,7 @@ def caller(customer_id: int) -> Caller:
 def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactRow]) -> Caller:
     """Who is on the line and how they were verified; what may be disclosed to them."""
     current = caller(header.id)
-    with st.expander(f"Caller: **{current.name}** · {_tier_label(current.tier)}"):
+    with st.expander(f"Caller: **{text.plain(current.name)}** · {_tier_label(current.tier)}"):
         options: list[ContactRow | None] = [None, *contacts]
         index = next((i for i, c in enumerate(options) if c and c.id == current.contact_id), 0)
         with st.form(f"caller_{header.id}", border=False):
@@ -105,7 +94,7 @@ def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactR
                                         contact_id=chosen.contact_id, verification=method,
                                         by_user_id=user.id, by_username=user.username)
             st.session_state.setdefault(state.CALLERS, {})[header.id] = chosen
-            current = chosen
+            st.rerun()  # the panel's title, the tabs' warnings and the actions follow at once
         st.info(customers.DISCLOSURE[current.tier])
         if current.contact_id is not None and current.verification == "none":
             st.caption("Not verified yet: treated as a guest until verified.")
@@ -327,11 +316,11 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     focus = _focus_id("invoice")
     invoice_id = picked if picked is not None else focus
     if invoice_id is not None:
-        invoice_detail(user, header, invoice_id, today)
+        invoice_detail(user, header, invoice_id, today, who)
 
 
 def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
-                   today: date) -> None:
+                   today: date, who: Caller) -> None:
     from dashboard.ui import documents as documents_ui  # PDF libraries load on first use
 
     with db.session() as s:
@@ -378,7 +367,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
                 column_config={"Amount": MONEY})
         else:
             right.caption("Nothing yet.")
-        documents_ui.invoice_actions(user, header, detail)
+        documents_ui.invoice_actions(user, header, detail, who)
         enquiry_button(header.id, f"{label.lower()} {detail.number}",
                        {"invoice_id": detail.id}, "invoice", f"enquire_invoice_{detail.id}")
 
@@ -418,7 +407,7 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
                  column_config={"Original": MONEY, "Open": MONEY, "Balance": MONEY})
     st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
                "date (payments on account from the day received).")
-    documents_ui.statement_actions(user, header, stmt)
+    documents_ui.statement_actions(user, header, stmt, who)
     left, right = st.columns(2)
     left.plotly_chart(charts.ageing_bars(pd.DataFrame({
         "bucket": [statement.BUCKET_LABELS[b] for b in statement.BUCKETS],

@@ -12,11 +12,11 @@ from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import when
 from dashboard.services import customers, outbox, routing
-from dashboard.services.customers import CustomerHeader
+from dashboard.services.customers import Caller, CustomerHeader
 from dashboard.services.invoices import InvoiceDetail
 from dashboard.services.statement import Statement
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, widgets
+from dashboard.ui import db, state, text, widgets
 from dashboard.vendor import load_vendor
 
 PRINT_SCRIPT = """
@@ -49,17 +49,19 @@ def _pdf_buttons(key: str, filename: str, pdf: bytes) -> bool:
     return routing_open
 
 
-def invoice_actions(user: UserInfo, header: CustomerHeader, detail: InvoiceDetail) -> None:
+def invoice_actions(user: UserInfo, header: CustomerHeader, detail: InvoiceDetail,
+                    who: Caller) -> None:
     vendor = load_vendor()
     pdf = invoice_pdf(detail, vendor)
     key = f"invoice_{detail.id}"
     if _pdf_buttons(key, f"{detail.number}.pdf", pdf):
-        _route_form(key, user, header, "invoice", f"{detail.number}.pdf", pdf,
+        _route_form(key, user, header, who, "invoice", f"{detail.number}.pdf", pdf,
                     lambda name: routing.invoice_email(detail, name, user.full_name,
                                                        vendor.name))
 
 
-def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement) -> None:
+def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement,
+                      who: Caller) -> None:
     vendor = load_vendor()
     stamp = stmt.as_of.isoformat()
     base = f"statement-{header.customer_number}-{stamp}"
@@ -78,38 +80,51 @@ def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement) -
     if make_pdf:
         pdf = statement_pdf(stmt, vendor)
         if _pdf_buttons("statement", f"{base}.pdf", pdf):
-            _route_form("statement", user, header, "statement", f"{base}.pdf", pdf,
+            _route_form("statement", user, header, who, "statement", f"{base}.pdf", pdf,
                         lambda name: routing.statement_email(stmt, name, user.full_name,
                                                              vendor.name))
 
 
-def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, filename: str,
-                pdf: bytes, compose: Callable[[str], tuple[str, str]]) -> None:
+def _route_form(key: str, user: UserInfo, header: CustomerHeader, who: Caller, kind: str,
+                filename: str, pdf: bytes, compose: Callable[[str], tuple[str, str]]) -> None:
+    """E-mail the document to a contact on file; another address only for an entitled,
+    verified caller and with a reason. What the caller allows is said before the form."""
     with db.session() as s:
         contacts = [c for c in customers.list_contacts(session=s, customer_id=header.id)
                     if c.email]
+    blocked = routing.refusal(caller=who, on_file=True, reason="")
+    if blocked:
+        st.warning(text.plain(blocked))
+    else:
+        st.caption(text.plain(f"Requested by {who.name} ({who.tier}, verified). Documents go "
+                              "to a contact on file; another address needs a reason."))
+    caller_index = next((i + 1 for i, c in enumerate(contacts) if c.id == who.contact_id), 1)
     with st.form(f"{key}_route_form"):
         cols = st.columns(2)
         contact = cols[0].selectbox(
             "Send to contact", [None, *contacts], key=f"{key}_to_contact",
-            format_func=lambda c: "— another address —" if c is None
+            format_func=lambda c: "— an address not on file —" if c is None
             else f"{c.name} <{c.email}> ({c.role})",
-            index=1 if contacts else 0)
+            index=caller_index if contacts else 0)
         other = cols[1].text_input("…or this address", key=f"{key}_to_other",
-                                   placeholder="name@company.be")
+                                   placeholder="name@company.be", disabled=bool(blocked))
+        reason = st.text_input("Why this address (when it is not on file)",
+                               key=f"{key}_reason", disabled=bool(blocked),
+                               placeholder="e.g. the caller's accountant, asked by Anne Dupré")
         name = contact.name.split()[0] if contact else "Madam, Sir"
         subject, body = compose(name)
         subject = st.text_input("Subject", value=subject, key=f"{key}_subject")
         body = st.text_area("Message", value=body, height=200, key=f"{key}_body")
-        st.caption(f"Attachment: {filename}")
-        sent = st.form_submit_button("Send", type="primary")
+        st.caption(text.plain(f"Attachment: {filename}"))
+        sent = st.form_submit_button("Send", type="primary", disabled=bool(blocked))
     if sent:
         address = other.strip() or (contact.email if contact else "")
         try:
             with db.session() as s:
                 routing.send_document(session=s, kind=kind, customer_id=header.id,
                                       to_address=address or "", subject=subject, body=body,
-                                      filename=filename, pdf=pdf, by=user)
+                                      filename=filename, pdf=pdf, by=user, caller=who,
+                                      reason=reason)
         except ValueError as exc:
             widgets.show_problems(exc)
         else:
@@ -118,8 +133,8 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, kind: str, fil
     with db.session() as s:
         sent_before = outbox.list_for_customer(session=s, customer_id=header.id, limit=10)
     if sent_before:
-        st.caption("Recent e-mails to this customer: " + "; ".join(
+        st.caption(text.plain("Recent e-mails to this customer: " + "; ".join(
             f"{m.subject} to {m.to_address}: {m.status}"
             + (f" {when(m.sent_at)}" if m.sent_at else "")
             + (f" ({m.last_error})" if m.last_error and m.status != "sent" else "")
-            for m in sent_before))
+            for m in sent_before)))
