@@ -14,6 +14,7 @@ from dashboard.ui import auth, db, search, state
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 st.set_page_config(page_title="CSOL console", layout="wide")
+st.html(Path(__file__).parent / "ui" / "layout.css")  # a stylesheet of ours, no user text
 db.engine()  # first request: migrate and, in demo mode, seed
 
 authenticator = auth.authenticator()

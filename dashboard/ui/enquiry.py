@@ -37,6 +37,7 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
     return pd.DataFrame([
         {
             "SLA": r.sla.label,
+            "Time left": time_left(r.sla.minutes_left),
             "Reference": r.reference,
             "Customer": r.customer_name or "—",
             "Subject": r.subject,
@@ -44,7 +45,6 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
             "Status": label("status", r.status),
             "Channel": label("channel", r.channel),
             "Due": when(r.sla.due_at),
-            "Time left": time_left(r.sla.minutes_left),
             "Received": when(r.created_at),
         }
         for r in rows

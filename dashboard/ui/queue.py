@@ -47,7 +47,7 @@ def queue_filters() -> QueueFilter:
 def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
     frame = enquiry_frame([r.enquiry for r in rows])
     if not frame.empty:
-        frame.insert(3, "Assignee", [r.assignee or "—" for r in rows])
+        frame.insert(5, "Assignee", [r.assignee or "—" for r in rows])
     return frame
 
 
