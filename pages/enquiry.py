@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard.services import enquiry_detail
-from dashboard.ui import auth, db, widgets
+from dashboard.services import customers, enquiries, enquiry_detail
+from dashboard.ui import auth, db, text, widgets
 from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
@@ -16,19 +16,33 @@ with db.session() as s:
     if detail is not None:
         enquiry_detail.note_viewing(session=s, enquiry_id=detail.row.id, user=user, now=now)
         others = enquiry_detail.others_viewing(session=s, enquiry_id=detail.row.id, user=user,
-                                             now=now)
+                                               now=now)
+        customer_id = detail.row.customer_id
+        customer = (customers.get_header(session=s, customer_id=customer_id, today=db.today())
+                    if customer_id else None)
+        open_others = (enquiries.other_open_enquiries(session=s, customer_id=customer_id,
+                                                      enquiry_id=detail.row.id, now=now)
+                       if customer_id else [])
 if detail is None:
     st.title("Enquiry")
-    st.error(f"No enquiry “{reference}”." if reference else "Open an enquiry from the queue.")
+    st.error(f"No enquiry “{text.plain(reference)}”." if reference
+             else "Open an enquiry from the queue.")
     st.stop()
 
 widgets.show_flash()
 # Edits are checked against the version shown when the page was opened, not a fresh read,
 # so a change someone else saved meanwhile is refused instead of overwritten.
+enquiry_ui.navigation(user, detail)
 detail = enquiry_ui.as_seen(detail)
 enquiry_ui.header(detail)
 enquiry_ui.presence(others)
-enquiry_ui.links(detail)
-enquiry_ui.actions(user, detail)
-enquiry_ui.timeline(detail)
-enquiry_ui.attachments(detail)
+conversation, beside = st.columns([5, 2], gap="medium")
+with conversation:
+    # The customer's words first, then the thread, then the answer.
+    enquiry_ui.latest_message(detail)
+    enquiry_ui.timeline(detail)
+    if detail.merged_into is None:
+        enquiry_ui.actions(user, detail)
+    enquiry_ui.attachments(detail)
+with beside:
+    enquiry_ui.context(detail, customer, open_others)

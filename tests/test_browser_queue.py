@@ -281,7 +281,11 @@ def test_claim_reply_by_mail_and_the_customer_answer_reopens_it(
             has_text="Message from the customer").filter(has_text=ANSWER)
         expect(incoming.last).to_be_visible()  # the innermost: this event's own box
         expect(page.get_by_text("E-mail to anne.dupre@dupre.be: sent")).to_be_visible()
-        page.get_by_text(ANSWER).scroll_into_view_if_needed()
+        # The answer is read first, above the thread and the reply box.
+        latest = page.get_by_test_id("stVerticalBlock").filter(
+            has_text="Latest from Anne Dupré").filter(has_text=ANSWER)
+        expect(latest.last).to_be_visible()
+        page.get_by_text(ANSWER).first.scroll_into_view_if_needed()
         shot(page, "queue-05-customer-answered.png", full_page=False)
     engine.dispose()
 

@@ -83,6 +83,13 @@ def my_open_enquiries(*, session: Session, user_id: int, now: datetime,
 def enquiry_row(e: Enquiry, customer_name: str | None, first_response_minutes: int | None,
          resolution_minutes: int | None, now: datetime) -> EnquiryRow:
     paused = e.status == "pending_customer"
+    if e.merged_into_id is not None:  # the enquiry it joined carries the clocks now
+        stopped = sla.Clock(sla.MERGED, None, None)
+        return EnquiryRow(
+            id=e.id, reference=e.reference, subject=e.subject, customer_id=e.customer_id,
+            customer_name=customer_name, channel=e.channel, category=e.category,
+            priority=e.priority, status=e.status, created_at=e.created_at,
+            first_response=stopped, resolution=stopped)
     return EnquiryRow(
         id=e.id, reference=e.reference, subject=e.subject, customer_id=e.customer_id,
         customer_name=customer_name, channel=e.channel, category=e.category,
@@ -119,6 +126,21 @@ def customer_enquiries(*, session: Session, customer_id: int, now: datetime,
         .join(Customer, Customer.id == Enquiry.customer_id)
         .outerjoin(SlaPolicy, SlaPolicy.id == Enquiry.sla_policy_id)
         .where(Enquiry.customer_id == customer_id)
+        .order_by(Enquiry.created_at.desc()).limit(limit)
+    )
+    return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]
+
+
+def other_open_enquiries(*, session: Session, customer_id: int, enquiry_id: int,
+                         now: datetime, limit: int = 10) -> list[EnquiryRow]:
+    """The customer's other enquiries still open, newest first."""
+    query = (
+        select(Enquiry, Customer.name, SlaPolicy.first_response_minutes,
+               SlaPolicy.resolution_minutes)
+        .join(Customer, Customer.id == Enquiry.customer_id)
+        .outerjoin(SlaPolicy, SlaPolicy.id == Enquiry.sla_policy_id)
+        .where(Enquiry.customer_id == customer_id, Enquiry.id != enquiry_id,
+               Enquiry.status.in_(OPEN_ENQUIRY_STATUSES))
         .order_by(Enquiry.created_at.desc()).limit(limit)
     )
     return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]

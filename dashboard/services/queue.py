@@ -109,6 +109,14 @@ def list_queue(*, session: Session, user: UserInfo, view: str, flt: QueueFilter,
                  for e, name, fr, res, assignee in rows], int(total), limit, offset)
 
 
+def next_in_queue(*, session: Session, user: UserInfo, after_id: int, now: datetime
+                  ) -> str | None:
+    """The reference of my most urgent open enquiry other than ``after_id``, if any."""
+    rows = list_queue(session=session, user=user, view="mine", flt=QueueFilter(), now=now,
+                      limit=2).rows
+    return next((r.enquiry.reference for r in rows if r.enquiry.id != after_id), None)
+
+
 def view_counts(*, session: Session, user: UserInfo, flt: QueueFilter,
                 now: datetime) -> dict[str, int]:
     """How many enquiries each view holds, with the same filters, in one query."""

@@ -13,7 +13,9 @@ from db.models import SlaPolicy
 
 AT_RISK_SHARE = 0.25
 OK, AT_RISK, BREACHED, PAUSED, MET = "ok", "at_risk", "breached", "paused", "met"
-LABELS = {OK: "On track", AT_RISK: "At risk", BREACHED: "Breached", PAUSED: "Paused", MET: "Met"}
+MERGED = "merged"  # a duplicate merged into another enquiry: its clocks no longer run
+LABELS = {OK: "On track", AT_RISK: "At risk", BREACHED: "Breached", PAUSED: "Paused", MET: "Met",
+          MERGED: "Merged"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def clock(*, due_at: datetime | None, target_minutes: int | None, done_at: datet
 
 
 def worst(*clocks: Clock) -> Clock:
-    order = (BREACHED, AT_RISK, OK, PAUSED, MET)
+    order = (BREACHED, AT_RISK, OK, PAUSED, MET, MERGED)
     return min(clocks, key=lambda c: order.index(c.state))
 
 

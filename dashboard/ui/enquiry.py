@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard.formatting import time_left, when
+from dashboard.formatting import money, time_left, when
 from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS, label
 from dashboard.services import enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
+from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.enquiry_detail import EnquiryDetail
 from dashboard.services.users import UserInfo
@@ -80,6 +81,20 @@ def as_seen(d: EnquiryDetail) -> EnquiryDetail:
     return replace(d, version=seen)
 
 
+def navigation(user: UserInfo, d: EnquiryDetail) -> None:
+    """Back to the queue, or on to my next most urgent enquiry."""
+    with db.session() as s:
+        following = queue.next_in_queue(session=s, user=user, after_id=d.row.id, now=db.now())
+    cols = st.columns([1, 1, 4])
+    if cols[0].button("← Back to queue", key="back_to_queue", width="stretch"):
+        st.switch_page(PAGES / "queue.py")
+    if cols[1].button("Next in queue →", key="next_in_queue", width="stretch",
+                      disabled=following is None,
+                      help=(f"Open {following}, my most urgent other enquiry" if following
+                            else "Nothing else is waiting in my queue: claim the next one.")):
+        open_enquiry(str(following))
+
+
 def header(d: EnquiryDetail) -> None:
     r = d.row
     st.title(text.plain(r.subject))
@@ -91,16 +106,50 @@ def header(d: EnquiryDetail) -> None:
         facts.append(f"reopened {d.reopen_count}×")
     st.caption(" · ".join(facts))
     if d.merged_into:
-        st.info(f"Merged into {text.plain(d.merged_into)}.")
-    cols = st.columns(3)
-    who = d.contact_name or d.from_address or "unknown sender"
-    cols[0].markdown(f"**Customer**  \n{text.plain(r.customer_name or 'not matched')}  \n"
-                     f"{text.plain(who)}")
-    for col, title, clock in ((cols[1], "First response", r.first_response),
-                              (cols[2], "Resolution", r.resolution)):
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].info(f"Merged into {text.plain(d.merged_into)}: the conversation goes on "
+                     "there, and so do its clocks.")
+        if cols[1].button(f"Open {d.merged_into}", key="to_merged_into", width="stretch"):
+            open_enquiry(d.merged_into)
+
+
+def latest_message(d: EnquiryDetail) -> None:
+    """What the customer last said, first: read it before answering."""
+    last = next((ev for ev in reversed(d.events) if ev.kind in ("message_in", "call")), None)
+    if last is None:
+        return
+    with st.container(border=True):
+        who = d.contact_name or d.from_address or "the customer"
+        st.markdown(f"**Latest from {text.plain(who)}** · {when(last.at)}")
+        st.text(last.body[:4000] if last.body else "(no text)")
+
+
+def context(d: EnquiryDetail, customer: CustomerHeader | None,
+            open_others: list[EnquiryRow]) -> None:
+    """Beside the conversation: the clocks, the caller, and where the account stands."""
+    r = d.row
+    for title, clock in (("First response", r.first_response), ("Resolution", r.resolution)):
         left = f" — {time_left(clock.minutes_left)}" if clock.minutes_left is not None else ""
-        col.markdown(f"**{title}**  \n{clock.label}{left}  \n"
-                     + (f"due {when(clock.due_at)}" if clock.due_at else "no target"))
+        st.markdown(f"**{title}**  \n{clock.label}{left}  \n"
+                    + (f"due {when(clock.due_at)}" if clock.due_at else "no target"))
+    who = d.contact_name or d.from_address or "unknown sender"
+    st.markdown(f"**From** {text.plain(who)}  \n"
+                f"{text.plain(label('verification', d.verification))}")
+    if customer is None:
+        st.warning("Not matched to a customer yet: link it from “Link or merge”.")
+        return
+    st.markdown(f"**{text.plain(customer.name)}** · {customer.customer_number}  \n"
+                f"Balance {money(customer.balance_cents)} · overdue "
+                f"{money(customer.overdue_cents)}")
+    for warning in customer.warnings:
+        st.caption(f"⚠ {text.plain(warning)}")
+    links(d)
+    if open_others:
+        st.markdown(f"**Other open enquiries ({len(open_others)})**")
+        for other in open_others[:5]:
+            if st.button(f"{other.reference} · {text.plain(other.subject)[:40]}",
+                         key=f"other_{other.id}", width="stretch"):
+                open_enquiry(other.reference)
 
 
 def presence(names: list[str]) -> None:
@@ -113,30 +162,35 @@ def presence(names: list[str]) -> None:
 def links(d: EnquiryDetail) -> None:
     if not d.customer_number:
         return
-    cols = st.columns(len(d.links) + 1)
-    if cols[0].button("Open the customer", key="to_customer"):
+    if st.button("Open the customer", key="to_customer", width="stretch"):
         search.open_customer(d.customer_number)
-    for col, link in zip(cols[1:], d.links, strict=True):
-        if col.button(text.plain(link.label), key=f"to_{link.kind}_{link.id}"):
+    for link in d.links:
+        if st.button(text.plain(link.label), key=f"to_{link.kind}_{link.id}", width="stretch"):
             search.open_customer(d.customer_number, (link.kind, link.id))
 
 
 def timeline(d: EnquiryDetail) -> None:
-    st.subheader("Timeline")
+    """Everything said and done, newest first, scrolling in its own box."""
+    st.subheader("Conversation")
+    box = st.container(height=360) if len(d.events) > 3 else st.container()
     for ev in reversed(d.events):
-        with st.container(border=ev.kind in ("message_in", "reply", "call", "note")):
-            title = EVENT_LABELS.get(ev.kind, ev.kind)
-            detail = _event_detail(ev)
-            st.markdown(f"**{title}** · {when(ev.at)}"
-                        + (f" · {text.plain(ev.actor)}" if ev.actor else "")
-                        + (f" — {text.plain(detail)}" if detail else ""))
-            if ev.body:
-                st.text(ev.body[:4000])
-            if ev.delivery is not None:
-                state_text = {"queued": "queued for sending", "sending": "sending",
-                              "sent": f"sent {when(ev.delivery.sent_at)}",
-                              "failed": f"FAILED: {ev.delivery.last_error}"}[ev.delivery.status]
-                st.caption(text.plain(f"E-mail to {ev.delivery.to_address}: {state_text}"))
+        timeline_event(box, ev)
+
+
+def timeline_event(box: Any, ev: enquiry_detail.TimelineEvent) -> None:
+    with box, st.container(border=ev.kind in ("message_in", "reply", "call", "note")):
+        title = EVENT_LABELS.get(ev.kind, ev.kind)
+        detail = _event_detail(ev)
+        st.markdown(f"**{title}** · {when(ev.at)}"
+                    + (f" · {text.plain(ev.actor)}" if ev.actor else "")
+                    + (f" — {text.plain(detail)}" if detail else ""))
+        if ev.body:
+            st.text(ev.body[:4000])
+        if ev.delivery is not None:
+            state_text = {"queued": "queued for sending", "sending": "sending",
+                          "sent": f"sent {when(ev.delivery.sent_at)}",
+                          "failed": f"FAILED: {ev.delivery.last_error}"}[ev.delivery.status]
+            st.caption(text.plain(f"E-mail to {ev.delivery.to_address}: {state_text}"))
 
 
 def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:

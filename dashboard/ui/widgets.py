@@ -22,7 +22,7 @@ CAUTION = "background-color: #fff1d6; color: #7a4b00"
 GOOD = "background-color: #e3f4e8; color: #1d5e34"
 MUTED = "color: #6b7785"
 SLA_STYLES = {"Breached": ALERT, "At risk": CAUTION, "On track": GOOD, "Paused": MUTED,
-              "Met": GOOD}
+              "Merged": MUTED, "Met": GOOD}
 MONEY = st.column_config.NumberColumn(format="euro")
 
 
