@@ -56,7 +56,7 @@ views = {
     "Installed base": lambda: inventory_ui.inventory_tab(user, header.id, today, who),
     "Contacts": lambda: customer_ui.contacts_tab(user, contacts),
     "Enquiries": lambda: customer_ui.enquiries_tab(header.id),
-    "Timeline": lambda: customer_ui.timeline_tab(header.id),
+    "Timeline": lambda: customer_ui.timeline_tab(header.id, header.customer_number),
 }
 for label, tab in zip(customer_ui.TABS, tabs, strict=True):
     if tab.open:  # only the tab on screen runs its queries

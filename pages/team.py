@@ -43,7 +43,11 @@ if urgent:
     urgent.sort(key=lambda pair: (pair[1].sla.state != sla.BREACHED, pair[1].sla.due_at))
     frame = enquiry_ui.enquiry_frame([r for _, r in urgent])
     frame.insert(1, "Assignee", [owner for owner, _ in urgent])
-    st.dataframe(widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), "")),
-                 hide_index=True, width="stretch", height=widgets.table_height(len(frame)))
+    picked = widgets.picked_row(
+        widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), "")),
+        "team_urgent")
+    if picked is not None:
+        enquiry_ui.open_enquiry(urgent[picked][1].reference)
+    st.caption("Select an enquiry to open it.")
 else:
     st.success("Every open enquiry of this team is on track.")

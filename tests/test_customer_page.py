@@ -69,6 +69,8 @@ def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
         item = f.item(s, c, hq, prod, contract_id=contract.id, serial_number="SNX42AB19")
         f.item(s, c, depot, prod, warranty_end=TODAY - timedelta(days=3))
         f.sla_policy(s)
+        f.enquiry(s, reference="ENQ-2026-000042", subject="Levering te laat", customer_id=c.id,
+                  status="open", created_at=datetime.now(UTC) - timedelta(days=1))
         f.team(s, "Billing", categories=["invoices", "orders", "inventory", "contracts", "other"],
                languages=["fr", "nl", "en"])
         ids = {"customer": c.id, "invoice": invoice.id, "order": order.id, "item": item.id,
@@ -253,3 +255,27 @@ def test_as_of_date_is_used(account: dict) -> None:
     metrics = {m.label: m.value for m in at.metric}
     # Sixty days ago the paid invoice was still open and the overdue one not yet issued.
     assert metrics["Total open"] == "121,00\xa0€"
+
+
+@pytest.mark.parametrize("tab, table", [("Enquiries", "customer_enquiries"),
+                                        ("Timeline", "timeline_table")])
+def test_an_enquiry_listed_on_the_customer_page_opens(account: dict, tab: str,
+                                                      table: str) -> None:
+    at = open_customer(sign_in(new_app(), "rep"), tab)
+    if tab == "Timeline":
+        at.multiselect(key="timeline_kinds").set_value(["enquiry"]).run()
+    at.session_state[f"{table}_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert "Levering te laat" in titles(at)
+
+
+def test_a_timeline_document_opens_on_its_tab(account: dict) -> None:
+    at = open_customer(sign_in(new_app(), "rep"), "Timeline")
+    at.multiselect(key="timeline_kinds").set_value(["invoice"]).run()
+    at.session_state["timeline_table_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert at.session_state["customer_tab"] == "Invoices & credit notes"
+    assert any(rendered(s.value).startswith("Invoice ") for s in at.subheader), \
+        [s.value for s in at.subheader]

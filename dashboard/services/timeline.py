@@ -43,6 +43,7 @@ class TimelineEntry:
     amount_cents: int | None = None
     document_kind: str | None = None
     document_id: int | None = None
+    reference: str | None = None     # the enquiry's reference, for enquiry entries
 
 
 def _noon(day: date) -> datetime:
@@ -153,5 +154,6 @@ def _enquiries(s: Session, cid: int, since: date | None, limit: int) -> list[Tim
     if since:
         q = q.where(Enquiry.created_at >= start_of_day(since))
     return [TimelineEntry(e.created_at, "enquiry", f"{e.reference} {e.subject}",
-                          f"{e.channel}, {e.status.replace('_', ' ')}", None, "enquiry", e.id)
+                          f"{e.channel}, {e.status.replace('_', ' ')}", None, "enquiry", e.id,
+                          e.reference)
             for e in s.scalars(q.order_by(Enquiry.created_at.desc()).limit(limit))]

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.formatting import day, money, when
-from dashboard.labels import CATEGORY_LABELS, STATUS_LABELS, VERIFICATION_LABELS
+from dashboard.labels import CATEGORY_LABELS, VERIFICATION_LABELS
 from dashboard.services import (
     balances,
     contracts,
@@ -25,8 +25,8 @@ from dashboard.services import (
 )
 from dashboard.services.customers import UNKNOWN_CALLER, Caller, ContactRow, CustomerHeader
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, text, widgets
-from dashboard.ui.enquiry import enquiry_frame, styled_enquiries
+from dashboard.ui import db, search, state, text, widgets
+from dashboard.ui.enquiry import enquiry_frame, open_enquiry, styled_enquiries
 from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHODS
 
 PAGE_SIZE = 25
@@ -506,14 +506,14 @@ def enquiries_tab(customer_id: int) -> None:
         st.info("No enquiries from this customer yet.")
         return
     frame = enquiry_frame(rows)
-    st.dataframe(styled_enquiries(rows), hide_index=True, width="stretch",
-                 height=widgets.table_height(len(rows)))
-    st.caption(f"Newest first; {len(rows)} shown. Statuses: "
-               + ", ".join(STATUS_LABELS.values()) + ".")
+    picked = widgets.picked_row(styled_enquiries(rows), "customer_enquiries")
+    if picked is not None:
+        open_enquiry(rows[picked].reference)
+    st.caption(f"Newest first; {len(rows)} shown. Select one to open it.")
     widgets.export_buttons("enquiries_export", "enquiries", lambda: frame)
 
 
-def timeline_tab(customer_id: int) -> None:
+def timeline_tab(customer_id: int, customer_number: str) -> None:
     cols = st.columns([3, 1], vertical_alignment="bottom")
     kinds = cols[0].multiselect("Show", timeline.KINDS, default=list(timeline.KINDS),
                                 format_func=timeline.KIND_LABELS.__getitem__,
@@ -529,8 +529,15 @@ def timeline_tab(customer_id: int) -> None:
         "Detail": e.detail,
         "Amount": euros(e.amount_cents) if e.amount_cents is not None else None}
         for e in entries], columns=["When", "What", "", "Detail", "Amount"])
-    st.dataframe(frame, hide_index=True, width="stretch", height=480,
-                 column_config={"Amount": MONEY})
+    picked = widgets.picked_row(frame, "timeline_table", Amount=MONEY)
+    st.caption("Select an entry to open its enquiry or document.")
+    if picked is not None:
+        entry = entries[picked]
+        if entry.reference:
+            open_enquiry(entry.reference)
+        elif entry.document_kind and entry.document_id:
+            kind = "order" if entry.document_kind == "delivery" else entry.document_kind
+            search.open_customer(customer_number, (kind, entry.document_id))
     widgets.export_buttons("timeline_export", "timeline", lambda: frame,
                            money_columns=("Amount",))
 

@@ -16,7 +16,9 @@ SEARCH_HELP = ("Customer number, company name, VAT number (any spelling), order,
 
 
 def open_customer(customer_number: str, focus: tuple[str, int] | None = None) -> None:
+    """The customer page on ``focus`` (document kind, id) when given, on its tab."""
     st.session_state[state.CUSTOMER_FOCUS] = focus
+    st.session_state[state.CUSTOMER_ID] = None  # the page then starts on the focus's tab
     st.switch_page(CUSTOMER_PAGE, query_params={"c": customer_number})
 
 
