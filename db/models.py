@@ -25,10 +25,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.text import contact_search_name, email_domain
 from db.types import UTCDateTime, utcnow
 
 ROLES = ("rep", "lead", "admin")
@@ -160,6 +162,8 @@ class Customer(Base):
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
+        Index("ix_contacts_name_search_pattern", "name_search",
+              postgresql_ops={"name_search": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
         one_of("role", CONTACT_ROLES),
         one_of("language", LANGUAGES),
         one_of("portal_tier", PORTAL_TIERS),
@@ -172,6 +176,9 @@ class Contact(Base):
     role: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
     email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower-case
+    # For search: fold("last first") and the part of the e-mail after the @ (db.text).
+    name_search: Mapped[str] = mapped_column(String(150), index=True, default="")
+    email_domain: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     fax: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
@@ -697,3 +704,11 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _contact_search_fields(_mapper: Any, _connection: Any, contact: Contact) -> None:
+    """Writes through the ORM keep the search columns in step (bulk loads set them too)."""
+    contact.name_search = contact_search_name(contact.first_name, contact.last_name)
+    contact.email_domain = email_domain(contact.email)

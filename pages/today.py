@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.services import enquiries, search
+from dashboard.services import enquiries
 from dashboard.ui import auth, db, widgets
 from dashboard.ui import enquiry as enquiry_ui
 from dashboard.ui import search as search_ui
@@ -13,9 +13,8 @@ widgets.show_flash()
 
 query = search_ui.search_box("today_search")
 if query:
-    with db.session() as s:
-        hits = search.search(session=s, query=query)
-    search_ui.search_results(hits, query)
+    search_ui.run_search(query)
+search_ui.matches("today")
 
 now = db.now()
 with db.session() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from db.text import fold
+from db.text import contact_search_name, email_domain, fold
 from seed import identifiers as ident
 from seed.context import (
     ContactInfo,
@@ -195,7 +195,9 @@ def _add_contacts(ctx: Context, customer: CustomerFile) -> None:
         customer.contacts.append(info)
         ctx.batch["contacts"].append(ContactRow(
             id=contact_id, customer_id=customer.id, first_name=first, last_name=last,
-            role=role, language=info.language, email=email, phone=info.phone,
+            role=role, language=info.language, email=email,
+            name_search=contact_search_name(first, last), email_domain=email_domain(email),
+            phone=info.phone,
             mobile=info.mobile, fax=info.fax,
             portal_tier=weighted(rng, _TIERS, _TIER_CUMULATIVE),
             invoice_notifications=info.invoice_notifications, is_primary=position == 0,

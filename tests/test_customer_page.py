@@ -193,7 +193,7 @@ def test_open_an_enquiry_about_the_customer(account: dict) -> None:
     assert not at.exception
     engine = make_engine(account["url"])
     with Session(engine) as s:
-        enquiry = s.scalars(select(Enquiry)).one()
+        enquiry = s.scalars(select(Enquiry).where(Enquiry.reference != "ENQ-2026-000042")).one()
     engine.dispose()
     assert enquiry.subject == "Asks for a delivery date" and enquiry.customer_id == account[
         "customer"]
@@ -279,3 +279,25 @@ def test_a_timeline_document_opens_on_its_tab(account: dict) -> None:
     assert at.session_state["customer_tab"] == "Invoices & credit notes"
     assert any(rendered(s.value).startswith("Invoice ") for s in at.subheader), \
         [s.value for s in at.subheader]
+
+
+def test_an_ambiguous_search_lists_its_matches_and_opens_the_one_chosen(account: dict) -> None:
+    at = sign_in(new_app(), "rep")
+    at.text_input(key="today_search_query").input("dupre")
+    at.button(key="FormSubmitter:today_search_form-Search").click().run()
+    assert not at.exception
+    assert "Today" in titles(at)                       # no jump into the first match
+    choices = [b for b in at.button if str(b.key).startswith("today_match_")]
+    assert len(choices) == 2, [b.label for b in at.button]
+    assert any("Contact" in rendered(b.label) for b in choices)
+    choices[0].click().run()
+    assert not at.exception
+    assert "Brasserie Dupré & Fils" in titles(at)
+
+
+def test_an_exact_number_opens_at_once(account: dict) -> None:
+    at = sign_in(new_app(), "rep")
+    at.text_input(key="today_search_query").input("C100042")
+    at.button(key="FormSubmitter:today_search_form-Search").click().run()
+    assert not at.exception
+    assert "Brasserie Dupré & Fils" in titles(at)

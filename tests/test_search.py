@@ -115,3 +115,96 @@ def test_normalisers() -> None:
     assert normalise_phone("+352 26 12 34 56") == "+35226123456"
     assert normalise_phone("26 12 34 56") == "+35226123456"
     assert normalise_phone("call me") is None
+
+
+# --- what callers say: references, names, partial addresses, bare numbers ------------------
+
+@pytest.fixture
+def desk(session: Session, accounts: dict[str, int]) -> dict[str, int]:
+    from datetime import date
+
+    from db.models import Payment
+
+    dupre = session.get(search.Customer, accounts["dupre"])
+    vdb = session.get(search.Customer, accounts["vdb"])
+    assert dupre is not None and vdb is not None
+    f.contact(session, vdb, first_name="Émile", last_name="Vandenbroucke",
+              email="emile.vdb@vandenbossche.be")
+    f.contact(session, vdb, first_name="Sarah", last_name="Vandenbroucke",
+              email="sarah@vandenbossche.be")
+    f.order(session, dupre, order_number="SO-2026-000124", carrier="bpost",
+            tracking_number="323299901234567")
+    f.invoice(session, dupre, number="INV-2026-000123")
+    session.add(Payment(customer_id=dupre.id, received_on=date(2026, 11, 2),
+                        amount_cents=121_00, unallocated_cents=121_00, method="bank_transfer",
+                        bank_reference="KBC-20261102-0042"))
+    matched = f.enquiry(session, reference="ENQ-2026-000077", customer_id=vdb.id)
+    stranger = f.enquiry(session, reference="ENQ-2026-000078", customer_id=None)
+    session.flush()
+    return {**accounts, "matched": matched.id, "stranger": stranger.id}
+
+
+@pytest.mark.parametrize("spelling", ["ENQ-2026-000077", "enq 2026 77", "ENQ2026000077"])
+def test_an_enquiry_reference_opens_that_enquiry(session: Session, desk: dict[str, int],
+                                                 spelling: str) -> None:
+    hits = search.search(session=session, query=spelling)
+    assert [(h.document_kind, h.document_id, h.customer_id) for h in hits] == [
+        ("enquiry", desk["matched"], desk["vdb"])]
+    assert search.opens_directly(hits) == hits[0]
+
+
+def test_an_enquiry_without_a_customer_is_found_too(session: Session, desk: dict[str, int]
+                                                    ) -> None:
+    hit = first(session, "ENQ-2026-000078")
+    assert hit.document_id == desk["stranger"] and hit.customer_id is None
+
+
+@pytest.mark.parametrize("query", ["vandenbroucke", "VANDENBROUCKE", "Émile Vandenbroucke",
+                                   "emile vandenbroucke", "Vandenbroucke Emile", "vandenbr"])
+def test_contacts_by_name_in_any_case_accent_and_order(session: Session, desk: dict[str, int],
+                                                       query: str) -> None:
+    hits = [h for h in search.search(session=session, query=query) if h.matched == "Contact"]
+    assert hits and all(h.customer_id == desk["vdb"] for h in hits)
+    assert "Émile Vandenbroucke" in {h.detail for h in hits}
+
+
+def test_two_contacts_of_one_name_are_listed_not_guessed(session: Session,
+                                                         desk: dict[str, int]) -> None:
+    hits = search.search(session=session, query="vandenbroucke")
+    assert len([h for h in hits if h.matched == "Contact"]) == 2
+    assert search.opens_directly(hits) is None
+
+
+@pytest.mark.parametrize("query", ["@vandenbossche.be", "vandenbossche.be",
+                                   "VandenBossche.BE"])
+def test_an_email_domain_lists_its_contacts(session: Session, desk: dict[str, int],
+                                            query: str) -> None:
+    hits = search.search(session=session, query=query)
+    assert {h.detail for h in hits} == {"emile.vdb@vandenbossche.be", "sarah@vandenbossche.be"}
+    assert search.opens_directly(hits) is None
+
+
+def test_the_start_of_an_address_finds_it(session: Session, desk: dict[str, int]) -> None:
+    hits = search.search(session=session, query="emile.vdb@")
+    assert [h.detail for h in hits] == ["emile.vdb@vandenbossche.be"]
+    assert search.opens_directly(hits) == hits[0]
+
+
+@pytest.mark.parametrize("query, number", [
+    ("2026-000123", {"SO-2026-000123", "INV-2026-000123"}), ("2026/123", {"SO-2026-000123",
+                                                                         "INV-2026-000123"}),
+    ("INV 2026 123", {"INV-2026-000123"}), ("so-2026-124", {"SO-2026-000124"}),
+    ("2026 456", {"INV-2026-000456"}),
+])
+def test_numbers_without_prefix_or_leading_zeros(session: Session, desk: dict[str, int],
+                                                 query: str, number: set[str]) -> None:
+    hits = search.search(session=session, query=query)
+    assert {h.detail for h in hits} == number
+    assert (search.opens_directly(hits) is not None) == (len(number) == 1)
+
+
+def test_tracking_and_bank_references(session: Session, desk: dict[str, int]) -> None:
+    tracking = first(session, "323299901234567")
+    assert tracking.matched == "Tracking number" and tracking.customer_id == desk["dupre"]
+    bank = first(session, "kbc-20261102-0042")
+    assert bank.matched == "Bank reference" and bank.document_kind == "payment"

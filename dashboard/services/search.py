@@ -16,26 +16,46 @@ from stdnum.be import ogm_vcs as ogm
 from stdnum.be import vat as be_vat
 from stdnum.lu import tva as lu_vat
 
-from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Order
-from db.text import fold
+from db.models import Contact, Contract, Customer, Enquiry, InstalledItem, Invoice, Order, Payment
+from db.text import contact_search_name, fold
 
 DEFAULT_LIMIT = 20
 DOCUMENT_NUMBER = re.compile(r"^(SO|INV|CN|CT|ENQ)[-\s]?(\d{4})[-\s]?(\d+)$", re.IGNORECASE)
 CUSTOMER_NUMBER = re.compile(r"^C\d{3,}$", re.IGNORECASE)
 PHONE_CHARS = re.compile(r"^[+()\d\s./-]+$")
+YEAR_AND_NUMBER = re.compile(r"^(20\d{2})[-\s/.]?(\d{1,6})$")  # a document number said bare
+DOMAIN = re.compile(r"^@?([a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
+# Hits that name one thing exactly: a single one of these opens at once.
+EXACT = frozenset({"Customer number", "Order number", "Invoice number", "Credit note number",
+                   "Contract number", "VAT number", "Payment reference", "Serial number",
+                   "Enquiry reference", "Tracking number", "Bank reference", "Contact e-mail",
+                   "Customer PO"})
 
 
 @dataclass(frozen=True)
 class SearchHit:
     """One result: which customer, what matched, and which document to open."""
 
-    customer_id: int
-    customer_number: str
-    customer_name: str
+    customer_id: int | None        # None for an enquiry not matched to a customer yet
+    customer_number: str | None
+    customer_name: str | None
     matched: str          # what kind of thing matched, e.g. "VAT number"
     detail: str           # the matching value as people read it
-    document_kind: str | None = None   # "order", "invoice", "contract", "item", "contact"
-    document_id: int | None = None
+    document_kind: str | None = None   # "order", "invoice", "contract", "item", "contact",
+    document_id: int | None = None     # "payment", "enquiry"
+
+    @property
+    def exact(self) -> bool:
+        return self.matched in EXACT
+
+
+def opens_directly(hits: list[SearchHit]) -> SearchHit | None:
+    """The hit to open without asking: the only one, or the only exact business number.
+    Anything more is a choice for the person, never a guess."""
+    if len(hits) == 1:
+        return hits[0]
+    exact = [h for h in hits if h.exact]
+    return exact[0] if len(exact) == 1 else None
 
 
 def compact(text: str) -> str:
@@ -89,7 +109,8 @@ def payment_reference_digits(query: str) -> str | None:
 
 
 def _prefix_filter(
-    session: Session, column: InstrumentedAttribute[str], prefix: str
+    session: Session, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+    prefix: str
 ) -> ColumnElement[bool]:
     """A prefix match that uses the column's index on both databases."""
     if session.get_bind().dialect.name == "postgresql":
@@ -99,7 +120,8 @@ def _prefix_filter(
     return (column >= prefix) & (column < prefix + "\U0010ffff")
 
 
-def _hits(session: Session, query: Select[Any], matched: str, kind: str | None) -> list[SearchHit]:
+def _hits(session: Session, query: Select[Any] | Any, matched: str, kind: str | None
+          ) -> list[SearchHit]:
     return [
         SearchHit(row.customer_id, row.customer_number, row.customer_name, matched, row.detail,
                   kind, row.document_id)
@@ -128,6 +150,9 @@ def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
     if match := DOCUMENT_NUMBER.match(text.replace(" ", "")) or DOCUMENT_NUMBER.match(text):
         prefix, year, seq = match.group(1).upper(), match.group(2), match.group(3)
         hits += _document_number_hits(session, prefix, year, seq)
+    elif match := YEAR_AND_NUMBER.match(text):
+        for prefix in ("SO", "INV", "CN", "CT", "ENQ"):
+            hits += _document_number_hits(session, prefix, match.group(1), match.group(2))
 
     for vat in vat_candidates(text):
         hits += _hits(session, select(*_customer_cols(Customer.vat_number),
@@ -141,12 +166,8 @@ def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
                       .where(Invoice.payment_reference == reference),
                       "Payment reference", "invoice")
 
-    if "@" in text:
-        email = text.lower()
-        hits += _hits(session, select(*_customer_cols(Contact.email),
-                                      Contact.id.label("document_id"))
-                      .join(Customer, Customer.id == Contact.customer_id)
-                      .where(Contact.email == email).limit(limit), "Contact e-mail", "contact")
+    if "@" in text or DOMAIN.match(text):
+        hits += _email_hits(session, text.lower(), limit)
 
     if (phone := normalise_phone(text)) and not hits:
         hits += _phone_hits(session, phone, limit)
@@ -157,6 +178,7 @@ def search(*, session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
 
     if not hits and re.search(r"[^\W\d_]", text):  # a number found is the answer
         hits += _name_hits(session, fold(text), limit - len(hits), {h.customer_id for h in hits})
+        hits += _contact_name_hits(session, text, limit)
     return hits[:limit]
 
 
@@ -180,6 +202,15 @@ def _document_number_hits(session: Session, prefix: str, year: str, seq: str) ->
                                      Contract.id.label("document_id"))
                      .join(Customer, Customer.id == Contract.customer_id)
                      .where(Contract.contract_number == number), "Contract number", "contract")
+    if prefix == "ENQ":
+        reference = f"ENQ-{year}-{int(seq):06d}"
+        row = session.execute(
+            select(Enquiry.id, Enquiry.reference, Customer.id, Customer.customer_number,
+                   Customer.name)
+            .outerjoin(Customer, Customer.id == Enquiry.customer_id)
+            .where(Enquiry.reference == reference)).first()
+        return [SearchHit(row[2], row[3], row[4], "Enquiry reference", row[1], "enquiry",
+                          row[0])] if row else []
     return []
 
 
@@ -201,6 +232,45 @@ def _phone_hits(session: Session, phone: str, limit: int) -> list[SearchHit]:
     return hits
 
 
+def _email_hits(session: Session, text: str, limit: int) -> list[SearchHit]:
+    """An address exactly; else a domain ('@dupre.be', 'dupre.be'); else the start of one."""
+    cols = (*_customer_cols(Contact.email), Contact.id.label("document_id"))
+    base = select(*cols).join(Customer, Customer.id == Contact.customer_id)
+    local, _, domain = text.rpartition("@") if "@" in text else ("", "", text)
+    if local and domain:
+        exact = _hits(session, base.where(Contact.email == text).limit(limit),
+                      "Contact e-mail", "contact")
+        if exact:
+            return exact
+    if not local and DOMAIN.match(domain or ""):
+        return _hits(session, base.where(Contact.email_domain == domain.lstrip("@"))
+                     .order_by(Customer.name, Contact.email).limit(limit),
+                     "E-mail domain", "contact")
+    if local:
+        return _hits(session, base.where(_prefix_filter(session, Contact.email, text))
+                     .order_by(Contact.email).limit(limit), "Part of an e-mail", "contact")
+    return []
+
+
+def _contact_name_hits(session: Session, text: str, limit: int) -> list[SearchHit]:
+    """Contacts by name in any case and accent, surname or first name first."""
+    words = fold(text).split()
+    spellings = {contact_search_name(" ".join(words[:-1]), words[-1]).strip(),
+                 " ".join(words)}
+    found: list[SearchHit] = []
+    for spelling in sorted(spellings):
+        query = (select(Customer.id.label("customer_id"), Customer.customer_number,
+                        Customer.name.label("customer_name"),
+                        (Contact.first_name + " " + Contact.last_name).label("detail"),
+                        Contact.id.label("document_id"))
+                 .join(Customer, Customer.id == Contact.customer_id)
+                 .where(_prefix_filter(session, Contact.name_search, spelling))
+                 .order_by(Contact.name_search).limit(limit))
+        found += [h for h in _hits(session, query, "Contact", "contact")
+                  if h.document_id not in {f.document_id for f in found}]
+    return found[:limit]
+
+
 def _serial_po_hits(session: Session, spellings: list[str], limit: int) -> list[SearchHit]:
     hits = _hits(session, select(*_customer_cols(InstalledItem.serial_number),
                                  InstalledItem.id.label("document_id"))
@@ -210,10 +280,21 @@ def _serial_po_hits(session: Session, spellings: list[str], limit: int) -> list[
                                   Order.id.label("document_id"))
                   .join(Customer, Customer.id == Order.customer_id)
                   .where(Order.customer_po.in_(spellings)).limit(limit), "Customer PO", "order")
+    hits += _hits(session, select(*_customer_cols(Order.tracking_number),
+                                  Order.id.label("document_id"))
+                  .join(Customer, Customer.id == Order.customer_id)
+                  .where(Order.tracking_number.in_(spellings)).limit(limit),
+                  "Tracking number", "order")
+    hits += _hits(session, select(*_customer_cols(Payment.bank_reference),
+                                  Payment.id.label("document_id"))
+                  .join(Customer, Customer.id == Payment.customer_id)
+                  .where(Payment.bank_reference.in_(spellings)).limit(limit),
+                  "Bank reference", "payment")
     return hits
 
 
-def _name_hits(session: Session, folded: str, limit: int, seen: set[int]) -> list[SearchHit]:
+def _name_hits(session: Session, folded: str, limit: int, seen: set[int | None]
+               ) -> list[SearchHit]:
     cols = (*_customer_cols(Customer.name), Customer.id.label("document_id"))
     prefix = (select(*cols).where(_prefix_filter(session, Customer.name_search, folded))
               .order_by(Customer.name_search).limit(limit))

@@ -32,7 +32,8 @@ from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHO
 PAGE_SIZE = 25
 TABS = ("Orders & delivery", "Invoices & credit notes", "Statement", "Contracts",
         "Installed base", "Contacts", "Enquiries", "Timeline")
-TAB_FOR_DOCUMENT = {"order": TABS[0], "invoice": TABS[1], "contract": TABS[3],
+TAB_FOR_DOCUMENT = {"order": TABS[0], "invoice": TABS[1], "payment": TABS[2],
+                    "contract": TABS[3],
                     "item": TABS[4], "contact": TABS[5], "enquiry": TABS[6]}
 MONEY = widgets.MONEY
 

@@ -13,6 +13,7 @@ LOGIN_USERNAME = "login_username"   # login form widgets
 LOGIN_PASSWORD = "login_password"
 LOGOUT_REQUESTED = "logout_requested"
 SEARCH_RESULTS = "search_results"   # (query, hits) of the last search
+SEARCH_CHOICE = "search_choice"     # True while the last search's matches wait for a pick
 CUSTOMER_ID = "customer_id"         # the customer open on the customer page
 CUSTOMER_FOCUS = "customer_focus"   # (document kind, id) the search opened it for
 CALLERS = "callers"                 # {customer id: Caller} verified during this session
