@@ -244,8 +244,9 @@ def test_statement_tab_shows_ageing(account: dict) -> None:
     assert metrics["Total open"] == "545,00\xa0€"
     assert metrics["Overdue"] == "545,00\xa0€"
     ageing = next(d.value for d in at.dataframe if "1–30 days" in d.value.columns)
-    assert ageing.iloc[0].to_dict() == {"Current": 0.0, "1–30 days": 545.0, "31–60 days": 0.0,
-                                        "61–90 days": 0.0, "More than 90 days": 0.0}
+    assert {k: v.replace("\xa0", " ") for k, v in ageing.iloc[0].to_dict().items()} == {
+        "Current": "0,00 €", "1–30 days": "545,00 €", "31–60 days": "0,00 €",
+        "61–90 days": "0,00 €", "More than 90 days": "0,00 €"}
     assert len(at.get("plotly_chart")) == 2
 
 

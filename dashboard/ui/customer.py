@@ -251,11 +251,12 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
                         else o.tracking_number or "no tracking number yet")
             st.markdown(f"**Carrier:** {o.carrier} · **Tracking:** {tracking}")
         left, right = st.columns([3, 2])
-        left.dataframe(pd.DataFrame([{
-            "#": ln.line_no, "SKU": ln.sku, "Description": ln.description, "Qty": ln.quantity,
-            "Unit price": euros(ln.unit_price_cents), "Line total": euros(ln.line_total_cents)}
-            for ln in detail.lines]), hide_index=True, width="stretch",
-            column_config={"Unit price": MONEY, "Line total": MONEY})
+        with left:
+            widgets.table(pd.DataFrame([{
+                "#": ln.line_no, "SKU": ln.sku, "Description": ln.description,
+                "Qty": ln.quantity, "Unit price": euros(ln.unit_price_cents),
+                "Line total": euros(ln.line_total_cents)} for ln in detail.lines]),
+                **{"Unit price": MONEY, "Line total": MONEY})
         with right:
             st.markdown("**Timeline**")
             for event in detail.events:
@@ -347,25 +348,24 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
         st.markdown(" · ".join(f for f in facts if f))
         if detail.is_disputed:
             st.warning(f"Disputed: {detail.dispute_reason or 'no reason recorded'}")
-        st.dataframe(pd.DataFrame([{
+        widgets.table(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
             "Unit price": euros(ln.unit_price_cents), "VAT %": ln.vat_rate_pct,
             "Net": euros(ln.net_cents), "VAT": euros(ln.vat_cents)} for ln in detail.lines]),
-            hide_index=True, width="stretch",
-            column_config={"Unit price": MONEY, "Net": MONEY, "VAT": MONEY})
+            **{"Unit price": MONEY, "Net": MONEY, "VAT": MONEY})
         left, right = st.columns(2)
         left.markdown("**VAT breakdown**")
-        left.dataframe(pd.DataFrame([{"Rate": f"{g.rate_pct} %", "Net": euros(g.net_cents),
-                                      "VAT": euros(g.vat_cents)} for g in detail.vat_groups]),
-                       hide_index=True, width="stretch",
-                       column_config={"Net": MONEY, "VAT": MONEY})
+        with left:
+            widgets.table(pd.DataFrame([{"Rate": f"{g.rate_pct} %", "Net": euros(g.net_cents),
+                                         "VAT": euros(g.vat_cents)} for g in detail.vat_groups]),
+                          Net=MONEY, VAT=MONEY)
         right.markdown("**Settled by**" if detail.kind == "invoice" else "**Used against**")
         if detail.settlements:
-            right.dataframe(pd.DataFrame([{
-                "Date": day(x.on), "By": "Payment" if x.source == "payment" else "Credit note",
-                "Reference": x.reference, "Amount": euros(x.amount_cents)}
-                for x in detail.settlements]), hide_index=True, width="stretch",
-                column_config={"Amount": MONEY})
+            with right:
+                widgets.table(pd.DataFrame([{
+                    "Date": day(x.on), "By": "Payment" if x.source == "payment" else "Credit note",
+                    "Reference": x.reference, "Amount": euros(x.amount_cents)}
+                    for x in detail.settlements]), Amount=MONEY)
         else:
             right.caption("Nothing yet.")
         documents_ui.invoice_actions(user, header, detail, who)
@@ -389,11 +389,10 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
     cols = st.columns([1, 1, 3])
     cols[0].metric("Total open", money(stmt.total_cents))
     cols[1].metric("Overdue", money(stmt.overdue_cents))
-    cols[2].dataframe(pd.DataFrame([{statement.BUCKET_LABELS[b]: euros(stmt.ageing[b])
-                                     for b in statement.BUCKETS}]),
-                      hide_index=True, width="stretch", key="ageing_table",
-                      column_config={statement.BUCKET_LABELS[b]: MONEY
-                                     for b in statement.BUCKETS})
+    with cols[2]:
+        widgets.table(pd.DataFrame([{statement.BUCKET_LABELS[b]: euros(stmt.ageing[b])
+                                     for b in statement.BUCKETS}]), key="ageing_table",
+                      **{statement.BUCKET_LABELS[b]: MONEY for b in statement.BUCKETS})
     frame = pd.DataFrame([{
         "Date": day(i.document_date),
         "Document": {"invoice": "Invoice", "credit_note": "Credit note",
@@ -403,9 +402,7 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
         "Original": euros(i.original_cents), "Open": euros(i.open_cents),
         "Balance": euros(i.balance_cents)} for i in stmt.items],
         columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 height=widgets.table_height(len(frame)),
-                 column_config={"Original": MONEY, "Open": MONEY, "Balance": MONEY})
+    widgets.table(frame, Original=MONEY, Open=MONEY, Balance=MONEY)
     st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
                "date (payments on account from the day received).")
     documents_ui.statement_actions(user, header, stmt, who)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from dashboard.formatting import money
 from dashboard.services import metrics
 from dashboard.services.errors import ValidationError
 from dashboard.ui import state, text
@@ -23,7 +24,9 @@ GOOD = "background-color: #e3f4e8; color: #1d5e34"
 MUTED = "color: #6b7785"
 SLA_STYLES = {"Breached": ALERT, "At risk": CAUTION, "On track": GOOD, "Paused": MUTED,
               "Merged": MUTED, "Met": GOOD}
-MONEY = st.column_config.NumberColumn(format="euro")
+# Money columns hold euros (floats) for sorting and export; on screen they are written the
+# Belgian way ("1.234,56 €") by ``belgian`` below, right-aligned. Pass MONEY in column_config.
+MONEY = st.column_config.TextColumn(alignment="right")
 
 
 def pager_offset(key: str) -> int:
@@ -84,8 +87,35 @@ def selected_many(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int],
     return _entity_table(frame, key, ids, "multi-row", column_config)
 
 
+def table(frame: pd.DataFrame | Styler, *, key: str | None = None,
+          height: int | str | None = None, **column_config: object) -> None:
+    """A read-only table, money written the Belgian way."""
+    st.dataframe(belgian(frame, column_config), hide_index=True, width="stretch", key=key,
+                 column_config=column_config or None,
+                 height=height if height is not None else table_height(len(frame.index)))
+
+
+def belgian(frame: pd.DataFrame | Styler, column_config: dict[str, object]
+            ) -> pd.DataFrame | Styler:
+    """``frame`` with its MONEY columns as Belgian text (a copy; the caller's stays numbers)."""
+    columns = [name for name, config in column_config.items() if config is MONEY]
+    data = frame.data if isinstance(frame, Styler) else frame
+    present = [c for c in columns if c in data.columns]
+    if not present:
+        return frame
+    shown = data.copy()
+    for column in present:
+        shown[column] = [money(round(v * 100)) if isinstance(v, int | float) and v == v
+                         else "—" for v in shown[column]]
+    if isinstance(frame, Styler):
+        frame.data = shown  # the cell styles apply to the other columns as before
+        return frame
+    return shown
+
+
 def _entity_table(frame: pd.DataFrame | Styler, key: str, ids: Sequence[int], mode: str,
                   column_config: dict[str, object]) -> list[int]:
+    frame = belgian(frame, column_config)
     shown = tuple(int(i) for i in ids)
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=6).hexdigest()
     event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_{digest}",
@@ -145,6 +175,7 @@ def picked_row(table: pd.DataFrame | Styler, key: str, **column_config: object
     The widget key changes after each pick, so coming back to the page does not reopen
     the same row.
     """
+    table = belgian(table, column_config)
     generation_key = f"{key}_generation"
     generation = st.session_state.get(generation_key, 0)
     event = st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_{generation}",
