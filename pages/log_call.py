@@ -19,8 +19,8 @@ with db.session() as s:
         matches = enquiries.callers_for_customer(session=s,
                                                  customer_id=int(prefill["customer_id"]))
 if phone and not matches:
-    st.warning("No contact or company has this number. Find the customer with the search in "
-               "the sidebar and log the call from their page, or log it without a customer.")
+    st.info("No contact or company has this number: the call is logged without a customer, "
+            "to be matched later from the enquiry (link an order, invoice, contract or item).")
 preferred = next((i for i, m in enumerate(matches)
                   if m.contact_id and m.contact_id == prefill.get("contact_id")), 0)
 # Keyed by the matches, so a new number starts from its own best match.
@@ -34,8 +34,8 @@ with st.form("log_call", clear_on_submit=False):
     cols = st.columns(3)
     category = cols[0].selectbox("Category", labels.CATEGORY_LABELS,
                                  format_func=labels.CATEGORY_LABELS.__getitem__)
-    priority = cols[1].selectbox("Priority", ("normal", "high", "urgent", "low"),
-                                 format_func=str.capitalize)
+    priority = cols[1].selectbox("Priority", tuple(labels.PRIORITY_LABELS), index=1,
+                                 format_func=labels.PRIORITY_LABELS.__getitem__)
     verification = cols[2].selectbox("Verified by", labels.VERIFICATION_LABELS,
                                      format_func=labels.VERIFICATION_LABELS.__getitem__)
     notes = st.text_area("Notes", height=140)
@@ -45,23 +45,24 @@ with st.form("log_call", clear_on_submit=False):
     saved = st.form_submit_button("Save call", type="primary")
 
 if saved:
-    if caller is None:
-        st.error("Not saved: choose who called (their number must match a contact or company).")
-    else:
-        new = enquiries.NewEnquiry(
-            customer_id=caller.customer_id, contact_id=caller.contact_id, subject=subject,
-            body=notes, category=category, priority=priority, channel="phone",
-            verification=verification, resolved_on_first_contact=outcome == "resolved")
-        try:
-            with db.session() as s:
-                reference = enquiries.open_enquiry(session=s, new=new, by=user,
-                                                   now=db.now()).reference
+    new = enquiries.NewEnquiry(
+        customer_id=caller.customer_id if caller else None,
+        contact_id=caller.contact_id if caller else None, subject=subject, body=notes,
+        category=category, priority=priority, channel="phone", verification=verification,
+        resolved_on_first_contact=outcome == "resolved",
+        caller_number=enquiries.caller_number(phone) if caller is None else None)
+    try:
+        with db.session() as s:
+            reference = enquiries.open_enquiry(session=s, new=new, by=user,
+                                               now=db.now()).reference
+            if caller is not None:
                 customers.record_caller(session=s, customer_id=caller.customer_id,
                                         contact_id=caller.contact_id, verification=verification,
                                         by_user_id=user.id, by_username=user.username)
-        except ValueError as exc:
-            widgets.show_problems(exc)
-        else:
-            st.session_state.pop(state.CALL_PREFILL, None)
-            st.session_state[state.FLASH] = f"Call saved as {reference}."
-            enquiry_ui.open_enquiry(reference)
+    except ValueError as exc:
+        widgets.show_problems(exc)
+    else:
+        st.session_state.pop(state.CALL_PREFILL, None)
+        st.session_state[state.FLASH] = (f"Call saved as {reference}." if caller else
+                                         f"Call saved as {reference}, without a customer yet.")
+        enquiry_ui.open_enquiry(reference)

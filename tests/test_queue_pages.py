@@ -169,13 +169,22 @@ def test_log_a_call_finds_the_caller_by_number(desk: dict) -> None:
     assert "Due date of an invoice" in titles(at)
 
 
-def test_log_a_call_with_an_unknown_number_says_so(desk: dict) -> None:
+def test_a_call_from_an_unknown_number_is_saved_without_a_customer(desk: dict) -> None:
     at = sign_in(new_app(), "rep")
     at.switch_page("../pages/log_call.py").run()
     at.text_input(key="call_phone").input("+32 9 999 99 99").run()
-    assert any("No contact or company has this number" in w.value for w in at.warning)
+    assert any("logged without a customer" in i.value for i in at.info)
+    assert [o for o in next(b for b in at.selectbox if b.label == "Priority").options] == [
+        "Low", "Normal", "High", "Urgent"]
+    next(t for t in at.text_input if t.label == "Subject").input("Wants a price list")
+    next(t for t in at.text_area if t.label == "Notes").input("Will call back with a name.")
     next(b for b in at.button if b.label == "Save call").click().run()
-    assert any("choose who called" in e.value for e in at.error)
+    assert not at.exception
+    with db(desk) as s:
+        call = s.scalars(select(Enquiry).where(Enquiry.subject == "Wants a price list")).one()
+        assert call.customer_id is None and call.from_address == "+3299999999"
+        assert call.priority == "normal"
+    assert "Wants a price list" in titles(at)
 
 
 def test_a_leads_bulk_close_asks_first_and_can_be_undone(desk: dict) -> None:

@@ -155,7 +155,7 @@ MAX_REFERENCE_ATTEMPTS = 5
 class NewEnquiry:
     """What the "open an enquiry" form collects."""
 
-    customer_id: int
+    customer_id: int | None    # None: an unknown caller, matched later from the enquiry
     subject: str
     body: str
     category: str
@@ -168,6 +168,7 @@ class NewEnquiry:
     contract_id: int | None = None
     installed_item_id: int | None = None
     resolved_on_first_contact: bool = False
+    caller_number: str | None = None   # what the phone showed, kept when nobody matched it
 
 
 def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: datetime) -> Enquiry:
@@ -175,21 +176,22 @@ def open_enquiry(*, session: Session, new: NewEnquiry, by: UserInfo, now: dateti
     problems = _validate(session, new)
     if problems:
         raise ValidationError(problems)
-    customer = session.get(Customer, new.customer_id)
-    assert customer is not None  # checked by _validate
+    customer = session.get(Customer, new.customer_id) if new.customer_id else None
     contact = session.get(Contact, new.contact_id) if new.contact_id else None
+    language = contact.language if contact else customer.language if customer else "en"
     policy = sla.policy_for(session=session, priority=new.priority, channel=new.channel,
-                            segment=customer.segment)
+                            segment=customer.segment if customer else None)
     due = sla.deadlines(now, policy)
     status = "resolved" if new.resolved_on_first_contact else "open"
     enquiry = Enquiry(
         subject=new.subject.strip(), channel=new.channel, category=new.category,
         priority=new.priority, status=status,
-        language=contact.language if contact else customer.language,
-        customer_id=customer.id, contact_id=new.contact_id, verification=new.verification,
-        from_address=(contact.phone or contact.email) if contact else None,
+        language=language,
+        customer_id=customer.id if customer else None, contact_id=new.contact_id,
+        verification=new.verification,
+        from_address=(contact.phone or contact.email) if contact else new.caller_number,
         team_id=route_team(session=session, category=new.category,
-                           language=customer.language) or by.team_id,
+                           language=language) or by.team_id,
         assignee_id=by.id, order_id=new.order_id, invoice_id=new.invoice_id,
         contract_id=new.contract_id, installed_item_id=new.installed_item_id,
         sla_policy_id=policy.id if policy else None, created_at=now, updated_at=now,
@@ -228,13 +230,16 @@ def _validate(session: Session, new: NewEnquiry) -> list[str]:
         problems.append("Choose a channel.")
     if new.verification not in VERIFICATION_METHODS:
         problems.append("Choose how the caller was verified.")
-    if session.get(Customer, new.customer_id) is None:
+    if new.customer_id is not None and session.get(Customer, new.customer_id) is None:
         problems.append("The customer no longer exists.")
     links = ((Contact, new.contact_id, "contact"), (Order, new.order_id, "order"),
              (Invoice, new.invoice_id, "invoice"), (Contract, new.contract_id, "contract"),
              (InstalledItem, new.installed_item_id, "installed item"))
     for model, linked_id, label in links:
         if linked_id is None:
+            continue
+        if new.customer_id is None:
+            problems.append(f"A linked {label} needs the customer it belongs to.")
             continue
         owner = session.scalar(select(model.customer_id).where(model.id == linked_id))
         if owner != new.customer_id:
@@ -306,6 +311,14 @@ class CallerMatch:
     def label(self) -> str:
         who = f"{self.contact_name}, " if self.contact_name else ""
         return f"{who}{self.customer_name} ({self.customer_number})"
+
+
+def caller_number(phone: str) -> str | None:
+    """The calling number as stored (E.164 when it reads as one), or None when blank."""
+    from dashboard.services.search import normalise_phone
+
+    text = phone.strip()[:40]
+    return (normalise_phone(text) or text) if text else None
 
 
 def callers_for_phone(*, session: Session, phone: str) -> list[CallerMatch]:
