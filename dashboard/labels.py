@@ -31,10 +31,46 @@ EVENT_LABELS = {"message_in": "Message from the customer", "reply": "Reply",
                 "assignment": "Assignment", "priority": "Priority", "category": "Category",
                 "link": "Linked", "merge": "Merge", "sla": "SLA"}
 
+ORDER_STATUS_LABELS = {"received": "Received", "confirmed": "Confirmed", "picking": "Being picked",
+                       "shipped": "Shipped", "in_transit": "In transit",
+                       "delivered": "Delivered", "cancelled": "Cancelled"}
+INVOICE_STATUS_LABELS = {"open": "Open", "partially_paid": "Partly paid", "paid": "Paid",
+                         "cancelled": "Cancelled", "overdue": "Overdue",
+                         "disputed": "Disputed"}
+INVOICE_KIND_LABELS = {"invoice": "Invoice", "credit_note": "Credit note"}
+CONTRACT_TYPE_LABELS = {"maintenance": "Maintenance", "support": "Support", "lease": "Lease",
+                        "software_subscription": "Software subscription",
+                        "managed_service": "Managed service"}
+BILLING_LABELS = {"monthly": "Monthly", "quarterly": "Quarterly", "yearly": "Yearly"}
+SERVICE_LEVEL_LABELS = {"bronze": "Bronze", "silver": "Silver", "gold": "Gold",
+                        "platinum": "Platinum"}
+ROLE_LABELS = {"rep": "Representative", "lead": "Team lead", "admin": "Administrator"}
+CONTACT_ROLE_LABELS = {"purchasing": "Purchasing", "finance": "Finance", "it": "IT",
+                       "management": "Management", "facilities": "Facilities",
+                       "other": "Other"}
+TIER_LABELS = {"unknown": "Unknown", "guest": "Guest", "registered": "Registered",
+               "entitled": "Entitled"}
+LANGUAGE_LABELS = {"nl": "Dutch", "fr": "French", "de": "German", "en": "English"}
+INVENTORY_CHANGE_LABELS = {"add": "Added", "relocate": "Moved", "remove": "Removed"}
+AUDIT_LABELS = {
+    "login": "Signed in", "login_cookie": "Signed in (remembered)", "logout": "Signed out",
+    "login_failed": "Sign-in failed", "login_refused_locked": "Sign-in refused: locked",
+    "account_locked": "Account locked", "account_unlocked": "Account unlocked",
+    "user_created": "User created", "caller_identified": "Caller identified",
+    "document_sent": "Document e-mailed",
+    "document_sent_to_typed_address": "Document e-mailed to an address not on file",
+    "enquiry_opened": "Enquiry opened", "enquiry_viewed": "Enquiry viewed",
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "status": STATUS_LABELS, "category": CATEGORY_LABELS, "channel": CHANNEL_LABELS,
     "priority": PRIORITY_LABELS, "segment": SEGMENT_LABELS, "country": COUNTRY_LABELS,
     "verification": VERIFICATION_LABELS, "coverage": COVERAGE_LABELS, "event": EVENT_LABELS,
+    "order_status": ORDER_STATUS_LABELS, "invoice_status": INVOICE_STATUS_LABELS,
+    "invoice_kind": INVOICE_KIND_LABELS, "contract_type": CONTRACT_TYPE_LABELS,
+    "billing": BILLING_LABELS, "service_level": SERVICE_LEVEL_LABELS, "role": ROLE_LABELS,
+    "contact_role": CONTACT_ROLE_LABELS, "tier": TIER_LABELS, "language": LANGUAGE_LABELS,
+    "inventory_change": INVENTORY_CHANGE_LABELS, "audit": AUDIT_LABELS,
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.customer import TABS
+from db import models
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -302,3 +303,21 @@ def test_an_exact_number_opens_at_once(account: dict) -> None:
     at.button(key="FormSubmitter:today_search_form-Search").click().run()
     assert not at.exception
     assert "Brasserie Dupré & Fils" in titles(at)
+
+
+RAW_CODES = {code for codes in (models.ORDER_STATUSES, models.INVOICE_STATUSES,
+                                models.INVOICE_KINDS, models.CONTRACT_TYPES,
+                                models.BILLING_FREQUENCIES, models.SERVICE_LEVELS,
+                                models.CONTACT_ROLES, models.PORTAL_TIERS, models.ROLES,
+                                models.CHANNELS, models.CATEGORIES, models.PRIORITIES,
+                                models.ENQUIRY_STATUSES, models.SEGMENTS, models.LANGUAGES)
+             for code in codes} | {"None", "nan", "NaT"}
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_no_raw_code_in_any_table_of_the_customer_page(account: dict, tab: str) -> None:
+    at = open_customer(sign_in(new_app(), "rep"), tab)
+    assert not at.exception
+    cells = {str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()}
+    cells |= {str(c) for frame in at.dataframe for c in frame.value.columns}
+    assert not cells & RAW_CODES, (tab, sorted(cells & RAW_CODES))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.formatting import day, money, when
 from dashboard.labels import CATEGORY_LABELS, VERIFICATION_LABELS
 from dashboard.services import (
@@ -45,7 +45,7 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     left.title(h.name)
     place = f"{h.city} ({h.country})" if h.city else h.country
     facts = [h.customer_number, h.vat_number or "no VAT number", place,
-             f"language {h.language.upper()}", h.segment.replace("_", " "),
+             labels.label("language", h.language), labels.label("segment", h.segment),
              f"account manager {h.account_manager or '—'}"]
     left.caption(" · ".join(facts))
     cols = st.columns(4)
@@ -185,7 +185,7 @@ def enquiry_button(customer_id: int, about: str, link: dict[str, int], kind: str
 def orders_frame(rows: list[orders.OrderRow], today: date) -> pd.DataFrame:
     return pd.DataFrame([{
         "Order": o.order_number, "PO": o.customer_po or "", "Ordered": when(o.ordered_at),
-        "Status": o.status.replace("_", " "), "Promised": day(o.promised_date),
+        "Status": labels.label("order_status", o.status), "Promised": day(o.promised_date),
         "Delivered": day(o.delivered_on), "Late": "late" if o.is_late(today) else "",
         "Carrier": o.carrier or "", "Tracking": o.tracking_number or "",
         "Total": euros(o.total_cents)} for o in rows],
@@ -197,7 +197,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     disclosure_warning(who, "orders")
     cols = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     statuses = cols[0].multiselect("Status", ORDER_STATUSES, key="orders_status",
-                                   format_func=lambda s: s.replace("_", " "),
+                                   format_func=lambda s: labels.label("order_status", s),
                                    on_change=widgets.reset_pager, args=("orders",))
     late = cols[1].toggle("Late only", key="orders_late", on_change=widgets.reset_pager,
                           args=("orders",))
@@ -238,7 +238,7 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
     with st.container(border=True):
         st.subheader(f"Order {o.order_number}")
         cols = st.columns(4)
-        cols[0].metric("Status", o.status.replace("_", " ").capitalize())
+        cols[0].metric("Status", labels.label("order_status", o.status))
         cols[1].metric("Promised", day(o.promised_date) or "—")
         cols[2].metric("Delivered", day(o.delivered_on) or "—",
                        delta="late" if o.is_late(today) else None, delta_color="inverse")
@@ -270,10 +270,11 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
 
 def invoices_frame(rows: list[invoices.InvoiceRow], today: date) -> pd.DataFrame:
     return pd.DataFrame([{
-        "Number": i.number, "Kind": "Invoice" if i.kind == "invoice" else "Credit note",
+        "Number": i.number, "Kind": labels.label("invoice_kind", i.kind),
         "Issued": day(i.issue_date), "Due": day(i.due_date),
-        "Status": ("overdue " + str(i.days_overdue(today)) + " d" if i.is_overdue(today)
-                   else i.status.replace("_", " ")) + (" · disputed" if i.is_disputed else ""),
+        "Status": (f"Overdue {i.days_overdue(today)} d" if i.is_overdue(today)
+                   else labels.label("invoice_status", i.status))
+        + (" · disputed" if i.is_disputed else ""),
         "Total": euros(i.total_cents), "Open": euros(i.open_cents),
         "Order": i.order_number or "",
         "Reference": invoices.structured_reference(i.payment_reference)} for i in rows],
@@ -303,7 +304,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
         return
     picked = widgets.selectable(
         widgets.highlight(invoices_frame(page.rows, today), "Status",
-                          lambda v: widgets.ALERT if str(v).startswith("overdue") else ""),
+                          lambda v: widgets.ALERT if str(v).startswith("Overdue") else ""),
         "invoices_table", ids=[r.id for r in page.rows], Total=MONEY, Open=MONEY)
     widgets.pager("invoices", page.total, PAGE_SIZE)
 
@@ -431,10 +432,11 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     if due:
         st.warning(f"Up for renewal within 90 days: {', '.join(c.contract_number for c in due)}",)
     frame = pd.DataFrame([{
-        "Contract": c.contract_number, "Type": c.type.replace("_", " "),
+        "Contract": c.contract_number, "Type": labels.label("contract_type", c.type),
         "State": c.state(today), "Start": day(c.start_date), "End": day(c.end_date),
         "Notice by": day(c.notice_deadline()), "Annual value": euros(c.annual_value_cents),
-        "Billing": c.billing_frequency, "Service level": c.service_level.capitalize(),
+        "Billing": labels.label("billing", c.billing_frequency),
+        "Service level": labels.label("service_level", c.service_level),
         "Auto-renew": c.auto_renew, "Covered items": c.covered_items} for c in rows])
     picked = widgets.selectable(frame, "contracts_table", ids=[c.id for c in rows],
                                 **{"Annual value": MONEY})
@@ -471,9 +473,11 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
         st.info("No contacts on file.")
         return
     frame = pd.DataFrame([{
-        "id": c.id, "Name": c.name + (" ★" if c.is_primary else ""), "Role": c.role,
-        "Language": c.language.upper(), "E-mail": c.email or "", "Phone": c.phone or "",
-        "Mobile": c.mobile or "", "Fax": c.fax or "", "Portal tier": c.portal_tier,
+        "id": c.id, "Name": c.name + (" ★" if c.is_primary else ""),
+        "Role": labels.label("contact_role", c.role),
+        "Language": labels.label("language", c.language),
+        "E-mail": c.email or "", "Phone": c.phone or "", "Mobile": c.mobile or "",
+        "Fax": c.fax or "", "Portal tier": labels.label("tier", c.portal_tier),
         "Invoice e-mails": c.invoice_notifications} for c in contacts])
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key="contacts_editor",
