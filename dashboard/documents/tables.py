@@ -1,13 +1,11 @@
 """Tables as files: CSV for any tool, XLSX for Excel; and the statement of account as both.
 
-CSV is comma-separated (RFC 4180), UTF-8 with a byte-order mark, numbers with a decimal
-point and dates as ISO 8601 (2026-11-24). Comma rather than semicolon because the file is
-then the same whatever the reader's language, and every CSV reader (pandas, databases,
-Google Sheets, LibreOffice) takes it without options; the BOM is what makes Excel read it as
-UTF-8, so accented names come out right. The price: Excel set to a Belgian locale (list
-separator ";") opens a comma file in one column on a double-click (Data > From Text/CSV
-reads it fine). For people who work in Excel the XLSX is the download to offer: there the
-amounts are real numbers shown as euros and the dates are real dates.
+CSV is written for a Belgian Excel opened with a double-click: semicolon-separated, decimal
+comma (1234,56), dates as dd/mm/yyyy, UTF-8 with a byte-order mark (what makes Excel read
+accented names right), quoted as RFC 4180 says. A text cell that starts with = + - @, a tab
+or a carriage return is prefixed with an apostrophe, so a spreadsheet shows it as text
+instead of running it as a formula (OWASP "CSV injection"). The XLSX writes every cell as
+the value it is (strings never become formulas) and keeps amounts and dates real.
 
 Money columns hold integer cents in the frames; the writers turn them into euros.
 """
@@ -41,17 +39,49 @@ def _missing(value: Any) -> bool:
 
 
 def _euros(cents: Any) -> str:
-    return "" if _missing(cents) else str(Decimal(int(cents)).scaleb(-2))
+    return "" if _missing(cents) else str(Decimal(int(cents)).scaleb(-2)).replace(".", ",")
 
 
 # -- CSV --------------------------------------------------------------------------------
 
+CSV_SEPARATOR = ";"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would take for a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame, money_columns: Sequence[str] = ()) -> bytes:
     """``frame`` as CSV bytes (see the module docstring); money columns in cents -> euros."""
-    if money_columns:
-        frame = frame.assign(**{c: frame[c].map(_euros) for c in money_columns})
-    text: str = frame.to_csv(index=False, lineterminator="\r\n", date_format="%Y-%m-%d")
+    money = set(money_columns)
+    columns = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column in money:
+            columns[column] = series.map(_euros)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            columns[column] = series.dt.strftime("%d/%m/%Y").fillna("")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            columns[column] = series.map(_csv_text)
+        else:
+            columns[column] = series
+    shown = pd.DataFrame(columns, index=frame.index)
+    shown.columns = [neutralise(str(c)) for c in frame.columns]
+    text: str = shown.to_csv(index=False, sep=CSV_SEPARATOR, decimal=",",
+                             lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return neutralise(value)
 
 
 # -- XLSX -------------------------------------------------------------------------------

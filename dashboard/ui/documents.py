@@ -69,6 +69,7 @@ def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement,
     make_pdf = st.toggle("Prepare the statement PDF (view, print, e-mail)", key="stmt_pdf_on")
     cols[0].download_button("Download CSV", data=lambda: statement_csv(stmt),
                             file_name=f"{base}.csv", mime="text/csv", key="stmt_csv",
+                            help=widgets.CSV_HELP,
                             width="stretch", on_click="ignore")
     cols[1].download_button(
         "Download Excel", data=lambda: statement_xlsx(stmt), file_name=f"{base}.xlsx",

@@ -17,6 +17,8 @@ from dashboard.services.errors import ValidationError
 from dashboard.ui import state, text
 
 EXPORT_LIMIT = 100_000
+CSV_HELP = ("CSV for Excel in Belgium: separated by ;, decimal comma, dates dd/mm/yyyy, "
+            "UTF-8. Cells that would start a formula begin with an apostrophe.")
 # Cell colours (background, text) for states people must notice in a table.
 ALERT = "background-color: #fde2e1; color: #8a1c1c"
 CAUTION = "background-color: #fff1d6; color: #7a4b00"
@@ -145,7 +147,7 @@ def export_buttons(key: str, name: str, build: Callable[[], pd.DataFrame],
     cols[0].download_button(
         "Download CSV", data=lambda: tables.to_csv(in_cents(), money_columns=money_columns),
         file_name=f"{name}-{stamp}.csv", mime="text/csv", key=f"{key}_csv", width="stretch",
-        on_click="ignore")
+        on_click="ignore", help=CSV_HELP)
     cols[1].download_button(
         "Download Excel", key=f"{key}_xlsx", width="stretch", on_click="ignore",
         data=lambda: tables.to_xlsx(in_cents(), sheet_name=name, money_columns=money_columns,
