@@ -7,7 +7,7 @@ from dashboard import labels
 from dashboard.formatting import when
 from dashboard.intake import pipeline
 from dashboard.services import customers
-from dashboard.ui import auth, db, state, widgets
+from dashboard.ui import auth, db, state, text, widgets
 from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
@@ -38,11 +38,11 @@ if picked is None:
 
 message = next(r for r in rows if r.id == picked)
 with st.container(border=True):
-    st.subheader(message.subject or "(no subject)")
-    st.caption(f"From {message.from_address or 'unknown'} · received {when(message.received_at)}"
-               f" · {message.source}")
+    st.subheader(text.plain(message.subject or "(no subject)"))
+    st.caption(text.plain(f"From {message.from_address or 'unknown'} · received "
+                          f"{when(message.received_at)} · {message.source}"))
     if message.error:
-        st.error(message.error)
+        st.error(text.plain(message.error))
     with db.session() as s:
         raw = pipeline.raw_message(s, message.id)
     cols = st.columns(2)

@@ -196,12 +196,18 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
     wait_for_settled(page)
     expect(page.get_by_test_id("stExpander").filter(has_text="Caller: Anne Dupré")
            ).to_be_visible()
+    # Confirming reruns the page once more: wait until the refusal has gone with it.
+    expect(page.get_by_test_id("stAlert").filter(has_text="is not verified")).to_have_count(0)
+    wait_for_settled(page)
 
     # 5c. The contact on file is preselected; another address goes only with a reason.
     form = page.get_by_test_id("stForm").filter(has_text="Send to contact")
     expect(form.get_by_role("combobox", name="Send to contact")).to_have_value(
         "Anne Dupré <anne.dupre@dupre.be> (finance)")
-    form.get_by_label("…or this address").fill(ACCOUNTANT)
+    address = form.get_by_label("…or this address")
+    expect(address).to_have_count(1)
+    expect(address).to_be_enabled()
+    address.fill(ACCOUNTANT)
     wait_for_rerun(page, lambda: form.get_by_role("button", name="Send").click())
     wait_for_settled(page)
     expect(page.get_by_text("not on file for this customer")).to_be_visible()

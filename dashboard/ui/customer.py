@@ -111,7 +111,7 @@ def disclosure_warning(who: Caller, needs: str) -> None:
     """A visible reminder when the caller may not hear what this tab shows."""
     allowed = {"orders": ("registered", "entitled"), "finance": ("entitled",)}[needs]
     if who.tier not in allowed:
-        st.warning(f"{who.name} may not be told this ({_tier_label(who.tier)}).")
+        st.warning(f"{text.plain(who.name)} may not be told this ({_tier_label(who.tier)}).")
 
 
 # --- Open an enquiry about this -----------------------------------------------------------

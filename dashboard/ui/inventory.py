@@ -11,7 +11,7 @@ from dashboard.formatting import day, when
 from dashboard.services import contracts, enquiries, inventory
 from dashboard.services.inventory import ItemRow
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, widgets
+from dashboard.ui import db, state, text, widgets
 from dashboard.ui.customer import Caller, disclosure_warning, enquiry_button
 
 COVERAGE_LABELS = {"all": "All", "covered": "Covered", "not_covered": "Not covered"}
@@ -86,8 +86,9 @@ def _enquiry_choice(customer_id: int, key: str) -> int | None:
 def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
                sites: list[inventory.SiteOption], today: date) -> None:
     with st.container(border=True):
-        st.subheader(f"{item.product} · {item.serial_number}")
-        st.caption(f"{item.site} · installed {day(item.installed_on)} · {item.coverage_text}")
+        st.subheader(text.plain(f"{item.product} · {item.serial_number}"))
+        st.caption(text.plain(f"{item.site} · installed {day(item.installed_on)} · "
+                              f"{item.coverage_text}"))
         with db.session() as s:
             history = inventory.item_history(session=s, item_id=item.id)
         st.markdown("**History**")
