@@ -17,7 +17,7 @@ from bench.common import parser, percentile, table, timed_ms, url
 from dashboard.services import search
 from dashboard.services.invoices import structured_reference
 from db.engine import make_engine
-from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Order
+from db.models import Contact, Contract, Customer, Enquiry, InstalledItem, Invoice, Order
 
 BUDGET_MS = 50.0
 
@@ -63,6 +63,18 @@ def queries(session: Session, per_kind: int, seed: int = 7) -> list[tuple[str, s
         mix.append(("serial number", serial))
     for email in _sample(session, Contact.email, per_kind, rng):
         mix.append(("contact e-mail", email.upper()))
+    for last in _sample(session, Contact.last_name, per_kind, rng):
+        mix.append(("contact name", last.upper()))
+    for email in _sample(session, Contact.email, per_kind, rng):
+        mix.append(("e-mail domain", "@" + email.split("@")[1]))
+        mix.append(("start of an address", email.split("@")[0] + "@"))
+    for number in _sample(session, Invoice.number, per_kind, rng):
+        year, seq = number.split("-")[1:]
+        mix.append(("number without prefix", f"{year}/{int(seq)}"))
+    for reference in _sample(session, Enquiry.reference, per_kind, rng):
+        mix.append(("enquiry reference", reference.lower()))
+    for tracking in _sample(session, Order.tracking_number, per_kind, rng):
+        mix.append(("tracking number", tracking))
     for phone in _sample(session, Contact.phone, per_kind, rng):
         local = "0" + phone[3:] if phone.startswith("+32") else phone
         mix.append(("phone", rng.choice([phone, local, " ".join([local[:3], local[3:]])])))
