@@ -9,7 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.ui import auth, db, search, state
+from dashboard.labels import label
+from dashboard.ui import auth, db, search, state, text
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -35,8 +36,8 @@ if user is None:
         st.stop()
 
 with st.sidebar:
-    st.markdown(f"**{user.full_name}**  \n{user.role.capitalize()}"
-                + (f" · {user.team_name}" if user.team_name else ""))
+    st.markdown(f"**{text.plain(user.full_name)}**  \n{label('role', user.role)}"
+                + (f" · {text.plain(user.team_name)}" if user.team_name else ""))
     st.button("Log out", key="logout_button",
               on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))
 

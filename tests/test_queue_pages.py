@@ -187,13 +187,19 @@ def test_a_call_from_an_unknown_number_is_saved_without_a_customer(desk: dict) -
     assert "Wants a price list" in titles(at)
 
 
-def test_a_leads_bulk_close_asks_first_and_can_be_undone(desk: dict) -> None:
+def lead_with_two_ticked() -> AppTest:
+    """A lead on the queue's All view, in selection mode, with the first two rows ticked."""
     at = open_queue(sign_in(new_app(), "lead"))
     at.session_state["queue_view"] = "all"
     at.run()
     at.toggle(key="queue_select_mode").set_value(True).run()
     select_rows(at, "queue_table", [0, 1])
     at.run()
+    return at
+
+
+def test_a_leads_bulk_close_asks_first_and_can_be_undone(desk: dict) -> None:
+    at = lead_with_two_ticked()
     assert not at.exception
     close = at.button(key="bulk_close")
     assert close.label == "Close 2 enquiries"
@@ -215,12 +221,7 @@ def test_a_leads_bulk_close_asks_first_and_can_be_undone(desk: dict) -> None:
 
 
 def test_a_bulk_close_is_all_or_nothing(desk: dict) -> None:
-    at = open_queue(sign_in(new_app(), "lead"))
-    at.session_state["queue_view"] = "all"
-    at.run()
-    at.toggle(key="queue_select_mode").set_value(True).run()
-    select_rows(at, "queue_table", [0, 1])
-    at.run()
+    at = lead_with_two_ticked()
     at.button(key="bulk_close").click().run()
     with db(desk) as s, s.begin():  # someone edits one of them meanwhile
         s.execute(update(Enquiry).where(Enquiry.reference == "ENQ-2026-000002")

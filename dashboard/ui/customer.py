@@ -152,7 +152,8 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
                                      format_func=str.capitalize)
         channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"))
         resolved = st.checkbox("Resolved on the call")
-        st.caption(f"Caller: {who.name} ({VERIFICATION_LABELS[who.verification].lower()}). "
+        st.caption(f"Caller: {text.plain(who.name)} "
+                   f"({VERIFICATION_LABELS[who.verification].lower()}). "
                    "Assigned to you; SLA clocks start now.")
         saved = st.form_submit_button("Save enquiry", type="primary")
     if saved:
@@ -348,7 +349,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
                  ("credited by " + ", ".join(detail.credit_notes)) if detail.credit_notes else ""]
         st.markdown(" · ".join(f for f in facts if f))
         if detail.is_disputed:
-            st.warning(f"Disputed: {detail.dispute_reason or 'no reason recorded'}")
+            st.warning(f"Disputed: {text.plain(detail.dispute_reason or 'no reason recorded')}")
         widgets.table(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
             "Unit price": euros(ln.unit_price_cents), "VAT %": ln.vat_rate_pct,

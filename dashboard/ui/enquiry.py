@@ -12,7 +12,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.formatting import money, time_left, when
-from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS, label
+from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, label
 from dashboard.services import enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
 from dashboard.services.customers import CustomerHeader
@@ -28,10 +28,6 @@ ENQUIRY_PAGE = PAGES / "enquiry.py"
 
 def open_enquiry(reference: str) -> None:
     st.switch_page(ENQUIRY_PAGE, query_params={"e": reference})
-
-
-def _label(value: str) -> str:
-    return STATUS_LABELS.get(value, value.replace("_", " ").capitalize())
 
 
 def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
@@ -196,7 +192,8 @@ def timeline_event(box: Any, ev: enquiry_detail.TimelineEvent) -> None:
 def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:
     data = ev.data
     if ev.kind == "status":
-        return f"{_label(str(data.get('from')))} → {_label(str(data.get('to')))}"
+        return (f"{label('status', str(data.get('from')))} → "
+                f"{label('status', str(data.get('to')))}")
     if ev.kind in ("priority", "category"):
         return f"{data.get('from')} → {data.get('to')}"
     if ev.kind == "assignment":
@@ -311,7 +308,7 @@ def details_form(user: UserInfo, d: EnquiryDetail) -> None:
     with st.form(f"details_{r.id}_{d.version}"):
         cols = st.columns(3)
         targets = [r.status, *workflow.TRANSITIONS[r.status]]
-        status = cols[0].selectbox("Status", targets, format_func=_label)
+        status = cols[0].selectbox("Status", targets, format_func=lambda v: label("status", v))
         priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index(r.priority),
                                      format_func=str.capitalize)
         category = cols[2].selectbox("Category", CATEGORIES,

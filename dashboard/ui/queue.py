@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import when
-from dashboard.labels import CATEGORY_LABELS, STATUS_LABELS
+from dashboard.labels import CATEGORY_LABELS, label
 from dashboard.services import queue, workflow
 from dashboard.services.paging import Page
 from dashboard.services.queue import QueueFilter, QueueRow
@@ -21,10 +21,6 @@ from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORIT
 PAGE_SIZE = 50
 
 
-def _status(value: str) -> str:
-    return STATUS_LABELS.get(value, value.replace("_", " ").capitalize())
-
-
 def queue_filters() -> QueueFilter:
     with st.expander("Filters"):
         cols = st.columns(3)
@@ -34,7 +30,7 @@ def queue_filters() -> QueueFilter:
         priorities = cols[2].multiselect("Priority", PRIORITIES, key="q_priority",
                                          format_func=str.capitalize)
         statuses = cols[0].multiselect("Status", ENQUIRY_STATUSES, key="q_status",
-                                       format_func=_status,
+                                       format_func=lambda v: label("status", v),
                                        help="Empty: every status still open")
         languages = cols[1].multiselect("Language", LANGUAGES, key="q_language",
                                         format_func=str.upper)
