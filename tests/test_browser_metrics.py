@@ -6,6 +6,7 @@ Skipped without Chromium or Playwright, except under CI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from tests.browser_support import (
     console_page,
     launched_browser,
     require_browser,
+    select_row,
     shot,
     wait_for_rerun,
     wait_for_settled,
@@ -193,6 +195,11 @@ def test_lead_changes_the_range_and_drills_into_a_day(browser: Browser,
         expect(page.get_by_text("3 enquiries", exact=False).first).to_be_visible()
         table.scroll_into_view_if_needed()
         shot(page, "metrics-03-drill-down.png")
+
+        # A row of the list opens that enquiry, not only its customer.
+        select_row(page, table, 0)
+        expect(page).to_have_url(re.compile(r"/enquiry\?e=ENQ-\d{4}-\d{6}$"))
+        expect(page.get_by_role("button", name="← Back to queue")).to_be_visible()
 
 
 def test_balances_bar_opens_the_customer(browser: Browser, server: Server) -> None:

@@ -113,6 +113,21 @@ def test_reply_with_a_canned_reply_in_french(desk: dict) -> None:
         assert enquiry is not None and enquiry.status == "pending_customer"
 
 
+def test_merging_offers_the_customers_recent_enquiries(desk: dict) -> None:
+    at = open_enquiry(sign_in(new_app(), "rep"), "ENQ-2026-000002")
+    with db(desk) as s:
+        duplicate = s.scalars(select(Enquiry).where(
+            Enquiry.reference == "ENQ-2026-000002")).one()
+    box = at.selectbox(key=f"merge_pick_{duplicate.id}")
+    assert [o.split(" · ")[0] for o in box.options] == ["ENQ-2026-000001"]
+    box.select_index(0)
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert not at.exception
+    with db(desk) as s:
+        merged = s.get(Enquiry, duplicate.id)
+        assert merged is not None and merged.merged_into_id == desk["mine"]
+
+
 def test_note_and_status_change_and_stale_edit(desk: dict) -> None:
     at = open_enquiry(sign_in(new_app(), "rep"))
     next(t for t in at.text_area if t.label.startswith("Note")).input("Called finance")

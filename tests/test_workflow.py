@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.services import queue, workflow
+from dashboard.services import enquiries, queue, workflow
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.queue import QueueFilter
 from dashboard.services.sla import deadlines
@@ -148,6 +148,26 @@ def test_merge_keeps_history_on_both(session: Session, desk: dict) -> None:
     with pytest.raises(ValidationError):
         workflow.merge(session=session, source_id=e.id, target_id=e.id, by=desk["rep"],
                        expected_version=None, now=START)
+
+
+def test_likely_duplicates_are_the_same_customer_or_sender_of_the_last_14_days(
+        session: Session, desk: dict) -> None:
+    e, c = desk["e"], desk["c"]
+    e.from_address = "Anna@Bossche.example"
+    other = f.customer(session, "Brasserie Dupré")
+    recent = f.enquiry(session, customer_id=c.id, created_at=START - timedelta(days=3))
+    by_sender = f.enquiry(session, customer_id=None, from_address="anna@bossche.example",
+                          created_at=START - timedelta(days=1))
+    f.enquiry(session, customer_id=c.id, created_at=START - timedelta(days=20))   # too old
+    f.enquiry(session, customer_id=other.id, created_at=START)                     # not theirs
+    f.enquiry(session, customer_id=other.id, from_address="anna@bossche.example",
+              created_at=START)                         # same sender, another customer's
+    merged = f.enquiry(session, customer_id=c.id, created_at=START - timedelta(days=2))
+    workflow.merge(session=session, source_id=merged.id, target_id=recent.id, by=desk["rep"],
+                   expected_version=None, now=START)
+    session.flush()
+    found = enquiries.likely_duplicates(session=session, enquiry_id=e.id, now=START)
+    assert [r.id for r in found] == [by_sender.id, recent.id]
 
 
 def test_queue_views_and_counts(session: Session, desk: dict) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -143,6 +143,41 @@ def other_open_enquiries(*, session: Session, customer_id: int, enquiry_id: int,
                Enquiry.status.in_(OPEN_ENQUIRY_STATUSES))
         .order_by(Enquiry.created_at.desc()).limit(limit)
     )
+    return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]
+
+
+DUPLICATE_WINDOW = timedelta(days=14)
+
+
+def likely_duplicates(*, session: Session, enquiry_id: int, now: datetime,
+                      limit: int = 5) -> list[EnquiryRow]:
+    """Enquiries of the last 14 days from the same customer or sender: merge candidates.
+
+    Merged enquiries are left out (one merges into the survivor), and so are other
+    customers' enquiries, which ``workflow.merge`` would refuse anyway.
+    """
+    own = session.get(Enquiry, enquiry_id)
+    if own is None:
+        return []
+    same = []
+    if own.customer_id is not None:
+        same.append(Enquiry.customer_id == own.customer_id)
+    if own.from_address:
+        same.append(func.lower(Enquiry.from_address) == own.from_address.lower())
+    if not same:
+        return []
+    query = (
+        select(Enquiry, Customer.name, SlaPolicy.first_response_minutes,
+               SlaPolicy.resolution_minutes)
+        .outerjoin(Customer, Customer.id == Enquiry.customer_id)
+        .outerjoin(SlaPolicy, SlaPolicy.id == Enquiry.sla_policy_id)
+        .where(or_(*same), Enquiry.id != own.id, Enquiry.merged_into_id.is_(None),
+               Enquiry.created_at >= now - DUPLICATE_WINDOW)
+        .order_by(Enquiry.created_at.desc()).limit(limit)
+    )
+    if own.customer_id is not None:
+        query = query.where(or_(Enquiry.customer_id == own.customer_id,
+                                Enquiry.customer_id.is_(None)))
     return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]
 
 

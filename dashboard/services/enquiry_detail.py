@@ -100,6 +100,10 @@ def find_id(*, session: Session, reference: str) -> int | None:
     return session.scalar(select(Enquiry.id).where(Enquiry.reference == text))
 
 
+def reference_of(*, session: Session, enquiry_id: int) -> str | None:
+    return session.scalar(select(Enquiry.reference).where(Enquiry.id == enquiry_id))
+
+
 def detail(*, session: Session, enquiry_id: int, now: datetime) -> EnquiryDetail | None:
     row = session.execute(
         select(Enquiry, Customer.name, Customer.customer_number, SlaPolicy.first_response_minutes,

@@ -211,6 +211,7 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     if page.total == 0:
         st.info("No orders" + (" match these filters." if flt != orders.OrderFilter() else "."))
         return
+    detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
         widgets.highlight(orders_frame(page.rows, today), "Late",
                           lambda v: widgets.ALERT if v else ""), "orders_table",
@@ -227,7 +228,8 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
     focus = _focus_id("order")
     order_id = picked if picked is not None else focus
     if order_id is not None:
-        order_detail(user, customer_id, order_id, today)
+        with detail:
+            order_detail(user, customer_id, order_id, today)
 
 
 def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -> None:
@@ -261,8 +263,9 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
         with right:
             st.markdown("**Timeline**")
             for event in detail.events:
-                st.markdown(f"- {when(event.occurred_at)} — **{event.status.replace('_', ' ')}**"
-                            + (f": {event.note}" if event.note else ""))
+                status = labels.label("order_status", event.status)
+                st.markdown(f"- {when(event.occurred_at)} — **{status}**"
+                            + (f": {text.plain(event.note)}" if event.note else ""))
         enquiry_button(customer_id, f"order {o.order_number}", {"order_id": o.id},
                        "order", f"enquire_order_{o.id}")
 
@@ -291,7 +294,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
                                 else "Credit notes", on_change=widgets.reset_pager,
                                 args=("invoices",))
     statuses = cols[1].multiselect("Status", invoices.STATUS_FILTERS, key="inv_status",
-                                   format_func=lambda s: s.replace("_", " "),
+                                   format_func=lambda s: labels.label("invoice_status", s),
                                    on_change=widgets.reset_pager, args=("invoices",))
     since = cols[2].date_input("Issued from", value=None, key="inv_from", format="DD/MM/YYYY")
     until = cols[3].date_input("to", value=None, key="inv_to", format="DD/MM/YYYY")
@@ -303,6 +306,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
         st.info("No invoices or credit notes"
                 + (" match these filters." if flt != invoices.InvoiceFilter() else "."))
         return
+    detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
         widgets.highlight(invoices_frame(page.rows, today), "Status",
                           lambda v: widgets.ALERT if str(v).startswith("Overdue") else ""),
@@ -320,7 +324,8 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
     focus = _focus_id("invoice")
     invoice_id = picked if picked is not None else focus
     if invoice_id is not None:
-        invoice_detail(user, header, invoice_id, today, who)
+        with detail:
+            invoice_detail(user, header, invoice_id, today, who)
 
 
 def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
@@ -439,6 +444,7 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
         "Billing": labels.label("billing", c.billing_frequency),
         "Service level": labels.label("service_level", c.service_level),
         "Auto-renew": c.auto_renew, "Covered items": c.covered_items} for c in rows])
+    detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(frame, "contracts_table", ids=[c.id for c in rows],
                                 **{"Annual value": MONEY})
     widgets.export_buttons("contracts_export", "contracts", lambda: frame,
@@ -446,12 +452,13 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     contract_id = picked if picked is not None else _focus_id("contract")
     chosen = next((c for c in rows if c.id == contract_id), None)
     if chosen is not None:
-        with st.container(border=True):
+        with detail, st.container(border=True):
             st.subheader(f"Contract {chosen.contract_number}")
-            st.caption(f"{chosen.type.replace('_', ' ')} · {chosen.service_level} service · "
+            st.caption(f"{labels.label('contract_type', chosen.type)} · "
+                       f"{labels.label('service_level', chosen.service_level)} service · "
                        f"{day(chosen.start_date)} – {day(chosen.end_date)} · "
                        f"{money(chosen.annual_value_cents)} a year, billed "
-                       f"{chosen.billing_frequency}")
+                       f"{labels.label('billing', chosen.billing_frequency).lower()}")
             with db.session() as s:
                 items = inventory.list_items(session=s, customer_id=customer_id,
                                              flt=inventory.ItemFilter(), today=today,

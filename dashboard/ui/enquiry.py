@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 
 from dashboard.formatting import money, time_left, when
 from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, label
-from dashboard.services import enquiry_detail, queue, templates, workflow
+from dashboard.services import enquiries, enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
 from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
@@ -378,14 +378,25 @@ def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
                     session=s, enquiry_id=d.row.id, kind=str(hit.document_kind),
                     document_id=int(hit.document_id or 0), by=user,
                     expected_version=d.version, now=db.now()), f"Linked {hit.detail}.")
+    with db.session() as s:
+        candidates = enquiries.likely_duplicates(session=s, enquiry_id=d.row.id, now=db.now())
     with st.form(f"merge_{d.row.id}_{d.version}"):
-        target = st.text_input("Merge this enquiry into (reference)",
-                               placeholder="ENQ-2026-000123")
+        suggested = st.selectbox(
+            "Likely duplicates (same customer or sender, last 14 days)", candidates,
+            index=None, key=f"merge_pick_{d.row.id}",
+            format_func=lambda r: (f"{r.reference} · {label('status', r.status)} · "
+                                   f"{when(r.created_at)} · {text.plain(r.subject)}"),
+            placeholder="Pick one" if candidates else "None found")
+        typed = st.text_input("or merge into (reference)", placeholder="ENQ-2026-000123")
         st.caption("This enquiry is closed as a duplicate; both keep their history.")
         if st.form_submit_button("Merge"):
+            target = typed.strip() or (suggested.reference if suggested else "")
             with db.session() as s:
-                target_id = enquiry_detail.find_id(session=s, reference=target)
-            if target_id is None:
+                target_id = (enquiry_detail.find_id(session=s, reference=target)
+                             if target else None)
+            if not target:
+                st.error("Pick a likely duplicate or type the reference to merge into.")
+            elif target_id is None:
                 st.error(f"No enquiry “{text.plain(target)}”.")
             else:
                 _apply(lambda s: workflow.merge(session=s, source_id=d.row.id,

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import day, when
+from dashboard.labels import label
 from dashboard.services import contracts, enquiries, inventory
 from dashboard.services.inventory import ItemRow
 from dashboard.services.users import UserInfo
@@ -49,6 +50,7 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
                                          else " on record."))
         add_item_form(user, customer_id, sites, today)
         return
+    detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
         widgets.highlight(items_frame(page.rows), "Coverage",
                           lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table",
@@ -71,7 +73,8 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
                                          today=today, limit=widgets.EXPORT_LIMIT).rows
         item = next((i for i in every if i.id == focus[1]), None)
     if item is not None:
-        item_panel(user, customer_id, item, sites, today)
+        with detail:
+            item_panel(user, customer_id, item, sites, today)
     add_item_form(user, customer_id, sites, today)
 
 
@@ -93,7 +96,8 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
             history = inventory.item_history(session=s, item_id=item.id)
         st.markdown("**History**")
         st.dataframe(pd.DataFrame([{
-            "When": when(h.changed_at), "Change": h.kind, "From": h.from_site or "",
+            "When": when(h.changed_at), "Change": label("inventory_change", h.kind),
+            "From": h.from_site or "",
             "To": h.to_site or "", "Why": h.reason, "By": h.changed_by or "",
             "Enquiry": h.enquiry_reference or ""} for h in history],
             columns=["When", "Change", "From", "To", "Why", "By", "Enquiry"]),

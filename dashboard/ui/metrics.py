@@ -21,7 +21,8 @@ from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, ST
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, widgets
+from dashboard.ui import db, widgets
+from dashboard.ui import enquiry as enquiry_ui
 from db.models import CATEGORIES, CHANNELS, PRIORITIES, SEGMENTS
 
 # Session-state keys of this page (widget keys included).
@@ -338,7 +339,7 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     drill: Drill | None = st.session_state.get(DRILL)
     if drill is None:
         st.caption("Clicking a bar or point in the charts (or a person) lists its enquiries "
-                   "here; each row opens the customer.")
+                   "here; each row opens that enquiry.")
         return
     drill = _within(drill, period)
     result = _drill_down(db.database_url(), period, flt, drill, metrics.DRILL_LIMIT)
@@ -409,7 +410,4 @@ def drill_frame(rows: tuple[metrics.DrillRow, ...]) -> pd.DataFrame:
 
 
 def _open(row: metrics.DrillRow) -> None:
-    if row.customer_number is None:
-        st.info(f"{row.reference} is not linked to a customer yet.")
-        return
-    search.open_customer(row.customer_number, ("enquiry", row.id))
+    enquiry_ui.open_enquiry(row.reference)
