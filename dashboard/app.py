@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.labels import label
-from dashboard.ui import auth, db, search, state, text
+from dashboard.ui import auth, db, live, search, state, text
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -40,6 +40,7 @@ with st.sidebar:
                 + (f" · {text.plain(user.team_name)}" if user.team_name else ""))
     st.button("Log out", key="logout_button",
               on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))
+    live.notifications(user)  # toasts: a customer answered, or an enquiry is given to me
 
 sections: dict[str, list[st.Page]] = {
     "Work": [

@@ -171,3 +171,15 @@ def _number(key: str, raw: Any, kind: Callable[[Any], N]) -> N:
         return kind(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"SMTP: {key} must be a number, not {raw!r}.") from None
+
+
+def live_refresh_seconds() -> float:
+    """How often the queue, Today, presence and notifications refresh by themselves."""
+    raw = os.environ.get("CSOL_LIVE_SECONDS", "30")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"CSOL_LIVE_SECONDS must be a number of seconds, not {raw!r}.") from None
+    if seconds < 1:
+        raise ConfigError("CSOL_LIVE_SECONDS must be at least 1 second.")
+    return seconds

@@ -14,9 +14,6 @@ with db.session() as s:
     detail = (enquiry_detail.detail(session=s, enquiry_id=enquiry_id, now=now)
               if enquiry_id else None)
     if detail is not None:
-        enquiry_detail.note_viewing(session=s, enquiry_id=detail.row.id, user=user, now=now)
-        others = enquiry_detail.others_viewing(session=s, enquiry_id=detail.row.id, user=user,
-                                               now=now)
         customer_id = detail.row.customer_id
         customer = (customers.get_header(session=s, customer_id=customer_id, today=db.today())
                     if customer_id else None)
@@ -35,7 +32,7 @@ widgets.show_flash()
 enquiry_ui.navigation(user, detail)
 detail = enquiry_ui.as_seen(detail)
 enquiry_ui.header(detail)
-enquiry_ui.presence(others)
+enquiry_ui.presence(user, detail.row.id)
 conversation, beside = st.columns([5, 2], gap="medium")
 with conversation:
     # The customer's words first, then the thread, then the answer.

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from dashboard.services import enquiries
-from dashboard.ui import auth, db, widgets
-from dashboard.ui import enquiry as enquiry_ui
+from dashboard.ui import auth, widgets
+from dashboard.ui import queue as queue_ui
 from dashboard.ui import search as search_ui
 
 user = auth.require_role("rep")
@@ -16,24 +15,4 @@ if query:
     search_ui.run_search(query)
 search_ui.matches("today")
 
-now = db.now()
-with db.session() as s:
-    mine = enquiries.my_open_enquiries(session=s, user_id=user.id, now=now)
-    unassigned = enquiries.unassigned_count(session=s, team_id=user.team_id)
-counts = enquiries.count_by_sla(mine)
-
-cols = st.columns(4)
-cols[0].metric("My open enquiries", counts.open)
-cols[1].metric("At risk", counts.at_risk, help="Less than 25 % of the SLA target left")
-cols[2].metric("Breached", counts.breached)
-cols[3].metric("Unassigned in my team" if user.team_id else "Unassigned", unassigned)
-
-st.subheader("My open enquiries")
-if not mine:
-    st.success("Nothing assigned to you is open.")
-else:
-    picked = widgets.picked_row(enquiry_ui.styled_enquiries(mine), "today_enquiries")
-    st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
-               "(Mon–Fri 08:30–17:00). Select a row to open the enquiry.")
-    if picked is not None:
-        enquiry_ui.open_enquiry(mine[picked].reference)
+queue_ui.live_today(user)

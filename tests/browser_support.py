@@ -147,7 +147,8 @@ def streamlit_server(env: dict[str, str], log: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def app_server(database: Path, workdir: Path) -> Iterator[Server]:
+def app_server(database: Path, workdir: Path, extra_env: dict[str, str] | None = None
+               ) -> Iterator[Server]:
     """The app on the SQLite file ``database``: demo mode off, a fixed cookie key, and a
     secrets file that does not exist, so no local settings leak in. Its log goes to
     ``workdir``."""
@@ -159,6 +160,7 @@ def app_server(database: Path, workdir: Path) -> Iterator[Server]:
         "CSOL_SECRETS_FILE": str(workdir / "no-secrets.toml"),
         "PYTHONUNBUFFERED": "1",
     })
+    env.update(extra_env or {})
     with streamlit_server(env, workdir / "streamlit.log") as server:
         yield server
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -144,6 +144,36 @@ def other_open_enquiries(*, session: Session, customer_id: int, enquiry_id: int,
         .order_by(Enquiry.created_at.desc()).limit(limit)
     )
     return [enquiry_row(e, name, fr, res, now) for e, name, fr, res in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class News:
+    """Something that happened to one of my enquiries: the customer wrote, or it is mine now."""
+
+    event_id: int
+    kind: str        # "message_in" or "assignment"
+    reference: str
+    subject: str
+
+
+def latest_event_id(*, session: Session) -> int:
+    return session.scalar(select(func.max(EnquiryEvent.id))) or 0
+
+
+def news_for(*, session: Session, user_id: int, after_event_id: int,
+             limit: int = 20) -> list[News]:
+    """Customer messages on my enquiries and enquiries given to me by someone else since
+    ``after_event_id``, oldest first (event ids only grow, unlike received-at times)."""
+    query = (
+        select(EnquiryEvent.id, EnquiryEvent.kind, Enquiry.reference, Enquiry.subject)
+        .join(Enquiry, Enquiry.id == EnquiryEvent.enquiry_id)
+        .where(EnquiryEvent.id > after_event_id, Enquiry.assignee_id == user_id,
+               or_(EnquiryEvent.kind == "message_in",
+                   and_(EnquiryEvent.kind == "assignment",
+                        or_(EnquiryEvent.actor_id.is_(None),
+                            EnquiryEvent.actor_id != user_id))))
+        .order_by(EnquiryEvent.id).limit(limit))
+    return [News(*row) for row in session.execute(query)]
 
 
 DUPLICATE_WINDOW = timedelta(days=14)

@@ -19,7 +19,7 @@ from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.enquiry_detail import EnquiryDetail
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, state, text, widgets
+from dashboard.ui import db, live, search, state, text, widgets
 from db.models import CATEGORIES, PRIORITIES
 
 PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
@@ -148,7 +148,14 @@ def context(d: EnquiryDetail, customer: CustomerHeader | None,
                 open_enquiry(other.reference)
 
 
-def presence(names: list[str]) -> None:
+@st.fragment(run_every=live.EVERY)
+def presence(user: UserInfo, enquiry_id: int) -> None:
+    """Who else has this enquiry open, kept current; each tick also says I am still here."""
+    now = db.now()
+    with db.session() as s:
+        enquiry_detail.note_viewing(session=s, enquiry_id=enquiry_id, user=user, now=now)
+        names = enquiry_detail.others_viewing(session=s, enquiry_id=enquiry_id, user=user,
+                                              now=now)
     if names:
         verb = "has" if len(names) == 1 else "have"
         st.warning(f"{text.plain(', '.join(names))} also {verb} this enquiry open — agree who "

@@ -10,12 +10,12 @@ import streamlit as st
 
 from dashboard.formatting import when
 from dashboard.labels import CATEGORY_LABELS, label
-from dashboard.services import queue, workflow
+from dashboard.services import enquiries, queue, workflow
 from dashboard.services.paging import Page
 from dashboard.services.queue import QueueFilter, QueueRow
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state, text, widgets
-from dashboard.ui.enquiry import enquiry_frame, open_enquiry
+from dashboard.ui import db, live, state, text, widgets
+from dashboard.ui.enquiry import enquiry_frame, open_enquiry, styled_enquiries
 from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
 
 PAGE_SIZE = 50
@@ -38,6 +38,56 @@ def queue_filters() -> QueueFilter:
                                      value=0, step=1, key="q_older")
     return QueueFilter(tuple(channels), tuple(categories), tuple(priorities), tuple(statuses),
                        tuple(languages), None, int(older) or None)
+
+
+@st.fragment(run_every=live.EVERY)
+def live_queue(user: UserInfo, flt: QueueFilter) -> None:
+    """Views with their counts, "Claim next" and the table: rebuilt every ``live.EVERY`` s."""
+    now = db.now()
+    with db.session() as s:
+        counts = queue.view_counts(session=s, user=user, flt=flt, now=now)
+    top = st.columns([4, 1], vertical_alignment="bottom")
+    view = top[0].segmented_control(
+        "View", queue.VIEWS, default="mine", key="queue_view",
+        format_func=lambda v: f"{queue.VIEW_LABELS[v]} ({counts[v]:,})",
+        on_change=widgets.reset_pager, args=("queue",)) or "mine"
+    if top[1].button("Claim next", type="primary", width="stretch", key="claim_next",
+                     help="Take the most urgent unassigned enquiry of your team"):
+        with db.session() as s:
+            claimed = workflow.claim_next(session=s, user=user, now=db.now())
+            reference = claimed.reference if claimed else None
+        if reference:
+            open_enquiry(reference)
+        st.info("Nothing is waiting unassigned in your team.")
+    with db.session() as s:
+        page = queue.list_queue(session=s, user=user, view=view, flt=flt, now=now,
+                                limit=PAGE_SIZE, offset=widgets.pager_offset("queue"))
+    queue_table(user, page)
+    st.caption(f"Updated {when(now)}; refreshes by itself every {live.EVERY:g} s.")
+
+
+@st.fragment(run_every=live.EVERY)
+def live_today(user: UserInfo) -> None:
+    """My open enquiries by SLA urgency, with their counts: rebuilt every ``live.EVERY`` s."""
+    now = db.now()
+    with db.session() as s:
+        mine = enquiries.my_open_enquiries(session=s, user_id=user.id, now=now)
+        unassigned = enquiries.unassigned_count(session=s, team_id=user.team_id)
+    counts = enquiries.count_by_sla(mine)
+    cols = st.columns(4)
+    cols[0].metric("My open enquiries", counts.open)
+    cols[1].metric("At risk", counts.at_risk, help="Less than 25 % of the SLA target left")
+    cols[2].metric("Breached", counts.breached)
+    cols[3].metric("Unassigned in my team" if user.team_id else "Unassigned", unassigned)
+    st.subheader("My open enquiries")
+    if not mine:
+        st.success("Nothing assigned to you is open.")
+        return
+    picked = widgets.picked_row(styled_enquiries(mine), "today_enquiries")
+    st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
+               f"(Mon–Fri 08:30–17:00). Select a row to open the enquiry. Updated {when(now)}.")
+    if picked is not None:
+        open_enquiry(mine[picked].reference)
 
 
 def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:

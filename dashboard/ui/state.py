@@ -24,3 +24,4 @@ SEEN_VERSION = "seen_version"       # + "_<enquiry id>": the version the rep is 
 QUEUE_SELECT_MODE = "queue_select_mode"  # a lead ticks rows for bulk actions instead of opening
 BULK_UNDO = "bulk_last_close"            # BulkClose: what the last bulk close did, to undo it
 BULK_PENDING = "bulk_pending"       # BulkPending: a bulk action waiting to be confirmed
+NEWS_SEEN = "news_seen_event"       # the last enquiry event already told as a toast
