@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.labels import label
-from dashboard.ui import auth, db, live, search, state, text
+from dashboard.ui import auth, db, keys, live, search, state, text
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -41,6 +41,7 @@ with st.sidebar:
     st.button("Log out", key="logout_button",
               on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))
     live.notifications(user)  # toasts: a customer answered, or an enquiry is given to me
+    keys.help_expander()
 
 sections: dict[str, list[st.Page]] = {
     "Work": [
@@ -61,6 +62,7 @@ if user.has_role("admin"):
     sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
 
 page = st.navigation(sections)
+keys.bind(keys.FIND)
 if page.title != "Today":  # Today has the big search box
     search.sidebar_search()
 page.run()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.services import customers, enquiries, enquiry_detail
-from dashboard.ui import auth, db, text, widgets
+from dashboard.ui import auth, db, keys, text, widgets
 from dashboard.ui import enquiry as enquiry_ui
 
 user = auth.require_role("rep")
@@ -30,6 +30,7 @@ widgets.show_flash()
 # Edits are checked against the version shown when the page was opened, not a fresh read,
 # so a change someone else saved meanwhile is refused instead of overwritten.
 enquiry_ui.navigation(user, detail)
+keys.bind("back_to_queue", "next_in_queue")
 detail = enquiry_ui.as_seen(detail)
 enquiry_ui.header(detail)
 enquiry_ui.presence(user, detail.row.id)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, widgets
+from dashboard.ui import auth, keys, widgets
 from dashboard.ui import queue as queue_ui
 
 user = auth.require_role("rep")
@@ -11,5 +11,6 @@ widgets.show_flash()
 if user.has_role("lead"):
     queue_ui.undo_bar(user)
 
+keys.bind("claim_next")
 flt = queue_ui.queue_filters()
 queue_ui.live_queue(user, flt)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import auth, widgets
+from dashboard.ui import auth, keys, widgets
 from dashboard.ui import queue as queue_ui
 from dashboard.ui import search as search_ui
 
@@ -14,5 +14,6 @@ query = search_ui.search_box("today_search")
 if query:
     search_ui.run_search(query)
 search_ui.matches("today")
+keys.focus(keys.FIND)  # the caller is on the line: type at once
 
 queue_ui.live_today(user)

@@ -7,6 +7,7 @@ process (this test), as a colleague's server or the intake listener would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,3 +164,32 @@ def test_the_queue_and_presence_refresh_by_themselves(browser: Browser, server: 
             wait_for_settled(rep_page)
             expect(lead_page.get_by_text("Sofie Peeters also has this enquiry open")
                    ).to_be_visible(timeout=WITHIN_MS)
+
+
+FOCUSED_IN = "key => document.activeElement?.closest(`.st-key-${key}`) !== null"
+
+
+def test_the_keyboard_finds_claims_and_goes_back(browser: Browser, server: Server) -> None:
+    with console_page(browser, server, "live-failure-keyboard.png") as page:
+        sign_in(page, server, "rep")
+        # Today: the cursor is already in the search box.
+        page.wait_for_function(FOCUSED_IN, arg="find")
+        wait_for_rerun(page, lambda: page.keyboard.type("C100042\n"))
+        wait_for_settled(page)
+        expect(page).to_have_url(f"{server.url}/customer?c=C100042")
+        # Elsewhere Alt+K puts it in the sidebar's search box.
+        page.keyboard.press("Alt+k")
+        page.wait_for_function(FOCUSED_IN, arg="find")
+        assert page.evaluate("document.activeElement.closest('[data-testid=stSidebar]')"
+                             " !== null")
+        # The queue: Alt+N claims the next enquiry and opens it; Alt+B goes back.
+        link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Queue")
+        wait_for_rerun(page, link.click)
+        wait_for_settled(page)
+        page.evaluate("document.activeElement?.blur()")  # out of any input
+        page.keyboard.press("Alt+n")
+        expect(page).to_have_url(re.compile(r"/enquiry\?e=ENQ-2026-00000[23]$"))  # by order
+        wait_for_settled(page)
+        page.keyboard.press("Alt+b")
+        expect(page).to_have_url(f"{server.url}/queue")
+        expect(page.get_by_role("heading", name="Enquiry queue")).to_be_visible()

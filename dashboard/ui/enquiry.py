@@ -19,7 +19,7 @@ from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
 from dashboard.services.enquiry_detail import EnquiryDetail
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, live, search, state, text, widgets
+from dashboard.ui import db, keys, live, search, state, text, widgets
 from db.models import CATEGORIES, PRIORITIES
 
 PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
@@ -82,11 +82,13 @@ def navigation(user: UserInfo, d: EnquiryDetail) -> None:
     with db.session() as s:
         following = queue.next_in_queue(session=s, user=user, after_id=d.row.id, now=db.now())
     cols = st.columns([1, 1, 4])
-    if cols[0].button("← Back to queue", key="back_to_queue", width="stretch"):
+    if cols[0].button("← Back to queue", key="back_to_queue", width="stretch",
+                      help=f"Back to the queue ({keys.hint('back_to_queue')})"):
         st.switch_page(PAGES / "queue.py")
     if cols[1].button("Next in queue →", key="next_in_queue", width="stretch",
                       disabled=following is None,
-                      help=(f"Open {following}, my most urgent other enquiry" if following
+                      help=(f"Open {following}, my most urgent other enquiry "
+                            f"({keys.hint('next_in_queue')})" if following
                             else "Nothing else is waiting in my queue: claim the next one.")):
         open_enquiry(str(following))
 

@@ -14,7 +14,7 @@ from dashboard.services import enquiries, queue, workflow
 from dashboard.services.paging import Page
 from dashboard.services.queue import QueueFilter, QueueRow
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, live, state, text, widgets
+from dashboard.ui import db, keys, live, state, text, widgets
 from dashboard.ui.enquiry import enquiry_frame, open_enquiry, styled_enquiries
 from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
 
@@ -52,7 +52,8 @@ def live_queue(user: UserInfo, flt: QueueFilter) -> None:
         format_func=lambda v: f"{queue.VIEW_LABELS[v]} ({counts[v]:,})",
         on_change=widgets.reset_pager, args=("queue",)) or "mine"
     if top[1].button("Claim next", type="primary", width="stretch", key="claim_next",
-                     help="Take the most urgent unassigned enquiry of your team"):
+                     help="Take the most urgent unassigned enquiry of your team "
+                     f"({keys.hint('claim_next')})"):
         with db.session() as s:
             claimed = workflow.claim_next(session=s, user=user, now=db.now())
             reference = claimed.reference if claimed else None

@@ -7,14 +7,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.services.search import SearchHit
-from dashboard.ui import state, text
+from dashboard.ui import keys, state, text
 
 PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
 CUSTOMER_PAGE = PAGES / "customer.py"
 SEARCH_HELP = ("Customer number, company or contact name, VAT number (any spelling), order, "
                "invoice, credit-note or enquiry number (prefix and leading zeros optional), "
                "contract, serial, tracking number, payment or bank reference, e-mail address "
-               "or domain, or phone.")
+               "or domain, or phone. Alt+K comes here from any page.")
 
 
 def open_customer(customer_number: str, focus: tuple[str, int] | None = None) -> None:
@@ -26,7 +26,7 @@ def open_customer(customer_number: str, focus: tuple[str, int] | None = None) ->
 
 def search_box(key: str = "search", compact: bool = False) -> str:
     """A one-line search form; Enter submits. Returns the submitted query ('' when none)."""
-    with st.form(f"{key}_form", border=False):
+    with st.container(key=keys.FIND), st.form(f"{key}_form", border=False):
         if compact:
             query = st.text_input("Find a customer", key=f"{key}_query", help=SEARCH_HELP,
                                   placeholder="number, name, VAT, invoice…")
