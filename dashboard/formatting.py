@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from dashboard.business_calendar import BRUSSELS, MINUTES_PER_DAY
 
@@ -17,6 +17,25 @@ LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_BE"}
 
 def money(cents: int, locale: str = UI_LOCALE) -> str:
     return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
+
+
+def whole_euros(amount: float, locale: str = UI_LOCALE) -> str:
+    """Euros without cents, for chart labels: ``1.234 €``."""
+    return format_currency(round(amount), "EUR", format="#,##0\u00a0¤", locale=locale,
+                           currency_digits=False)
+
+
+def count(n: int, locale: str = UI_LOCALE) -> str:
+    """A whole number with Belgian grouping: ``12.345``."""
+    return format_decimal(n, format="#,##0", locale=locale)
+
+
+def percent(value: float | Decimal | None, digits: int = 1, locale: str = UI_LOCALE) -> str:
+    """``92,6 %`` (a value of 92.6, not 0.926); "—" when there is none."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return f"{format_decimal(value, format=pattern, locale=locale)}\u00a0%"
 
 
 def local(moment: datetime) -> datetime:

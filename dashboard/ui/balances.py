@@ -14,7 +14,7 @@ import streamlit as st
 from babel.numbers import format_compact_currency
 
 from dashboard import charts
-from dashboard.formatting import UI_LOCALE, day, money
+from dashboard.formatting import UI_LOCALE, count, day, money
 from dashboard.labels import COUNTRY_LABELS, SEGMENT_LABELS
 from dashboard.services import portfolio
 from dashboard.services.balances import Customers
@@ -251,7 +251,7 @@ def _disputed_list(customers: Customers) -> None:
     if not rows:
         st.success("No open invoice is disputed.")
         return
-    st.caption(f"{total:,} open disputed invoices"
+    st.caption(f"{count(total)} open disputed invoices"
                + (f", the {len(rows)} largest shown" if len(rows) < total else "")
                + ". Click a row to open the customer on that invoice.")
     picked = widgets.picked_row(disputed_frame(rows), "balances_disputed_table", Open=MONEY)
@@ -288,7 +288,7 @@ def _bucket_list(customers: Customers, today: date) -> None:
         else:
             st.success(f"Nothing open in “{name}”.")
         return
-    documents = "1 open document" if items.count == 1 else f"{items.count:,} open documents"
+    documents = "1 open document" if items.count == 1 else f"{count(items.count)} open documents"
     less = (f"; less {on_account} received and not yet allocated = "
             f"{money(items.total_cents)}" if items.on_account_cents else "")
     shown = (f"; the {len(items.rows)} largest shown" if len(items.rows) < items.count

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, labels
-from dashboard.formatting import day, money, when
+from dashboard.formatting import count, day, money, percent, when
 from dashboard.labels import CATEGORY_LABELS, VERIFICATION_LABELS
 from dashboard.services import (
     balances,
@@ -53,7 +53,7 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     cols[1].metric("Overdue", money(h.overdue_cents))
     cols[2].metric("Credit limit", money(h.credit_limit_cents))
     used = h.credit_used_pct
-    cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
+    cols[3].metric("Credit used", percent(used, 0))
     if h.warnings:
         st.warning(" · ".join(h.warnings))
     return right
@@ -357,13 +357,13 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
             st.warning(f"Disputed: {text.plain(detail.dispute_reason or 'no reason recorded')}")
         widgets.table(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
-            "Unit price": euros(ln.unit_price_cents), "VAT %": ln.vat_rate_pct,
+            "Unit price": euros(ln.unit_price_cents), "VAT rate": percent(ln.vat_rate_pct, 0),
             "Net": euros(ln.net_cents), "VAT": euros(ln.vat_cents)} for ln in detail.lines]),
             **{"Unit price": MONEY, "Net": MONEY, "VAT": MONEY})
         left, right = st.columns(2)
         left.markdown("**VAT breakdown**")
         with left:
-            widgets.table(pd.DataFrame([{"Rate": f"{g.rate_pct} %", "Net": euros(g.net_cents),
+            widgets.table(pd.DataFrame([{"Rate": percent(g.rate_pct, 0), "Net": euros(g.net_cents),
                                          "VAT": euros(g.vat_cents)} for g in detail.vat_groups]),
                           Net=MONEY, VAT=MONEY)
         right.markdown("**Settled by**" if detail.kind == "invoice" else "**Used against**")
@@ -410,8 +410,8 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
         "Balance": euros(i.balance_cents)} for i in stmt.items],
         columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
     widgets.table(frame, Original=MONEY, Open=MONEY, Balance=MONEY)
-    st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
-               "date (payments on account from the day received).")
+    st.caption(f"{count(len(stmt.items))} open items on {day(as_of)}. Items are aged from "
+               "their due date (payments on account from the day received).")
     documents_ui.statement_actions(user, header, stmt, who)
     left, right = st.columns(2)
     left.plotly_chart(charts.ageing_bars(pd.DataFrame({

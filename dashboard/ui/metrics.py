@@ -16,7 +16,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import charts
-from dashboard.formatting import day, duration_minutes, when
+from dashboard.formatting import count, day, duration_minutes, percent, when
 from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, STATUS_LABELS
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
@@ -52,7 +52,7 @@ def _minutes(value: float | None) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return f"{value:.1f} %" if value is not None else "—"
+    return percent(value)
 
 
 # --- cached service calls ------------------------------------------------------------------
@@ -152,13 +152,13 @@ def kpi_row(m: EnquiryMetrics) -> None:
     now, before = m.current, m.earlier
     daily = m.daily if m.period.days > 1 else None
     first = st.columns(5)
-    first[0].metric("Received", f"{now.received:,}", _count_delta(now.received, before.received),
+    first[0].metric("Received", count(now.received), _count_delta(now.received, before.received),
                     delta_color="off", help="Enquiries that arrived in the range.",
                     **_sparkline(daily, "received"))
-    first[1].metric("Resolved", f"{now.resolved:,}", _count_delta(now.resolved, before.resolved),
+    first[1].metric("Resolved", count(now.resolved), _count_delta(now.resolved, before.resolved),
                     help="Resolved or closed in the range, not reopened since.",
                     **_sparkline(daily, "resolved"))
-    first[2].metric(_backlog_label(m), f"{now.backlog:,}",
+    first[2].metric(_backlog_label(m), f"{count(now.backlog)}",
                     _count_delta(now.backlog, before.backlog), delta_color="inverse",
                     help="Not resolved at the end of the range; the change is against the "
                          "end of the period before.", **_sparkline(daily, "backlog"))
@@ -174,8 +174,9 @@ def kpi_row(m: EnquiryMetrics) -> None:
     second[4].metric("Reopen rate", _pct(now.reopened.pct),
                      _points_delta(now.reopened.pct, before.reopened.pct),
                      delta_color="inverse",
-                     help=f"{now.reopened.part:,} of {now.reopened.whole:,} enquiries received "
-                          "in the range and resolved at least once were reopened.")
+                     help=f"{count(now.reopened.part)} of {count(now.reopened.whole)} "
+                          "enquiries received in the range and resolved at least once were "
+                          "reopened.")
 
 
 def _sparkline(daily: pd.DataFrame | None, column: str) -> dict[str, Any]:
@@ -189,15 +190,15 @@ def _backlog_label(m: EnquiryMetrics) -> str:
 
 
 def _share_help(share: metrics.Share, clock: str) -> str:
-    return (f"{share.part:,} of {share.whole:,} {clock} due times that passed in the range "
-            "were met.")
+    return (f"{count(share.part)} of {count(share.whole)} {clock} due times that passed in "
+            "the range were met.")
 
 
 def _time_metrics(cols: list[Any], name: str, now: metrics.Spread,
                   before: metrics.Spread) -> None:
     cols[0].metric(f"{name}, median", _minutes(now.median),
                    _minutes_delta(now.median, before.median), delta_color="inverse",
-                   help=f"Over {now.count:,} enquiries, business time.")
+                   help=f"Over {count(now.count)} enquiries, business time.")
     cols[1].metric(f"{name}, p90", _minutes(now.p90),
                    _minutes_delta(now.p90, before.p90), delta_color="inverse",
                    help="Nine in ten were quicker than this (business time).")
@@ -344,7 +345,7 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     drill = _within(drill, period)
     result = _drill_down(db.database_url(), period, flt, drill, metrics.DRILL_LIMIT)
     shown = len(result.rows)
-    st.markdown(f"**{drill_title(drill)}** — {result.total:,} enquiries"
+    st.markdown(f"**{drill_title(drill)}** — {count(result.total)} enquiries"
                 + (f", the newest {shown} shown" if shown < result.total else ""))
     frame = drill_frame(result.rows)
     styled = widgets.highlight(frame, "SLA resolution", _sla_style)

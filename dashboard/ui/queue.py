@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import when
+from dashboard.formatting import count, when
 from dashboard.labels import CATEGORY_LABELS, label
 from dashboard.services import enquiries, queue, workflow
 from dashboard.services.paging import Page
@@ -49,7 +49,7 @@ def live_queue(user: UserInfo, flt: QueueFilter) -> None:
     top = st.columns([4, 1], vertical_alignment="bottom")
     view = top[0].segmented_control(
         "View", queue.VIEWS, default="mine", key="queue_view",
-        format_func=lambda v: f"{queue.VIEW_LABELS[v]} ({counts[v]:,})",
+        format_func=lambda v: f"{queue.VIEW_LABELS[v]} ({count(counts[v])})",
         on_change=widgets.reset_pager, args=("queue",)) or "mine"
     if top[1].button("Claim next", type="primary", width="stretch", key="claim_next",
                      help="Take the most urgent unassigned enquiry of your team "
