@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,24 @@ from dashboard.intake.pipeline import Outcome
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # fax PDFs and scans; anything bigger is refused (552)
+
+
+class LongLineSMTP(SMTP):
+    """aiosmtpd's server with lines as long as a whole message.
+
+    aiosmtpd answers ``500 Line too long`` to a line over 1,001 bytes (RFC 5321's limit) and
+    the sender bounces the message. Senders that write bare LF line ends (scripts, gateways,
+    Python's smtplib given bytes) make the whole message one line to a CRLF reader; HTML from
+    some mailers has no line breaks at all. Each would be lost, so the only limit is the
+    message size.
+    """
+
+    line_length_limit = MAX_MESSAGE_BYTES
+
+
+class IntakeController(Controller):
+    def factory(self) -> SMTP:
+        return LongLineSMTP(self.handler, **self.SMTP_kwargs)
 SETTINGS_TTL = 30.0  # seconds: a change in the settings reaches the listener this fast
 
 
@@ -80,8 +99,8 @@ class IntakeHandler:
 
 
 def controller(handler: IntakeHandler, host: str, port: int) -> Controller:
-    return Controller(handler, hostname=host, port=port, enable_SMTPUTF8=True,
-                      data_size_limit=MAX_MESSAGE_BYTES, ident="CSOL intake")
+    return IntakeController(handler, hostname=host, port=port, enable_SMTPUTF8=True,
+                            data_size_limit=MAX_MESSAGE_BYTES, ident="CSOL intake")
 
 
 @contextmanager
