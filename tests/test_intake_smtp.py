@@ -147,10 +147,10 @@ def test_corpus_through_the_listener_twice_loses_nothing_and_files_nothing_twice
         # A reused Message-ID: stored, processed and noted, on the message's own enquiry.
         reused = s.scalars(select(AuditLog).where(
             AuditLog.action == "intake_message_id_reused")).all()
-        assert {a.entity_id: a.after["earlier_inbound_ids"][0] for a in reused} == {
+        assert {a.entity_id: (a.after or {})["earlier_inbound_ids"][0] for a in reused} == {
             by_name[later].id: by_name[earlier].id
             for later, earlier in REUSED_MESSAGE_ID.items()}
-        for later, earlier in REUSED_MESSAGE_ID.items():
+        for later in REUSED_MESSAGE_ID:
             if outcomes[later].enquiry_id is not None:
                 assert s.scalar(select(func.count()).select_from(EnquiryEvent).where(
                     EnquiryEvent.enquiry_id == outcomes[later].enquiry_id,
@@ -168,12 +168,12 @@ def test_long_lines_are_taken_and_only_size_is_refused(engine: Engine, session: 
                  f"Content-Type: text/html; charset=utf-8\r\n\r\n{html_line}</p>\r\n").encode()
     assert max(len(line) for line in long_line.split(b"\r\n")) > 10_000
     port = free_port()
-    with smtp.listening(engine, "127.0.0.1", port) as handler:
-        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-            client.sendmail("x@y.example", ["support@csol.example"], long_line)
-            too_big = long_line + b"x" * smtp.MAX_MESSAGE_BYTES
-            with pytest.raises(smtplib.SMTPException) as refused:
-                client.sendmail("x@y.example", ["support@csol.example"], too_big)
+    with (smtp.listening(engine, "127.0.0.1", port) as handler,
+          smtplib.SMTP("127.0.0.1", port, timeout=30) as client):
+        client.sendmail("x@y.example", ["support@csol.example"], long_line)
+        too_big = long_line + b"x" * smtp.MAX_MESSAGE_BYTES
+        with pytest.raises(smtplib.SMTPException) as refused:
+            client.sendmail("x@y.example", ["support@csol.example"], too_big)
     assert getattr(refused.value, "smtp_code", None) == 552  # the sender is told, not lost
     assert handler.counts[CREATED] == 1
     with Session(engine) as s:

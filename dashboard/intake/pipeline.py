@@ -329,9 +329,9 @@ def _match_sender(session: Session, parsed: ParsedMessage, fax: classify.FaxMatc
                   is_web: bool) -> _Sender:
     if fax is not None:
         for number in fax.numbers:  # the subject's number, then the caller-ID lines
-            found = _match_number(session, number, ("fax", "phone", "mobile"))
-            if found.contact is not None or found.customer is not None:
-                return found
+            by_number = _match_number(session, number, ("fax", "phone", "mobile"))
+            if by_number.contact is not None or by_number.customer is not None:
+                return by_number
         return _Sender(None, None)
     customer = None
     if is_web:
