@@ -75,8 +75,11 @@ class IntakeHandler:
             logger.exception("Could not store a message from %s", envelope.mail_from)
             return "451 4.3.0 Could not store the message; please try again later"
         self.counts["duplicate" if outcome.duplicate else outcome.result] += 1
-        logger.info("Message %s from %s: %s%s", outcome.inbound_id, envelope.mail_from,
-                    outcome.result, f" {outcome.reference}" if outcome.reference else "")
+        reused = (f" (reuses the Message-ID of message {outcome.reuses_message_id_of})"
+                  if outcome.reuses_message_id_of is not None else "")
+        logger.info("Message %s from %s: %s%s%s", outcome.inbound_id, envelope.mail_from,
+                    outcome.result, f" {outcome.reference}" if outcome.reference else "",
+                    reused)
         return "250 2.0.0 Message accepted"
 
     def _receive(self, data: bytes) -> Outcome:
