@@ -244,6 +244,50 @@ def test_the_raw_message_is_committed_before_it_is_parsed(
     assert sources.process_pending(engine, now=T0) == {}
 
 
+def test_a_reused_message_id_with_other_content_is_a_message_of_its_own(
+        engine: Engine, world: World) -> None:
+    first = receive(engine, mail("Facture INV-2026-000101", "Bonjour, la facture est-elle "
+                                 "payée ? Merci.", message_id="<same@brasserie-dupre.be>"),
+                    "smtp", now=T0)
+    other_raw = mail("Livraison", "Bonjour, quand arrive la commande ? Merci.",
+                     message_id="<same@brasserie-dupre.be>")
+    other = receive(engine, other_raw, "smtp", now=T0 + timedelta(minutes=5))
+    assert (first.result, other.result) == (CREATED, CREATED)
+    assert not other.duplicate and other.reuses_message_id_of == first.inbound_id
+    assert other.enquiry_id != first.enquiry_id
+    with Session(engine) as s:
+        [note] = s.scalars(select(EnquiryEvent).where(
+            EnquiryEvent.enquiry_id == other.enquiry_id, EnquiryEvent.kind == "note")).all()
+        assert note.inbound_message_id == other.inbound_id
+        assert note.data == {"message_id_reused": "<same@brasserie-dupre.be>",
+                             "earlier_inbound_id": first.inbound_id}
+        assert "<same@brasserie-dupre.be>" in note.body
+        [audited] = s.scalars(select(AuditLog).where(
+            AuditLog.action == "intake_message_id_reused")).all()
+        assert (audited.entity_id, audited.after) == (other.inbound_id, {
+            "message_id": "<same@brasserie-dupre.be>",
+            "earlier_inbound_ids": [first.inbound_id]})
+    # The same bytes again, or the same message through another relay with LF line ends,
+    # is a re-delivery: nothing new.
+    again = receive(engine, other_raw, "smtp", now=T0 + timedelta(minutes=9))
+    relayed = (b"Received: from relay2.example by mx.csol.example; Tue, 3 Nov 2026\n"
+               + other_raw.replace(b"\r\n", b"\n"))
+    through_relay = receive(engine, relayed, "import", now=T0 + timedelta(minutes=9))
+    assert again.duplicate and through_relay.duplicate
+    assert again.inbound_id == through_relay.inbound_id == other.inbound_id
+    assert count(engine, InboundMessage) == 2 and count(engine, Enquiry) == 3
+
+
+def test_content_digest_ignores_the_way_not_the_words() -> None:
+    raw = corpus("01_fr_encoded_words_invoice.eml")
+    digest = intake_mime.content_digest(raw)
+    assert intake_mime.content_digest(b"Received: by mx\r\n" + raw) == digest
+    assert intake_mime.content_digest(raw.replace(b"\r\n", b"\n")) == digest
+    assert intake_mime.content_digest(raw.replace(b"INV-2026-000101", b"INV-2026-000102")
+                                      ) != digest
+    assert intake_mime.content_digest(b"\x00\xff no headers at all") != digest
+
+
 # --- new enquiries ------------------------------------------------------------------------
 
 def test_new_enquiry_from_a_known_contact(engine: Engine, world: World) -> None:
@@ -361,6 +405,15 @@ def test_language_falls_back_to_the_contact_then_keywords_decide_the_category(
         "Printer", "Printer defect.", sender="joost.vermeulen@bouwgroep-peeters.be"),
         "smtp", now=T0))
     assert (enquiry.language, enquiry.category) == ("nl", "inventory")
+
+
+def test_clear_words_decide_the_language_over_the_one_on_file(
+        engine: Engine, world: World) -> None:
+    # Françoise is on file in French and writes in Dutch.
+    enquiry = enquiry_of(engine, receive(engine, mail(
+        "Factuur", "Kunnen jullie de factuur opnieuw sturen aub",
+        sender="francoise.lefevre@brasserie-dupre.be"), "smtp", now=T0))
+    assert (enquiry.contact_id, enquiry.language) == (world.francoise, "nl")
 
 
 # --- threading ----------------------------------------------------------------------------
@@ -512,6 +565,86 @@ def test_efax_and_a_number_known_as_a_phone(engine: Engine, world: World) -> Non
         sender="faxmaster@fax.csol.example"), "smtp", now=T0))
     assert (unknown.channel, unknown.customer_id, unknown.from_address) == (
         "fax", None, "+3299999999")
+
+
+@pytest.mark.parametrize(("name", "contact", "number", "attachment"), [
+    ("23_hylafax_faxrcvd_pdf.eml", "fax_contact", "+3225551234", "application/pdf"),
+    ("24_hylafax_template_fr_tsi_name.eml", "phone_contact", "+3242223344", "image/tiff"),
+    ("25_efax_inbound.eml", "fax_contact", "+3225551234", "application/pdf"),
+])
+def test_real_hylafax_and_efax_notifications_are_faxes(
+        engine: Engine, session: Session, name: str, contact: str, number: str,
+        attachment: str) -> None:
+    world = build_world(session)
+    with Session(engine) as s, s.begin():  # the narrow patterns the demo used to set
+        setting = s.get(Setting, "fax_gateway_patterns")
+        assert setting is not None
+        setting.value = [{"name": "eFax", "from": r"@efax\.com$",
+                          "subject": r'^eFax message from "?(?P<number>[+\d ()-]+)"?'},
+                         {"name": "HylaFAX", "from": r"^faxmaster@",
+                          "subject": r"^Facsimile received from (?P<number>.+)$"}]
+    outcome = receive(engine, corpus(name), "smtp", now=T0)
+    enquiry = enquiry_of(engine, outcome)
+    assert (enquiry.channel, enquiry.contact_id, enquiry.from_address) == (
+        "fax", getattr(world, contact), number)
+    assert enquiry.sla_policy_id == world.fax_policy
+    with Session(engine) as s:
+        inbound = s.get(InboundMessage, outcome.inbound_id)
+        assert inbound is not None and (inbound.source, inbound.from_address) == ("fax", number)
+        [kept] = s.scalars(select(Attachment)).all()
+        assert (kept.content_type, kept.enquiry_id) == (attachment, enquiry.id)
+
+
+def test_every_spelling_of_a_number_finds_the_same_contact(
+        engine: Engine, world: World) -> None:
+    from dashboard.services import search
+    from dashboard.services.enquiries import callers_for_phone
+
+    spellings = ("+32 (0)2 555 12 34", "02 555 12 34", "0032 2 555 12 34", "02/555.12.34",
+                 "+3225551234", "3225551234")
+    with Session(engine) as s:
+        for spelling in spellings:
+            assert [c.contact_id for c in callers_for_phone(session=s, phone=spelling)] == [
+                world.fax_contact], spelling
+            hits = search.search(session=s, query=spelling)
+            assert [(h.document_kind, h.document_id) for h in hits] == [
+                ("contact", world.fax_contact)], spelling
+    fax = enquiry_of(engine, receive(engine, mail(
+        "Facsimile received from +32 (0)2 555 12 34", "1 page.",
+        sender="The HylaFAX Receive Agent <fax@faxsrv.csol.example>"), "smtp", now=T0))
+    assert (fax.channel, fax.contact_id, fax.from_address) == (
+        "fax", world.fax_contact, "+3225551234")
+
+
+def test_a_gateway_pattern_can_be_tried_on_a_pasted_message(
+        session: Session, world: World) -> None:
+    from dashboard.intake.settings import try_fax_pattern
+
+    pasted = corpus("25_efax_inbound.eml").decode()
+    trial = try_fax_pattern(pasted, session=session)
+    assert trial.is_fax and trial.fax is not None
+    assert (trial.fax.gateway, trial.fax.number) == ("eFax", "+3225551234")
+    assert trial.sender == "eFax <message@inbound.efax.com>"
+    assert [(c.name, c.sender_matches, c.subject_matches) for c in trial.checks] == [
+        ("HylaFAX", False, False), ("eFax", True, True)]
+    # The narrow pattern the demo had: the sender does not match a subdomain of efax.com.
+    narrow = try_fax_pattern(pasted.replace("\r\n", "\n"), {
+        "name": "eFax (old)", "from": r"@efax\.com$",
+        "subject": r'^eFax message from "?(?P<number>[+\d ()-]+)"?'})
+    assert not narrow.is_fax and narrow.checks[0].sender_matches is False
+    no_number = try_fax_pattern(pasted, {"name": "Any eFax", "from": r"efax",
+                                         "subject": r"^eFax"})
+    assert no_number.is_fax and no_number.fax is not None and no_number.fax.number is None
+    assert "no phone number" in no_number.notes[0]
+    with pytest.raises(ValidationError) as broken:
+        try_fax_pattern(pasted, {"name": "", "from": "(", "subject": ""})
+    assert broken.value.problems == [
+        "Give the gateway a name (1 to 60 characters).",
+        "Give a subject pattern (a regular expression).",
+        "The sender pattern is not a valid regular expression: missing ), unterminated "
+        "subpattern at character 1."]
+    with pytest.raises(ValidationError, match="headers"):
+        try_fax_pattern("just some text I copied", session=session)
 
 
 # --- quarantine ---------------------------------------------------------------------------

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from dashboard.intake.mime import ParsedMessage
 from dashboard.services.search import normalise_phone, payment_reference_digits
@@ -63,19 +66,34 @@ def automatic_reason(parsed: ParsedMessage, own_addresses: frozenset[str] = froz
 
 # --- fax-to-e-mail gateways ----------------------------------------------------------------
 
+# Built in, always on; the ``fax_gateway_patterns`` setting adds gateways, it cannot narrow
+# these. HylaFAX's faxrcvd mails "From: The HylaFAX Receive Agent <fax>" (the MTA adds the
+# host; FaxMaster is the recipient), Subject "Facsimile received from <TSI>" (newer
+# templates: 'Fax received from "<TSI>"', "Facsimile reçu de", "Fax empfangen von"); the TSI
+# is whatever the sending machine calls itself, so the caller-ID lines of faxinfo's output in
+# the body (CIDNumber, CallID1) are read as well. eFax sends from subdomains of efax.com
+# (message@inbound.efax.com), Subject 'eFax from "<name>" - 2 page(s), Caller-ID: <number>'.
 DEFAULT_FAX_PATTERNS: list[dict[str, str]] = [
-    {"name": "HylaFAX", "from": r"^faxmaster@",
-     "subject": r"^Facsimile received from (?P<number>.+)$"},
+    {"name": "HylaFAX", "from": r"^(?:fax|faxmaster)(?:@|$)|hylafax",
+     "subject": r'^(?:facsimile|fax)\s+(?:received\s+from|re[çc]u\s+de|empfangen\s+von)'
+                r'\s*"?(?P<number>[^"]*?)"?\s*$',
+     "body": r"^[ \t]*(?:CIDNumber|CallID1|Anrufe ID 1)[ \t]*:[ \t]*"
+             r"(?P<number>\+?\d[\d ()./-]{4,})"},
     {"name": "eFax", "from": r"@(?:[\w-]+\.)*efax\.com$",
-     "subject": r"^eFax (?:message )?from\b.*?caller[ -]?id:?\s*\"?(?P<number>\+?[\d ()./-]{6,})"},
+     "subject": r'^eFax\s+(?:message\s+)?from\b'
+                r'(?:.*?caller[ -]?id:?\s*"?(?P<number>\+?[\d ()./-]{6,}))?'},
 ]
 
 
 @dataclass(frozen=True)
 class FaxPattern:
+    """A gateway: who sends (address or display name), its subject, and optionally where in
+    the body the sender's number stands. A ``number`` group names the fax number."""
+
     name: str
     sender: re.Pattern[str]
     subject: re.Pattern[str]
+    body: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,70 +101,73 @@ class FaxMatch:
     gateway: str
     number_text: str
     number: str | None  # E.164 when it could be read
+    numbers: tuple[str, ...] = ()  # every number read (subject first), E.164, to match on
+
+
+def compile_fax_pattern(row: dict[str, Any]) -> FaxPattern:
+    """One pattern from its settings row; raises ``re.error`` for a pattern that does not
+    compile."""
+    body = str(row.get("body") or "").strip()
+    return FaxPattern(
+        name=str(row.get("name") or "fax gateway"),
+        sender=re.compile(str(row.get("from") or ".*"), re.IGNORECASE),
+        subject=re.compile(str(row.get("subject") or "(?P<number>.+)"), re.IGNORECASE),
+        body=re.compile(body, re.IGNORECASE | re.MULTILINE) if body else None)
 
 
 def fax_patterns(setting: Any) -> list[FaxPattern]:
-    """The gateway patterns from the ``fax_gateway_patterns`` setting (or the defaults).
+    """The built-in gateway patterns, then those the ``fax_gateway_patterns`` setting adds.
 
     A pattern that does not compile is skipped with a warning, so one typo in the settings
-    does not send every fax to quarantine.
+    does not send every fax to quarantine. A row that repeats a built-in one adds nothing.
     """
-    rows = setting if isinstance(setting, list) and setting else DEFAULT_FAX_PATTERNS
+    extra = setting if isinstance(setting, list) else []
     compiled: list[FaxPattern] = []
-    for row in rows:
+    seen: set[tuple[str, str, str]] = set()
+    for row in [*DEFAULT_FAX_PATTERNS, *extra]:
         if not isinstance(row, dict):
             continue
+        key = (str(row.get("from") or ""), str(row.get("subject") or ""),
+               str(row.get("body") or ""))
+        if key in seen:
+            continue
+        seen.add(key)
         try:
-            compiled.append(FaxPattern(
-                name=str(row.get("name") or "fax gateway"),
-                sender=re.compile(str(row.get("from") or ".*"), re.IGNORECASE),
-                subject=re.compile(str(row.get("subject") or "(?P<number>.+)"), re.IGNORECASE)))
+            compiled.append(compile_fax_pattern(row))
         except re.error as exc:
             logger.warning("Fax gateway pattern %r skipped: %s", row.get("name"), exc)
     return compiled
 
 
+def sender_matches(pattern: FaxPattern, parsed: ParsedMessage) -> bool:
+    """The sender pattern against the address, else against the display name."""
+    return bool(pattern.sender.search(parsed.from_address or "")
+                or (parsed.from_name and pattern.sender.search(parsed.from_name)))
+
+
+def _numbers_read(pattern: FaxPattern, subject_match: re.Match[str], body: str) -> list[str]:
+    texts = [subject_match.groupdict().get("number") or ""]
+    if pattern.body is not None:
+        texts += [m.groupdict().get("number") or "" for m in pattern.body.finditer(body[:20_000])]
+    return [text.strip().strip("\"'").strip() for text in texts if text.strip()]
+
+
 def match_fax(parsed: ParsedMessage, patterns: list[FaxPattern]) -> FaxMatch | None:
-    address = parsed.from_address or ""
     for pattern in patterns:
-        if not pattern.sender.search(address):
+        if not sender_matches(pattern, parsed):
             continue
         found = pattern.subject.search(parsed.subject)
         if not found:
             continue
-        text = found.groupdict().get("number") or ""
-        text = text.strip().strip("\"'").strip()
-        return FaxMatch(gateway=pattern.name, number_text=text,
-                        number=normalise_phone(text) if text else None)
+        texts = _numbers_read(pattern, found, parsed.body)
+        numbers = tuple(dict.fromkeys(n for n in map(normalise_phone, texts) if n))
+        return FaxMatch(gateway=pattern.name, number_text=texts[0] if texts else "",
+                        number=numbers[0] if numbers else None, numbers=numbers)
     return None
 
 
 # --- language ------------------------------------------------------------------------------
 
-def _words(*lines: str) -> frozenset[str]:
-    return frozenset(" ".join(lines).split())
-
-
-STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": _words(
-        "the and is are was you your we our for with have has this that please thank thanks",
-        "regards would could can not of to it be on from my will an at as which there",
-        "dear kind received attached"),
-    "fr": _words(
-        "le la les des du un une est et vous votre vos nous notre pour avec pas que qui",
-        "dans sur merci bonjour cordialement au aux ce cette je il elle sont avons avez",
-        "ne madame monsieur veuillez salutations mais ou"),
-    "nl": _words(
-        "de het een en is van voor met niet wij we u uw onze ons dat die deze dit zijn",
-        "heeft hebben graag bedankt alvast groeten vriendelijke beste geachte ik er nog",
-        "op aan bij ook maar om wat mijn kunt kan"),
-    "de": _words(
-        "der die das und ist ein eine nicht wir sie ihr ihre unser unsere mit für",
-        "bitte danke vielen grüßen grüssen freundlichen sehr geehrte damen herren ich es auf",
-        "dem den des zu bei auch noch von im wie können haben"),
-}
-WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-MIN_LANGUAGE_HITS = 3
 QUOTE_MARKERS = re.compile(
     r"^(?:>|-{2,}\s*(?:original|message d'origine|oorspronkelijk|ursprüngliche)|"
     r"(?:on|le|op|am) .{4,80}(?:wrote|a écrit|schreef|schrieb)\s*:\s*$|"
@@ -165,20 +186,58 @@ def own_words(body: str) -> str:
     return "\n".join(kept)
 
 
-def detect_language(text: str) -> str | None:
-    """nl, fr, de or en by stop-word counts; None when the text says too little."""
-    counts: Counter[str] = Counter()
-    for word in WORD.findall(text[:20_000].lower()):
-        for language, words in STOP_WORDS.items():
-            if word in words:
-                counts[language] += 1
-    if not counts:
+LANGUAGES = ("nl", "fr", "de", "en")
+MAX_LANGUAGE_CHARS = 2_000  # the first paragraphs say which language; the rest costs time
+PRIOR_WEIGHT = 5.0  # the language on file counts this much more than any other
+MIN_CONFIDENCE = 0.5  # without a language on file, less than this is no guess
+# "Printer defect." is Dutch and English alike: below this many words the detector's
+# confidence means little, and the language on file decides.
+SHORT_TEXT_WORDS = 4
+LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_detector_lock = threading.Lock()
+_detector: LanguageDetector | None = None
+
+
+def language_detector() -> LanguageDetector:
+    """The one detector (NL, FR, DE, EN), built on first use and kept for the process."""
+    global _detector
+    if _detector is None:
+        with _detector_lock:
+            if _detector is None:
+                _detector = (LanguageDetectorBuilder.from_iso_codes_639_1(
+                    *(IsoCode639_1.from_str(code) for code in LANGUAGES))
+                    .with_low_accuracy_mode().with_preloaded_language_models().build())
+    return _detector
+
+
+def language_scores(text: str, prior: str | None = None) -> dict[str, float]:
+    """How likely each of NL, FR, DE and EN is, with the language on file (``prior``) as
+    the prior: its share is weighted PRIOR_WEIGHT times before they are renormalised."""
+    sample = text[:MAX_LANGUAGE_CHARS]
+    if not LETTER.search(sample):
+        return {}
+    scores = {value.language.iso_code_639_1.name.lower(): value.value
+              for value in language_detector().compute_language_confidence_values(sample)}
+    if prior in scores:
+        scores[prior] *= PRIOR_WEIGHT
+    total = sum(scores.values())
+    return {code: score / total for code, score in scores.items()} if total else {}
+
+
+def detect_language(text: str, prior: str | None = None) -> str | None:
+    """nl, fr, de or en; with a language on file the likeliest after the prior (or the one
+    on file for a text of a few words), else the likeliest when it is likely enough; None
+    when the text has no words to go by."""
+    if prior in LANGUAGES and len(WORD.findall(text[:MAX_LANGUAGE_CHARS])) < SHORT_TEXT_WORDS:
+        return prior
+    scores = language_scores(text, prior)
+    if not scores:
         return None
-    (best, hits), *rest = counts.most_common()
-    runner_up = rest[0][1] if rest else 0
-    if hits < MIN_LANGUAGE_HITS or hits <= runner_up:
-        return None
-    return best
+    best = max(scores, key=lambda code: scores[code])
+    if prior in scores or scores[best] >= MIN_CONFIDENCE:
+        return best
+    return None
 
 
 # --- category ------------------------------------------------------------------------------

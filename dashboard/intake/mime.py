@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import hashlib
 import mimetypes
 import re
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ MAX_DEPTH = 40  # nested multiparts; deeper is an attack or a loop, not a custom
 MAX_BODY_CHARS = 200_000  # the raw message keeps the rest
 
 HEADER_END = re.compile(rb"\r?\n\r?\n")
+LINE_END = re.compile(rb"\r\n?")
 UNFOLD = re.compile(r"\r?\n[ \t]+")
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -50,6 +52,13 @@ WANTED_HEADERS = (
     "x-auto-response-suppress", "x-csol-source", "x-csol-customer-number", "x-csol-phone",
     "x-csol-name", "content-type",
 )
+
+
+# What the sender wrote, for telling a re-delivery from another message with the same
+# Message-ID; trace and transport headers added on the way are left out.
+CONTENT_HEADERS = ("from", "sender", "to", "cc", "subject", "date", "message-id",
+                   "in-reply-to", "references", "mime-version", "content-type",
+                   "content-transfer-encoding")
 
 
 class UnreadableMessage(ValueError):
@@ -216,6 +225,25 @@ def quick_header(raw: bytes, name: str) -> bytes | None:
                          rb"((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
     match = pattern.search(header_block(raw))
     return match.group(1).rstrip(b"\r") if match else None
+
+
+def content_digest(raw: bytes) -> str:
+    """SHA-256 of what the sender wrote: the originator and content headers and the body,
+    line ends and header folding evened out.
+
+    Relays add Received, Return-Path, Delivered-To, spam and signature headers, and a
+    message saved to a file may have lost its CRs, so the same message can arrive as other
+    bytes; what is hashed here stays the same. Pure; never fails on bytes that are not mail.
+    """
+    digest = hashlib.sha256()
+    for name in CONTENT_HEADERS:
+        value = quick_header(raw, name)
+        if value is not None:
+            digest.update(name.encode() + b":" + b" ".join(value.split()) + b"\n")
+    match = HEADER_END.search(raw, 0, MAX_HEADER_BLOCK)
+    body = raw[match.end():] if match else raw
+    digest.update(b"\n" + LINE_END.sub(b"\n", body).rstrip())
+    return digest.hexdigest()
 
 
 def message_ids(value: str) -> tuple[str, ...]:

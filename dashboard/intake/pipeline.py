@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,7 +86,8 @@ class Outcome:
     enquiry_id: int | None = None
     reference: str | None = None
     detail: str = ""  # why it was ignored, or the error that quarantined it
-    duplicate: bool = False  # the bytes (or Message-ID) had been received before
+    duplicate: bool = False  # received before (same bytes, or same Message-ID and content)
+    reuses_message_id_of: int | None = None  # an earlier, different message with its ID
 
 
 @dataclass(frozen=True)
@@ -131,23 +132,31 @@ def store_raw(session: Session, raw: bytes, source: str, *,
               received_at: datetime | None = None) -> tuple[InboundMessage, bool]:
     """Keep the bytes as received; ``(row, False)`` when this message was stored before.
 
-    Known means the same SHA-256 or the same Message-ID. The caller commits, before it
-    parses anything, so that a failure later can never lose the message.
+    Stored before means the same bytes, or the same Message-ID with the same content
+    (:func:`mime.content_digest`: a re-delivery through another relay). A message that
+    reuses a Message-ID with other content is another message: it is stored, and the reuse
+    is audited here and noted on its enquiry when it is processed. The caller commits,
+    before it parses anything, so that a failure later can never lose the message.
     """
     if source not in INBOUND_SOURCES:
         raise ValueError(f"Source must be one of {', '.join(INBOUND_SOURCES)}.")
     data = bytes(raw)
     digest = hashlib.sha256(data).hexdigest()
     message_id, from_address, subject = _quick_facts(data)
-    same = InboundMessage.sha256 == digest
-    if message_id:
-        same = or_(same, InboundMessage.message_id == message_id)
-    existing_id = session.scalar(select(InboundMessage.id).where(same)
-                                 .order_by(InboundMessage.id).limit(1))
-    if existing_id is not None:
-        existing = session.get(InboundMessage, existing_id)
-        assert existing is not None
+    existing = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
+    if existing is not None:
         return existing, False
+    reused_by: list[int] = []
+    if message_id:
+        content = mime.content_digest(data)
+        for earlier_id, earlier_raw in session.execute(
+                select(InboundMessage.id, InboundMessage.raw)
+                .where(InboundMessage.message_id == message_id).order_by(InboundMessage.id)):
+            if mime.content_digest(bytes(earlier_raw)) == content:
+                earlier = session.get(InboundMessage, earlier_id)
+                assert earlier is not None
+                return earlier, False
+            reused_by.append(earlier_id)
     inbound = InboundMessage(
         sha256=digest, message_id=message_id, source=source, raw=data,
         received_at=received_at or utcnow(), from_address=from_address, subject=subject,
@@ -161,7 +170,26 @@ def store_raw(session: Session, raw: bytes, source: str, *,
         if existing is None:
             raise
         return existing, False
+    if reused_by:
+        logger.warning("Message %s reuses the Message-ID %s of message(s) %s with other "
+                       "content; kept as a message of its own", inbound.id, message_id,
+                       reused_by)
+        audit.record(session=session, action="intake_message_id_reused",
+                     entity_type="inbound_message", entity_id=inbound.id,
+                     after={"message_id": message_id, "earlier_inbound_ids": reused_by})
     return inbound, True
+
+
+def earlier_with_same_message_id(session: Session, inbound: InboundMessage) -> int | None:
+    """The first message stored before this one under the same Message-ID (with other
+    content, or it would not have been stored again), if any."""
+    if not inbound.message_id:
+        return None
+    found: int | None = session.scalar(
+        select(InboundMessage.id).where(InboundMessage.message_id == inbound.message_id,
+                                        InboundMessage.id < inbound.id)
+        .order_by(InboundMessage.id).limit(1))
+    return found
 
 
 # --- 2. process ---------------------------------------------------------------------------
@@ -171,6 +199,13 @@ class _Sender:
     contact: Contact | None
     customer: Customer | None
     by_email: bool = False
+    number: str | None = None  # the number (E.164) it was matched by
+
+
+def _fax_number(fax: classify.FaxMatch, who: _Sender) -> str:
+    """The fax's sender number: the one a contact or customer was found by, else the first
+    number read, else the text as the gateway wrote it."""
+    return who.number or fax.number or fax.number_text
 
 
 @dataclass(frozen=True)
@@ -198,10 +233,27 @@ def process(session: Session, inbound_id: int, now: datetime,
         with session.begin_nested():
             outcome = _process(session, inbound, now,
                                config or intake_settings.load(session))
+            earlier = earlier_with_same_message_id(session, inbound)
+            if earlier is not None:
+                outcome = _note_reused_message_id(session, inbound, earlier, outcome)
     except Exception as exc:  # anything that fails is kept in quarantine
         logger.warning("Inbound message %s quarantined: %s", inbound_id, exc)
         return quarantine(session, inbound_id, exc)
     return outcome
+
+
+def _note_reused_message_id(session: Session, inbound: InboundMessage, earlier_id: int,
+                            outcome: Outcome) -> Outcome:
+    """Say on the enquiry that this message shares its Message-ID with another one, so
+    nobody takes the two for one (the audit log has it from when it was stored)."""
+    if outcome.enquiry_id is not None:
+        session.add(EnquiryEvent(
+            enquiry_id=outcome.enquiry_id, occurred_at=inbound.received_at, kind="note",
+            actor_id=None, inbound_message_id=inbound.id,
+            body=(f"This message has the same Message-ID ({inbound.message_id}) as an "
+                  f"earlier, different message (intake message {earlier_id}); both are kept."),
+            data={"message_id_reused": inbound.message_id, "earlier_inbound_id": earlier_id}))
+    return replace(outcome, reuses_message_id_of=earlier_id)
 
 
 def quarantine(session: Session, inbound_id: int, exc: BaseException) -> Outcome:
@@ -228,14 +280,14 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
         inbound.from_address = parsed.from_address[:254]
     is_web = inbound.source == "web"
     fax = None if is_web else classify.match_fax(parsed, list(config.fax_patterns))
-    if fax is not None:
-        inbound.source = "fax"
-        inbound.from_address = (fax.number or fax.number_text or inbound.from_address or "")[
-            :254] or None
     automatic = None
     if fax is None and not is_web:
         automatic = classify.automatic_reason(parsed, config.own_addresses)
     who = _match_sender(session, parsed, fax, is_web)
+    if fax is not None:
+        inbound.source = "fax"
+        inbound.from_address = (_fax_number(fax, who) or inbound.from_address or "")[
+            :254] or None
     target, ours = _thread_target(session, parsed, who)
     if ours and automatic is None and fax is None and not is_web:
         automatic = "our own outgoing message"
@@ -247,7 +299,7 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
         inbound.status, inbound.error, inbound.processed_at = "ignored", automatic, now
         return Outcome(inbound.id, IGNORED, detail=automatic)
     channel = "fax" if fax else "web" if is_web else "email"
-    from_address = (fax.number or fax.number_text) if fax else parsed.from_address
+    from_address = _fax_number(fax, who) if fax else parsed.from_address
     enquiry = _create(session, config, inbound, parsed, who, channel, from_address,
                       _text(parsed, fax), now)
     return Outcome(inbound.id, CREATED, enquiry.id, enquiry.reference)
@@ -276,7 +328,11 @@ def _contact_by(session: Session, *conditions: ColumnElement[bool]) -> _Sender |
 def _match_sender(session: Session, parsed: ParsedMessage, fax: classify.FaxMatch | None,
                   is_web: bool) -> _Sender:
     if fax is not None:
-        return _match_number(session, fax.number, ("fax", "phone", "mobile"))
+        for number in fax.numbers:  # the subject's number, then the caller-ID lines
+            by_number = _match_number(session, number, ("fax", "phone", "mobile"))
+            if by_number.contact is not None or by_number.customer is not None:
+                return by_number
+        return _Sender(None, None)
     customer = None
     if is_web:
         number = parsed.header("x-csol-customer-number").strip().upper()
@@ -310,10 +366,10 @@ def _match_number(session: Session, number: str | None, columns: Iterable[str]) 
     for column in columns:
         found = _contact_by(session, getattr(Contact, column) == number)
         if found is not None:
-            return found
+            return replace(found, number=number)
     customer = session.scalars(select(Customer).where(Customer.phone == number)
                                .order_by(Customer.id).limit(1)).first()
-    return _Sender(None, customer)
+    return _Sender(None, customer, number=number if customer is not None else None)
 
 
 def _documents(session: Session, mentions: list[classify.Mention]) -> list[_Document]:
@@ -392,7 +448,7 @@ def _thread_target(session: Session, parsed: ParsedMessage, who: _Sender
         for inbound_message_id, inbound_enquiry_id in session.execute(
                 select(InboundMessage.message_id, InboundMessage.enquiry_id)
                 .where(InboundMessage.message_id.in_(wanted),
-                       InboundMessage.enquiry_id.is_not(None))):
+                       InboundMessage.enquiry_id.is_not(None)).order_by(InboundMessage.id)):
             if inbound_message_id is not None and inbound_enquiry_id is not None:
                 known.setdefault(inbound_message_id, inbound_enquiry_id)
         for message_id in wanted:
@@ -493,13 +549,15 @@ def _subject(parsed: ParsedMessage, text: str) -> str:
 
 def _language(parsed: ParsedMessage, contact: Contact | None, customer: Customer | None,
               channel: str) -> str:
-    """Detected from the sender's own words; else the contact's, else the customer's."""
-    detected = classify.detect_language(
-        f"{classify.clean_subject(parsed.subject)}\n{classify.own_words(parsed.body)}")
+    """Detected from the sender's own words with the language on file (the contact's, else
+    the customer's) as the prior; else the one on file."""
     on_file = (contact.language if contact is not None
                else customer.language if customer is not None else None)
     if channel == "fax":  # the text is the gateway's, not the customer's
-        return on_file or detected or "en"
+        return on_file or classify.detect_language(parsed.body) or "en"
+    detected = classify.detect_language(
+        f"{classify.clean_subject(parsed.subject)}\n{classify.own_words(parsed.body)}",
+        prior=on_file)
     return detected or on_file or "en"
 
 
@@ -688,7 +746,7 @@ def make_enquiry_by_hand(session: Session, inbound_id: int, customer_id: int | N
     channel = ("fax" if fax or inbound.source == "fax" else
                "web" if inbound.source == "web" else "email")
     who = _match_sender(session, parsed, fax, inbound.source == "web")
-    from_address = (fax.number or fax.number_text if fax
+    from_address = (_fax_number(fax, who) if fax
                     else parsed.from_address or inbound.from_address)
     enquiry = _create(session, config, inbound, parsed, who, channel, from_address,
                       _text(parsed, fax), now, by_hand=True, customer_id=customer_id,

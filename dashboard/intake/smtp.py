@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,24 @@ from dashboard.intake.pipeline import Outcome
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # fax PDFs and scans; anything bigger is refused (552)
+
+
+class LongLineSMTP(SMTP):
+    """aiosmtpd's server with lines as long as a whole message.
+
+    aiosmtpd answers ``500 Line too long`` to a line over 1,001 bytes (RFC 5321's limit) and
+    the sender bounces the message. Senders that write bare LF line ends (scripts, gateways,
+    Python's smtplib given bytes) make the whole message one line to a CRLF reader; HTML from
+    some mailers has no line breaks at all. Each would be lost, so the only limit is the
+    message size.
+    """
+
+    line_length_limit = MAX_MESSAGE_BYTES
+
+
+class IntakeController(Controller):
+    def factory(self) -> SMTP:
+        return LongLineSMTP(self.handler, **self.SMTP_kwargs)
 SETTINGS_TTL = 30.0  # seconds: a change in the settings reaches the listener this fast
 
 
@@ -56,8 +75,11 @@ class IntakeHandler:
             logger.exception("Could not store a message from %s", envelope.mail_from)
             return "451 4.3.0 Could not store the message; please try again later"
         self.counts["duplicate" if outcome.duplicate else outcome.result] += 1
-        logger.info("Message %s from %s: %s%s", outcome.inbound_id, envelope.mail_from,
-                    outcome.result, f" {outcome.reference}" if outcome.reference else "")
+        reused = (f" (reuses the Message-ID of message {outcome.reuses_message_id_of})"
+                  if outcome.reuses_message_id_of is not None else "")
+        logger.info("Message %s from %s: %s%s%s", outcome.inbound_id, envelope.mail_from,
+                    outcome.result, f" {outcome.reference}" if outcome.reference else "",
+                    reused)
         return "250 2.0.0 Message accepted"
 
     def _receive(self, data: bytes) -> Outcome:
@@ -80,8 +102,8 @@ class IntakeHandler:
 
 
 def controller(handler: IntakeHandler, host: str, port: int) -> Controller:
-    return Controller(handler, hostname=host, port=port, enable_SMTPUTF8=True,
-                      data_size_limit=MAX_MESSAGE_BYTES, ident="CSOL intake")
+    return IntakeController(handler, hostname=host, port=port, enable_SMTPUTF8=True,
+                            data_size_limit=MAX_MESSAGE_BYTES, ident="CSOL intake")
 
 
 @contextmanager

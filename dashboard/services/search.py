@@ -16,13 +16,13 @@ from stdnum.be import ogm_vcs as ogm
 from stdnum.be import vat as be_vat
 from stdnum.lu import tva as lu_vat
 
+from dashboard import phones
 from db.models import Contact, Contract, Customer, Enquiry, InstalledItem, Invoice, Order, Payment
 from db.text import contact_search_name, fold
 
 DEFAULT_LIMIT = 20
 DOCUMENT_NUMBER = re.compile(r"^(SO|INV|CN|CT|ENQ)[-\s]?(\d{4})[-\s]?(\d+)$", re.IGNORECASE)
 CUSTOMER_NUMBER = re.compile(r"^C\d{3,}$", re.IGNORECASE)
-PHONE_CHARS = re.compile(r"^[+()\d\s./-]+$")
 YEAR_AND_NUMBER = re.compile(r"^(20\d{2})[-\s/.]?(\d{1,6})$")  # a document number said bare
 DOMAIN = re.compile(r"^@?([a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 # Hits that name one thing exactly: a single one of these opens at once.
@@ -79,26 +79,8 @@ def vat_candidates(query: str) -> list[str]:
 
 
 def normalise_phone(query: str) -> str | None:
-    """E.164 for a Belgian or Luxembourg number in any common spelling, or None."""
-    if not PHONE_CHARS.match(query.strip()):
-        return None
-    digits = re.sub(r"\D", "", query)
-    plus = query.strip().startswith("+")
-    if plus:
-        number = digits
-    elif digits.startswith("00"):
-        number = digits[2:]
-    elif digits.startswith("0"):
-        number = "32" + digits[1:]  # Belgian trunk prefix
-    elif digits.startswith(("32", "352")) and len(digits) >= 10:
-        number = digits
-    elif 6 <= len(digits) <= 9:
-        number = "352" + digits  # Luxembourg numbers have no trunk prefix
-    else:
-        return None
-    if not 8 <= len(number) <= 15:
-        return None
-    return "+" + number
+    """E.164 for a number in any common spelling (``dashboard.phones``), or None."""
+    return phones.normalise(query)
 
 
 def payment_reference_digits(query: str) -> str | None:
