@@ -1,6 +1,6 @@
 """Sign-in: password check, accounts and the audit trail (waits and sessions: test_sign_in)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
