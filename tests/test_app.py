@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard.__main__ import main as dashboard_cli
 from db.engine import make_engine
 from db.migrate import upgrade
+from db.models import UserSession
 from tests import factories as f
 from tests.app_support import APP, PASSWORD, new_app, point_app_at, sign_in, titles
 
@@ -155,3 +157,35 @@ def test_logout_returns_to_sign_in(app_db: str) -> None:
     assert not at.exception
     assert at.text_input(key="login_username") is not None
     assert "Today" not in titles(at)
+
+
+def test_an_admins_role_change_signs_the_person_out_at_their_next_click(app_db: str) -> None:
+    rep = sign_in(new_app(), "rep")
+    assert "Today" in titles(rep)
+    admin = sign_in(new_app(), "admin")
+    admin.switch_page("../pages/users.py").run()
+    admin.selectbox(key="users_change_account").select_index(
+        [o.split(" — ")[0] for o in admin.selectbox(key="users_change_account").options
+         ].index("rep")).run()
+    admin.selectbox[1].select("lead")
+    admin.button(key="FormSubmitter:users_change-Save").click().run()
+    assert not admin.exception and not admin.error
+    rep.run()  # the rep's next click: the server-side session is over
+    assert not rep.exception
+    assert "Today" not in titles(rep)
+    assert rep.text_input(key="login_username") is not None
+    sign_in(rep, "rep")
+    assert "Today" in titles(rep) and rep.session_state["roles"] == ["lead"]
+
+
+def test_an_idle_session_ends_on_the_server(app_db: str) -> None:
+    at = sign_in(new_app(), "rep")
+    assert "Today" in titles(at)
+    engine = make_engine(app_db)
+    with Session(engine) as s, s.begin():  # an hour and a bit without a click
+        s.execute(update(UserSession).values(
+            last_seen_at=datetime.now(UTC) - timedelta(minutes=61)))
+    engine.dispose()
+    at.run()
+    assert "Today" not in titles(at)
+    assert at.text_input(key="login_username") is not None
