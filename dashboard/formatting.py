@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from dashboard.business_calendar import BRUSSELS, MINUTES_PER_DAY
 
@@ -17,6 +17,11 @@ LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_BE"}
 
 def money(cents: int, locale: str = UI_LOCALE) -> str:
     return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
+
+
+def count(value: int, locale: str = UI_LOCALE) -> str:
+    """A whole number with Belgian grouping: 10000 -> '10.000'."""
+    return format_decimal(value, locale=locale)
 
 
 def local(moment: datetime) -> datetime:
