@@ -98,7 +98,8 @@ def delay_after(scope: str, failures: int) -> timedelta | None:
     over = failures - FREE_FAILURES[scope]
     if over <= 0:
         return None
-    return min(FIRST_DELAY * 2 ** min(over - 1, 16), MAX_DELAY)
+    wait: timedelta = FIRST_DELAY * 2 ** min(over - 1, 16)
+    return min(wait, MAX_DELAY)
 
 
 def count_failure(session: Session, judged_by: list[Bucket], *, now: datetime,

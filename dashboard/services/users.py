@@ -154,10 +154,10 @@ def attempt_login(
         audit.record(session=session, action="login_failed", user_id=user.id if user else None,
                      username=audit_name, after={"reason": _failure_reason(user, password),
                                                  "client": "known" if known else "unknown"})
-        until = login_throttle.count_failure(session, judged_by, now=now, username=audit_name,
+        waits = login_throttle.count_failure(session, judged_by, now=now, username=audit_name,
                                              user_id=account.id if account else None)
-        return LoginResult(None, WRONG if until is None
-                           else f"{WRONG} {_throttled_message(until, now)}", until)
+        return LoginResult(None, WRONG if waits is None
+                           else f"{WRONG} {_throttled_message(waits, now)}", waits)
     assert account is not None
     login_throttle.clear(session, judged_by)
     account.last_login_at = now
