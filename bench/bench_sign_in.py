@@ -2,6 +2,8 @@
 
     python -m bench.bench_sign_in [--database-url URL] [--runs 10]
 
+The database is migrated to the newest schema first (as the app does on start).
+
 Runs ``users.attempt_login`` against a real account (bcrypt hash at the production cost)
 and unknown names, each from a fresh client address so no wait cuts an attempt short, in
 a transaction that is rolled back. The two columns should be alike: a gap would tell a
