@@ -146,27 +146,29 @@ def test_the_audit_keeps_no_typed_text_that_is_no_account(session: Session) -> N
     assert "sunflower" not in every_value.lower()
 
 
-def _median_ms(attempt: object, runs: int = 4) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        attempt()  # type: ignore[operator]
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+def _ms(attempt: object) -> float:
+    started = time.perf_counter()
+    attempt()  # type: ignore[operator]
+    return (time.perf_counter() - started) * 1000
 
 
 def test_an_unknown_name_takes_as_long_as_a_real_one(session: Session) -> None:
+    """Before one bcrypt check for every failure: 226 ms against 0.3 ms. Measured in turns,
+    so a busy machine slows both alike; the bound leaves room for that noise only."""
     real_cost = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt()).decode()  # as in production
     session.add(User(username="rep", full_name="Rep", email="rep@csol.example",
                      password_hash=real_cost, role="rep", language="en"))
     session.flush()
     _try(session, "nobody", "warm-up-pw", ClientIdentity(address="203.0.113.50"))
-    real = _median_ms(lambda: _try(session, "rep", "wrong-password",
-                                   ClientIdentity(address="203.0.113.51")))
-    unknown = _median_ms(lambda: _try(session, "nobody-at-all", "wrong-password",
-                                      ClientIdentity(address="203.0.113.52")))
-    print(f"wrong password: real account {real:.1f} ms, unknown account {unknown:.1f} ms")
-    assert 0.5 < unknown / real < 2, (real, unknown)
+    real, unknown = [], []
+    for n in range(4):  # four tries each: no wait starts, so every one checks bcrypt
+        real.append(_ms(lambda n=n: _try(session, "rep", "wrong-password",
+                                         ClientIdentity(address=f"203.0.113.{60 + n}"))))
+        unknown.append(_ms(lambda n=n: _try(session, f"nobody-{n}", "wrong-password",
+                                            ClientIdentity(address=f"203.0.113.{70 + n}"))))
+    real_ms, unknown_ms = statistics.median(real), statistics.median(unknown)
+    print(f"wrong password: real account {real_ms:.1f} ms, unknown name {unknown_ms:.1f} ms")
+    assert 1 / 3 < unknown_ms / real_ms < 3, (real, unknown)
 
 
 # --------------------------------------------------------------------------- sessions
