@@ -29,6 +29,7 @@ from tests.browser_support import (
     console_page,
     launched_browser,
     require_browser,
+    shot,
     streamlit_server,
     wait_for_rerun,
     wait_for_settled,
@@ -223,6 +224,7 @@ def test_a_strangers_failures_do_not_hold_back_the_user_in_their_own_browser(
             _sign_in_form(stranger, "lead", PASSWORD)  # the stranger waits, even if right
             expect(alert).to_contain_text("Too many failed sign-ins")
             expect(stranger.get_by_role("button", name="Log out")).to_have_count(0)
+            shot(stranger, "sign-in-wait.png")
         _open(own, server)  # a new visit sends the browser's client-id cookie
         _sign_in_form(own, "lead", PASSWORD)
         expect(own.get_by_role("button", name="Log out")).to_be_visible()
