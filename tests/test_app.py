@@ -189,3 +189,22 @@ def test_an_idle_session_ends_on_the_server(app_db: str) -> None:
     at.run()
     assert "Today" not in titles(at)
     assert at.text_input(key="login_username") is not None
+
+
+def test_an_admin_lifts_a_wait_on_users_and_access(app_db: str) -> None:
+    stranger = new_app()
+    for _ in range(5):
+        sign_in(stranger, "lead", "wrong-password")
+    sign_in(stranger, "nobody-here", "wrong-password")
+    admin = sign_in(new_app(), "admin")
+    admin.switch_page("../pages/users.py").run()
+    assert not admin.exception
+    lift = [b for b in admin.button if str(b.key).startswith("unlock_")]
+    assert len(lift) == 1
+    activity = admin.dataframe[-1].value
+    assert "Sign-ins made to wait" in set(activity["Event"])
+    assert "nobody-here" not in set(activity["User"]) and "unknown user" in set(activity["User"])
+    lift[0].click().run()
+    assert not admin.exception
+    assert not [b for b in admin.button if str(b.key).startswith("unlock_")]
+    assert "Today" in titles(sign_in(new_app(), "lead"))
