@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import BENCH_ENVIRONMENT, join_script_runs, parser, percentile, table, url
+from bench.common import (
+    BENCH_ENVIRONMENT,
+    join_script_runs,
+    parser,
+    percentile,
+    signed_in,
+    table,
+    url,
+)
 from dashboard.services.users import get_user
 from dashboard.ui.customer import TABS
 from db.config import ROOT
@@ -48,9 +56,7 @@ def main() -> None:
     os.environ.update({"DATABASE_URL": database, **BENCH_ENVIRONMENT})
     join_script_runs()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["csol_user"] = user
+    signed_in(at, user, database)
     at.query_params["c"] = number
     at.run()
     at.switch_page("../pages/customer.py")

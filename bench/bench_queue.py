@@ -20,7 +20,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from bench.common import BENCH_ENVIRONMENT, join_script_runs, parser, percentile, table, url
+from bench.common import (
+    BENCH_ENVIRONMENT,
+    join_script_runs,
+    parser,
+    percentile,
+    signed_in,
+    table,
+    url,
+)
 from dashboard.services import workflow
 from dashboard.services.queue import VIEWS
 from dashboard.services.users import UserInfo, get_user
@@ -47,9 +55,7 @@ def page_runs(database: str, user: UserInfo, runs: int) -> list[tuple[object, ..
     os.environ.update({"DATABASE_URL": database, **BENCH_ENVIRONMENT})
     join_script_runs()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["csol_user"] = user
+    signed_in(at, user, database)
     at.run()
     at.switch_page("../pages/queue.py").run()
     assert not at.exception, at.exception

@@ -63,12 +63,30 @@ def signed_in_page(page: Path, username: str, database: str, timeout: float = 12
     if user is None:
         raise SystemExit(f"No user {username} in {database}")
     at = AppTest.from_file(str(page), default_timeout=timeout)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["csol_user"] = user
+    signed_in(at, user, database)
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def signed_in(at: AppTest, user: object, database: str) -> None:
+    """Sign ``user`` in without the form: a server-side session, as a sign-in makes."""
+    from datetime import UTC, datetime
+
+    from dashboard.services import sessions
+    from db.engine import make_engine
+
+    engine = make_engine(database)
+    with Session(engine) as session, session.begin():
+        opened = sessions.start(session=session, user_id=user.id,  # type: ignore[attr-defined]
+                                client_hash=None, policy=sessions.SessionPolicy(),
+                                now=datetime.now(UTC))
+        session_id = opened.id
+    engine.dispose()
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user.username  # type: ignore[attr-defined]
+    at.session_state["csol_user"] = user
+    at.session_state["csol_session_id"] = session_id
 
 
 def cached_runs(at: AppTest, runs: int, first: bool) -> list[float]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard.business_calendar import BRUSSELS
@@ -81,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
-    engine = make_engine(args.database_url or database_url())
+    # Account commands never show statement parameters: they hold password hashes.
+    engine = make_engine(args.database_url or database_url(),
+                         hide_parameters=args.area == "users")
     if args.area == "outbox":
         return send_outbox(engine, args)
     if args.area == "intake":
@@ -95,25 +98,37 @@ def main(argv: list[str] | None = None) -> int:
             downgrade(engine, args.revision)
         print(f"Database at revision {args.revision}.")
         return 0
+    if args.action == "create":
+        return create_user(engine, args)
     with Session(engine) as session, session.begin():
-        if args.action == "create":
-            password = (sys.stdin.readline().rstrip("\n") if args.password_stdin
-                        else getpass.getpass("Password: "))
-            try:
-                users.create_user(session=session, username=args.username, full_name=args.name,
-                                  email=args.email, role=args.role, language=args.language,
-                                  password=password)
-            except ValueError as exc:
-                print(f"Not created: {exc}", file=sys.stderr)
-                return 2
-            print(f"Created {args.role} {args.username}.")
-        else:
-            try:
-                users.unlock_by_username(session=session, username=args.username)
-            except LookupError as exc:
-                print(exc, file=sys.stderr)
-                return 2
-            print(f"Unlocked {args.username}.")
+        try:
+            users.unlock_by_username(session=session, username=args.username)
+        except LookupError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    print(f"Unlocked {args.username}: its sign-in waits are lifted.")
+    return 0
+
+
+def create_user(engine: Engine, args: argparse.Namespace) -> int:
+    """Whatever fails, nothing printed carries the password or its hash: the engine hides
+    statement parameters (see ``main``) and a database refusal is told by its kind alone."""
+    password = (sys.stdin.readline().rstrip("\n") if args.password_stdin
+                else getpass.getpass("Password: "))
+    try:
+        with Session(engine) as session, session.begin():
+            users.create_user(session=session, username=args.username, full_name=args.name,
+                              email=args.email, role=args.role, language=args.language,
+                              password=password)
+    except ValueError as exc:
+        print(f"Not created: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"Not created: the database refused the account ({type(exc).__name__}"
+              f"{': ' + type(exc.orig).__name__ if getattr(exc, 'orig', None) else ''}).",
+              file=sys.stderr)
+        return 1
+    print(f"Created {args.role} {args.username}.")
     return 0
 
 

@@ -42,6 +42,8 @@ class Settings:
     cookie_key: str
     cookie_expiry_days: float
     login_sleep_seconds: float
+    session_hours: float = 12.0  # a sign-in lasts at most this long, however active
+    session_idle_minutes: float = 60.0  # and ends after this long without a page being used
 
     @property
     def uses_default_database(self) -> bool:
@@ -76,7 +78,21 @@ def load_settings() -> Settings:
         cookie_key=cookie_key,
         cookie_expiry_days=float(auth.get("cookie_expiry_days", 7)),
         login_sleep_seconds=float(os.environ.get("CSOL_LOGIN_SLEEP", 0)),
+        session_hours=_positive("session_hours", os.environ.get(
+            "CSOL_SESSION_HOURS", auth.get("session_hours", 12))),
+        session_idle_minutes=_positive("session_idle_minutes", os.environ.get(
+            "CSOL_SESSION_IDLE_MINUTES", auth.get("session_idle_minutes", 60))),
     )
+
+
+def _positive(key: str, raw: Any) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"[auth] {key} must be a number, not {raw!r}.") from None
+    if not value > 0:
+        raise ConfigError(f"[auth] {key} must be more than 0, not {raw!r}.")
+    return value
 
 
 def demo_key_path(url: str) -> Path:

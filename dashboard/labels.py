@@ -55,8 +55,11 @@ INVENTORY_CHANGE_LABELS = {"add": "Added", "relocate": "Moved", "remove": "Remov
 AUDIT_LABELS = {
     "login": "Signed in", "login_cookie": "Signed in (remembered)", "logout": "Signed out",
     "login_failed": "Sign-in failed", "login_refused_locked": "Sign-in refused: locked",
-    "account_locked": "Account locked", "account_unlocked": "Account unlocked",
-    "user_created": "User created", "caller_identified": "Caller identified",
+    "account_locked": "Account locked", "account_unlocked": "Sign-in waits lifted",
+    "login_throttled": "Sign-ins made to wait", "login_refused_throttled": "Sign-in refused: wait",
+    "user_created": "User created", "user_deactivated": "User deactivated",
+    "user_activated": "User reactivated", "user_role_changed": "Role changed",
+    "password_changed": "Password changed", "caller_identified": "Caller identified",
     "document_sent": "Document e-mailed",
     "document_sent_to_typed_address": "Document e-mailed to an address not on file",
     "enquiry_opened": "Enquiry opened", "enquiry_viewed": "Enquiry viewed",

@@ -32,7 +32,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _lookups_without_nul, retval=True)
+    return engine
+
+
+def _lookups_without_nul(_conn: Any, _cursor: Any, statement: str, parameters: Any,
+                         context: Any, _executemany: bool) -> tuple[str, Any]:
+    """PostgreSQL keeps no text with a NUL character, so a lookup for one can match nothing;
+    psycopg refuses to send it at all. Swapping it for U+FFFD lets a search or a link with a
+    NUL find nothing instead of failing. Writes are left alone: the services refuse them
+    with a message before they get here."""
+    if context is None or context.isinsert or context.isupdate:
+        return statement, parameters
+    return statement, _without_nul(parameters)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(item) for item in value)
+    return value
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

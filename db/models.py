@@ -67,6 +67,7 @@ INBOUND_SOURCES = ("smtp", "import", "web", "fax")
 INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
+THROTTLE_SCOPES = ("account", "client", "account_client")
 
 # Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -120,6 +121,45 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     team: Mapped[Team | None] = relationship()
+
+
+class UserSession(Base):
+    """A signed-in browser. Its id travels in the remember-me cookie, but only this row says
+    whether the session still holds: revoked, past its absolute end or idle too long, it is
+    refused whatever the cookie claims."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_client", "user_id", "client_hash"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = fk("users.id", index=False, ondelete="CASCADE")
+    # A keyed digest of the browser's client id: sign-ins from a known browser are
+    # throttled apart from a stranger's.
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per account, per client, or per account on one known client;
+    kept in the database so every app server applies the same delay."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        one_of("scope", THROTTLE_SCOPES),
+        Index("ix_login_throttles_last_failure_at", "last_failure_at"),
+    )
+
+    # A keyed digest of the scope and what was typed or the client: no typed text is kept.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = fk("users.id", ondelete="CASCADE")
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Customer(Base):

@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from dashboard.__main__ import main as dashboard_cli
 from db.engine import make_engine
 from db.migrate import upgrade
+from db.models import UserSession
 from tests import factories as f
 from tests.app_support import APP, PASSWORD, new_app, point_app_at, sign_in, titles
 
@@ -124,14 +127,19 @@ def test_wrong_password_says_so(app_db: str) -> None:
     assert "Today" not in titles(at)
 
 
-def test_five_failures_lock_the_account(app_db: str) -> None:
+def test_repeated_failures_make_the_account_wait_until_the_cli_unlock(app_db: str) -> None:
     at = new_app()
     for _ in range(5):
         sign_in(at, "rep", "wrong-password")
-    assert any("locked" in e.value for e in at.error)
+    assert any("Too many failed sign-ins" in e.value for e in at.error)
     sign_in(at, "rep", PASSWORD)
-    assert any("locked" in e.value for e in at.error)
+    assert any("Too many failed sign-ins" in e.value for e in at.error)
     assert "Today" not in titles(at)
+    # The page says how an administrator always gets in, and that way works.
+    assert any("users unlock" in c.value for c in at.caption)
+    assert dashboard_cli(["--database-url", app_db, "users", "unlock", "rep"]) == 0
+    sign_in(at, "rep", PASSWORD)
+    assert "Today" in titles(at)
 
 
 def test_search_by_vat_spelling_opens_the_customer(app_db: str) -> None:
@@ -149,3 +157,54 @@ def test_logout_returns_to_sign_in(app_db: str) -> None:
     assert not at.exception
     assert at.text_input(key="login_username") is not None
     assert "Today" not in titles(at)
+
+
+def test_an_admins_role_change_signs_the_person_out_at_their_next_click(app_db: str) -> None:
+    rep = sign_in(new_app(), "rep")
+    assert "Today" in titles(rep)
+    admin = sign_in(new_app(), "admin")
+    admin.switch_page("../pages/users.py").run()
+    admin.selectbox(key="users_change_account").select_index(
+        [o.split(" — ")[0] for o in admin.selectbox(key="users_change_account").options
+         ].index("rep")).run()
+    admin.selectbox[1].select("lead")
+    admin.button(key="FormSubmitter:users_change-Save").click().run()
+    assert not admin.exception and not admin.error
+    rep.run()  # the rep's next click: the server-side session is over
+    assert not rep.exception
+    assert "Today" not in titles(rep)
+    assert rep.text_input(key="login_username") is not None
+    sign_in(rep, "rep")
+    assert "Today" in titles(rep) and rep.session_state["roles"] == ["lead"]
+
+
+def test_an_idle_session_ends_on_the_server(app_db: str) -> None:
+    at = sign_in(new_app(), "rep")
+    assert "Today" in titles(at)
+    engine = make_engine(app_db)
+    with Session(engine) as s, s.begin():  # an hour and a bit without a click
+        s.execute(update(UserSession).values(
+            last_seen_at=datetime.now(UTC) - timedelta(minutes=61)))
+    engine.dispose()
+    at.run()
+    assert "Today" not in titles(at)
+    assert at.text_input(key="login_username") is not None
+
+
+def test_an_admin_lifts_a_wait_on_users_and_access(app_db: str) -> None:
+    stranger = new_app()
+    for _ in range(5):
+        sign_in(stranger, "lead", "wrong-password")
+    sign_in(stranger, "nobody-here", "wrong-password")
+    admin = sign_in(new_app(), "admin")
+    admin.switch_page("../pages/users.py").run()
+    assert not admin.exception
+    lift = [b for b in admin.button if str(b.key).startswith("unlock_")]
+    assert len(lift) == 1
+    activity = admin.dataframe[-1].value
+    assert "Sign-ins made to wait" in set(activity["Event"])
+    assert "nobody-here" not in set(activity["User"]) and "unknown user" in set(activity["User"])
+    lift[0].click().run()
+    assert not admin.exception
+    assert not [b for b in admin.button if str(b.key).startswith("unlock_")]
+    assert "Today" in titles(sign_in(new_app(), "lead"))

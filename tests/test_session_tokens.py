@@ -16,11 +16,12 @@ import pytest
 
 from dashboard import config
 from dashboard.config import demo_cookie_key, demo_key_path, load_settings
-from dashboard.services.session_tokens import verify
+from dashboard.services.session_tokens import issue, verify
 
 KEY = "k" * 48
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 LATER = (NOW + timedelta(days=7)).timestamp()
+SID = "s" * 43
 
 
 def _b64(data: dict[str, object]) -> str:
@@ -28,29 +29,37 @@ def _b64(data: dict[str, object]) -> str:
 
 
 def test_our_token_signs_in() -> None:
-    token = jwt.encode({"username": "admin", "exp_date": LATER}, KEY, algorithm="HS256")
+    token = issue(username="admin", session_id="s" * 43, expires_at=NOW + timedelta(days=1),
+                  key=KEY)
     claims = verify(token, KEY, now=NOW)
-    assert claims is not None and claims.username == "admin"
+    assert claims is not None and claims.username == "admin" and claims.session_id == "s" * 43
 
 
 @pytest.mark.parametrize("token", [
-    jwt.encode({"username": "admin", "exp_date": LATER}, "another-key-" + "x" * 40,
+    jwt.encode({"username": "admin", "exp_date": LATER, "sid": SID}, "another-key-" + "x" * 40,
                algorithm="HS256"),
-    jwt.encode({"username": "admin", "exp_date": LATER}, KEY, algorithm="HS512"),
-    _b64({"alg": "none", "typ": "JWT"}) + "." + _b64({"username": "admin", "exp_date": LATER})
-    + ".",
-    jwt.encode({"username": "admin", "exp_date": "2099-01-01"}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "admin", "exp_date": True}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "admin", "exp_date": 1e308 * 10}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "admin", "exp_date": 10 ** 20}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "admin"}, KEY, algorithm="HS256"),
-    jwt.encode({"username": ["admin"], "exp_date": LATER}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "", "exp_date": LATER}, KEY, algorithm="HS256"),
-    jwt.encode({"username": "admin", "exp_date": (NOW - timedelta(seconds=1)).timestamp()},
-               KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": LATER, "sid": SID}, KEY, algorithm="HS512"),
+    _b64({"alg": "none", "typ": "JWT"}) + "."
+    + _b64({"username": "admin", "exp_date": LATER, "sid": SID}) + ".",
+    jwt.encode({"username": "admin", "exp_date": "2099-01-01", "sid": SID}, KEY,
+               algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": True, "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": 1e308 * 10, "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": 10 ** 20, "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": ["admin"], "exp_date": LATER, "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "", "exp_date": LATER, "sid": SID}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": (NOW - timedelta(seconds=1)).timestamp(),
+                "sid": SID}, KEY, algorithm="HS256"),
+    # Without a server-side session id (as the sign-in component writes it) or with a bad one.
+    jwt.encode({"username": "admin", "exp_date": LATER}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": LATER, "sid": 42}, KEY, algorithm="HS256"),
+    jwt.encode({"username": "admin", "exp_date": LATER, "sid": "x" * 65}, KEY,
+               algorithm="HS256"),
     "not-a-token", "a.b.c", "", "\x00",
 ], ids=["wrong-key", "hs512", "alg-none", "string-expiry", "bool-expiry", "infinite-expiry",
-        "huge-expiry", "no-expiry", "list-username", "empty-username", "expired", "garbage",
+        "huge-expiry", "no-expiry", "list-username", "empty-username", "expired",
+        "no-session-id", "number-session-id", "long-session-id", "garbage",
         "three-dots", "empty", "nul"])
 def test_any_other_token_is_signed_out(token: str) -> None:
     assert verify(token, KEY, now=NOW) is None

@@ -1,6 +1,7 @@
 """The remember-me cookie's token, checked strictly before anything else reads it.
 
-The sign-in component writes an HS256 JWT ``{"username": str, "exp_date": seconds}``. Any
+The cookie is an HS256 JWT ``{"username": str, "exp_date": seconds, "sid": str}``; ``sid`` names
+the server-side session (``services.sessions``), which alone decides whether it still holds. Any
 other shape — another algorithm (``none``, HS512), a wrong signature, an expiry that is not a
 number, a missing or empty username, a token that is not a JWT at all — means "signed out".
 """
@@ -20,6 +21,12 @@ ALGORITHM = "HS256"
 class SessionClaims:
     username: str
     expires_at: datetime
+    session_id: str
+
+
+def issue(*, username: str, session_id: str, expires_at: datetime, key: str) -> str:
+    return jwt.encode({"username": username, "exp_date": expires_at.timestamp(),
+                       "sid": session_id}, key, algorithm=ALGORITHM)
 
 
 def verify(token: str | None, key: str, *, now: datetime) -> SessionClaims | None:
@@ -35,7 +42,10 @@ def verify(token: str | None, key: str, *, now: datetime) -> SessionClaims | Non
     except (jwt.InvalidTokenError, ValueError, TypeError):
         return None
     username, expiry = claims.get("username"), claims.get("exp_date")
+    session_id = claims.get("sid")
     if not isinstance(username, str) or not username.strip():
+        return None
+    if not isinstance(session_id, str) or not 0 < len(session_id) <= 64:
         return None
     if isinstance(expiry, bool) or not isinstance(expiry, int | float) or not math.isfinite(expiry):
         return None
@@ -45,4 +55,4 @@ def verify(token: str | None, key: str, *, now: datetime) -> SessionClaims | Non
         return None
     if expires_at <= now:
         return None
-    return SessionClaims(username, expires_at)
+    return SessionClaims(username, expires_at, session_id)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, update
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import when
+from dashboard.services import text_limits
 from dashboard.services.errors import StaleEditError
 
 
@@ -19,6 +20,7 @@ def write_if_unchanged(session: Session, row: Any, version: int, stale: Callable
     """Write ``values`` to ``row`` only while its version is still ``version`` (checked by
     the row count, so two writers cannot both pass); else raise with ``stale()``."""
     model = type(row)
+    text_limits.check(model, values)
     result = session.execute(
         update(model).where(model.id == row.id, model.version == version)
         .values(version=version + 1, **values)

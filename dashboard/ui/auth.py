@@ -1,21 +1,34 @@
-"""Sign-in, the remember-me cookie and role checks.
+"""Sign-in, the remember-me cookie, server-side sessions and role checks.
 
-streamlit-authenticator keeps the signed-in state and the JWT cookie; the password check,
-lockout and audit are ours (``services.users``) so they are persisted in the shared database
-and hold across processes.
+streamlit-authenticator keeps the signed-in state and writes the cookie; the password check,
+throttling, sessions and audit are ours (``services.users``, ``services.sessions``), kept in
+the shared database so they hold across processes. The cookie only names a session: every run
+asks the database whether that session still holds.
 """
 
 from __future__ import annotations
 
 import copy
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from dashboard.services import session_tokens, users
+from dashboard.config import Settings
+from dashboard.services import session_tokens, sessions, users
+from dashboard.services.login_throttle import ClientIdentity
+from dashboard.services.sessions import SessionPolicy
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, state
+
+# A random id per browser, set at its first sign-in: sign-ins from a browser the account has
+# used before are throttled apart from everyone else's.
+CLIENT_COOKIE = "csol_client"
+CLIENT_COOKIE_DAYS = 400  # the longest a browser keeps a cookie
+UNLOCK_HINT = ("Too many failed sign-ins make the next ones wait. An administrator can always "
+               "get in: on the server, `python -m dashboard users unlock USERNAME` lifts the "
+               "wait.")
 
 
 def authenticator() -> stauth.Authenticate:
@@ -29,60 +42,61 @@ def authenticator() -> stauth.Authenticate:
     )
 
 
+def policy(cfg: Settings) -> SessionPolicy:
+    return SessionPolicy(lifetime=timedelta(hours=cfg.session_hours),
+                         idle=timedelta(minutes=cfg.session_idle_minutes))
+
+
 def restore(auth: stauth.Authenticate) -> UserInfo | None:
-    """The signed-in user, restoring the session from the remember-me cookie if there is one."""
-    was_signed_in = bool(st.session_state.get(state.AUTH_STATUS))
-    if not was_signed_in and _unusable_cookie():
-        # Signed out, as after a logout: the sign-in component then ignores the cookie
-        # instead of failing on it, and the browser is told to drop it.
+    """The signed-in user: this browser session's, or one restored from the cookie, as long as
+    the server-side session it names still holds."""
+    if st.session_state.get(state.AUTH_STATUS):
+        session_id = st.session_state.get(state.SESSION_ID)
+        user = _holding(session_id) if isinstance(session_id, str) else None
+        if user is None:  # logged out elsewhere, deactivated, new password or role, timed out
+            _end(auth)
+            return None
+        st.session_state[state.USER] = user
+        return user
+    if st.session_state.get(state.AUTH_LOGOUT):
+        return None  # logged out in this browser session: the cookie it sent is not used again
+    cfg = db.settings()
+    token = st.context.cookies.get(cfg.cookie_name)
+    if token is None:
+        return None
+    claims = session_tokens.verify(token, cfg.cookie_key, now=db.now())
+    user = _holding(claims.session_id) if claims else None
+    if claims is None or user is None or user.username != claims.username:
+        # Signed out: the sign-in component then ignores the cookie and the browser is told
+        # to drop it.
         st.session_state[state.AUTH_LOGOUT] = True
         auth.cookie_controller.delete_cookie()
         return None
-    if not was_signed_in and _revoked_cookie(auth):
-        auth.cookie_controller.delete_cookie()
-        return None
-    try:
-        auth.login(location="unrendered")
-    except stauth.LoginError:  # cookie for a user who no longer exists or is inactive
-        _clear()
-        return None
-    if not st.session_state.get(state.AUTH_STATUS):
-        return None
-    user = st.session_state.get(state.USER)
-    if user is None or user.username != st.session_state.get(state.AUTH_USERNAME):
-        with db.session() as s:
-            user = users.get_user(session=s, username=st.session_state[state.AUTH_USERNAME])
-            if user is not None and not was_signed_in:
-                users.record_cookie_login(session=s, user=user)
-        if user is None:
-            _clear()
-            return None
-        st.session_state[state.USER] = user
+    with db.session() as s:
+        users.record_cookie_login(session=s, user=user)
+    _signed_in_state(user, claims.session_id)
     return user
 
 
-def _unusable_cookie() -> bool:
-    """A remember-me cookie is present but is not a well-formed, unexpired token of ours."""
-    cfg = db.settings()
-    token = st.context.cookies.get(cfg.cookie_name)
-    if token is None or st.session_state.get(state.AUTH_LOGOUT):
-        return False
-    return session_tokens.verify(token, cfg.cookie_key, now=db.now()) is None
-
-
-def _revoked_cookie(auth: stauth.Authenticate) -> bool:
-    """A cookie issued before its user's last logout (deleting it may never have reached
-    the browser) is refused here, on the server."""
-    if st.session_state.get(state.AUTH_LOGOUT):
-        return False  # the authenticator already ignores cookies after a logout in this session
-    token = auth.cookie_controller.get_cookie()
-    if not token:
-        return False
-    expiry_days = db.settings().cookie_expiry_days
-    issued = datetime.fromtimestamp(float(token["exp_date"]), UTC) - timedelta(days=expiry_days)
+def _holding(session_id: str) -> UserInfo | None:
     with db.session() as s:
-        return users.logged_out_since(session=s, username=str(token["username"]),
-                                      since=issued)
+        held = sessions.check(session=s, session_id=session_id, policy=policy(db.settings()),
+                              now=db.now())
+        return users.get_user_by_id(session=s, user_id=held.user_id) if held else None
+
+
+def _end(auth: stauth.Authenticate) -> None:
+    st.session_state[state.AUTH_LOGOUT] = True
+    auth.cookie_controller.delete_cookie()
+    _clear()
+
+
+def client_identity() -> ClientIdentity:
+    client_id = st.context.cookies.get(CLIENT_COOKIE)
+    usable = isinstance(client_id, str) and 20 <= len(client_id) <= 64
+    address = st.context.ip_address
+    return ClientIdentity(client_id=client_id if usable else None,
+                          address=address if isinstance(address, str) else None)
 
 
 def login_form(auth: stauth.Authenticate) -> UserInfo | None:
@@ -96,27 +110,49 @@ def login_form(auth: stauth.Authenticate) -> UserInfo | None:
         submitted = st.form_submit_button("Sign in", type="primary")
     user = None
     if submitted:
+        client = client_identity()
+        new_client_id = None
+        if client.client_id is None:
+            new_client_id = secrets.token_urlsafe(32)
+            client = ClientIdentity(client_id=new_client_id, address=client.address)
         with db.session() as s:
-            result = users.attempt_login(session=s, username=username, password=password)
+            result = users.attempt_login(session=s, username=username, password=password,
+                                         client=client, policy=policy(cfg), now=db.now())
         if result.ok:
             user = result.user
-            _sign_in(auth, user)  # type: ignore[arg-type]
+            _sign_in(auth, cfg, result, new_client_id)
         else:
             st.error(result.message)
+    st.caption(UNLOCK_HINT)
     if cfg.demo_mode and user is None:
         _demo_accounts()
     return user
 
 
-def _sign_in(auth: stauth.Authenticate, user: UserInfo) -> None:
+def _signed_in_state(user: UserInfo, session_id: str) -> None:
     st.session_state[state.AUTH_STATUS] = True
     st.session_state[state.AUTH_USERNAME] = user.username
     st.session_state[state.AUTH_NAME] = user.full_name
     st.session_state[state.AUTH_ROLES] = [user.role]
     st.session_state[state.AUTH_LOGOUT] = None
     st.session_state[state.USER] = user
+    st.session_state[state.SESSION_ID] = session_id
+
+
+def _sign_in(auth: stauth.Authenticate, cfg: Settings, result: users.LoginResult,
+             new_client_id: str | None) -> None:
+    assert result.user is not None and result.session_id and result.session_expires_at
+    _signed_in_state(result.user, result.session_id)
+    expires = min(result.session_expires_at,
+                  datetime.now(UTC) + timedelta(days=cfg.cookie_expiry_days))
+    token = session_tokens.issue(username=result.user.username, session_id=result.session_id,
+                                 expires_at=expires, key=cfg.cookie_key)
     # No rerun after this: the cookie component has to render in this run to be set.
-    auth.cookie_controller.set_cookie()
+    cookies = auth.cookie_controller.cookie_model.cookie_manager
+    cookies.set(cfg.cookie_name, token, expires_at=expires)
+    if new_client_id is not None:
+        cookies.set(CLIENT_COOKIE, new_client_id, key="set_client",
+                    expires_at=datetime.now(UTC) + timedelta(days=CLIENT_COOKIE_DAYS))
 
 
 def _demo_accounts() -> None:
@@ -132,9 +168,11 @@ def _demo_accounts() -> None:
 
 
 def logout(auth: stauth.Authenticate, user: UserInfo) -> None:
-    """Record the logout first: from then on the cookie is refused whatever the browser does."""
+    """End the session on the server first: from then on the cookie is refused whatever the
+    browser does with it."""
     with db.session() as s:
-        users.record_logout(session=s, user=user)
+        users.record_logout(session=s, user=user,
+                            session_id=st.session_state.get(state.SESSION_ID), now=db.now())
     auth.logout(location="unrendered")
     _clear()
     st.query_params.clear()  # the last customer or enquiry is not left in the address bar
@@ -142,7 +180,7 @@ def logout(auth: stauth.Authenticate, user: UserInfo) -> None:
 
 def _clear() -> None:
     for key in (state.AUTH_STATUS, state.AUTH_USERNAME, state.AUTH_NAME, state.AUTH_ROLES,
-                state.USER):
+                state.USER, state.SESSION_ID):
         st.session_state[key] = None
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from dashboard.documents import preview
 from dashboard.formatting import money, time_left, when
 from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, label
 from dashboard.services import enquiries, enquiry_detail, queue, templates, workflow
@@ -232,25 +233,14 @@ def attachments(d: EnquiryDetail) -> None:
         cols[1].download_button("Download", data=content, file_name=name, mime=mime,
                                 key=f"att_{a.id}", on_click="ignore")
         if cols[2].toggle("Preview", key=f"att_preview_{a.id}",
-                          disabled=not (mime.startswith("image/") or mime == "application/pdf")):
-            if mime == "application/pdf":
-                st.pdf(content, height=500, key=f"att_pdf_{a.id}")
+                          disabled=not preview.offered(mime)):
+            shown = preview.prepare(content, mime)
+            if shown.kind == "pdf":
+                st.pdf(shown.data, height=500, key=f"att_pdf_{a.id}")
+            elif shown.kind == "image":
+                st.image(shown.data)
             else:
-                st.image(_browser_image(content, mime))
-
-
-def _browser_image(content: bytes, mime: str) -> bytes:
-    """Browsers do not show TIFF (what fax gateways send): convert it to PNG."""
-    if mime not in ("image/tiff", "image/tif"):
-        return content
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    with Image.open(io.BytesIO(content)) as image:
-        image.convert("RGB").save(out, format="PNG")
-    return out.getvalue()
+                st.info(shown.message)
 
 
 # --- actions -------------------------------------------------------------------------------

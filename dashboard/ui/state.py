@@ -12,6 +12,7 @@ USER = "csol_user"                  # dashboard.services.users.UserInfo of the s
 LOGIN_USERNAME = "login_username"   # login form widgets
 LOGIN_PASSWORD = "login_password"
 LOGOUT_REQUESTED = "logout_requested"
+SESSION_ID = "csol_session_id"    # the server-side session (services.sessions) of this sign-in
 SEARCH_RESULTS = "search_results"   # (query, hits) of the last search
 SEARCH_CHOICE = "search_choice"     # True while the last search's matches wait for a pick
 CUSTOMER_ID = "customer_id"         # the customer open on the customer page
