@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.formatting import number
+
 INVOICED = "#1f5f99"
 CREDITED = "#8fb3d9"
 PAID = "#2e8b57"
@@ -40,7 +42,7 @@ def ageing_bars(frame: pd.DataFrame, title: str = "Ageing") -> go.Figure:
     """One bar per ageing bucket. Expects columns bucket (label) and amount (euros)."""
     fig = go.Figure()
     fig.add_bar(x=frame["bucket"], y=frame["amount"], marker_color=AGEING_COLOURS[: len(frame)],
-                text=[f"€ {v:,.0f}".replace(",", ".") for v in frame["amount"]],
+                text=[f"{number(v)} €" for v in frame["amount"]],
                 textposition="outside", cliponaxis=False)
     fig.update_layout(title=title, yaxis_title="€", yaxis_tickformat=",.0f", showlegend=False,
                       **LAYOUT)
@@ -221,7 +223,7 @@ def ageing_over_time(frame: pd.DataFrame, title: str = "Receivables by age, mont
     labels = _month_end_labels(frame["as_of"])
     for name, colour in zip(BUCKET_NAMES, AGEING_COLOURS, strict=True):
         fig.add_bar(x=labels, y=frame[name], name=name, marker_color=colour,
-                    hovertemplate=f"%{{x}}: € %{{y:,.0f}} {name.lower()}<extra></extra>")
+                    hovertemplate=f"%{{x}}: %{{y:,.0f}} € {name.lower()}<extra></extra>")
     fig.update_layout(title=title, barmode="relative", yaxis_title="€",
                       yaxis_tickformat=",.0f", hovermode="x unified", **LAYOUT)
     fig.update_xaxes(type="category")
@@ -255,7 +257,7 @@ def invoiced_vs_paid(frame: pd.DataFrame, title: str = "Invoiced and received pe
                                  ("credited", "Credit notes", CREDITED),
                                  ("paid", "Payments received", PAID)):
         fig.add_bar(x=frame["month"], y=frame[column], name=name, marker_color=colour,
-                    hovertemplate=f"%{{x|%b %Y}}: € %{{y:,.0f}}<extra>{name}</extra>")
+                    hovertemplate=f"%{{x|%b %Y}}: %{{y:,.0f}} €<extra>{name}</extra>")
     fig.update_layout(title=title, barmode="group", yaxis_title="€",
                       yaxis_tickformat=",.0f", **LAYOUT)
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
@@ -274,7 +276,7 @@ def top_overdue(frame: pd.DataFrame, title: str = "Most overdue customers") -> g
                                  (rows["over_90"], "More than 90 days", AGEING_COLOURS[4])):
         fig.add_bar(y=rows["customer"], x=values, name=name, orientation="h",
                     marker_color=colour, customdata=[[n] for n in rows["customer_number"]],
-                    hovertemplate=f"%{{y}}: € %{{x:,.0f}}<extra>{name}</extra>")
+                    hovertemplate=f"%{{y}}: %{{x:,.0f}} €<extra>{name}</extra>")
     layout = {**LAYOUT, "height": max(260, 70 + 26 * len(frame))}
     fig.update_layout(title=title, barmode="stack", xaxis_title="€",
                       xaxis_tickformat=",.0f", hovermode="closest", **layout)

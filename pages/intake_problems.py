@@ -28,7 +28,8 @@ if not rows:
     st.stop()
 
 frame = pd.DataFrame([{
-    "Received": when(r.received_at), "Source": r.source, "From": r.from_address or "",
+    "Received": when(r.received_at), "Source": labels.label("inbound_source", r.source),
+    "From": r.from_address or "",
     "Subject": r.subject or "", "Problem": r.error or "", "Size (KB)": round(r.size_bytes / 1024)}
     for r in rows])
 picked = widgets.selectable(frame, f"intake_table_{kind}", ids=[r.id for r in rows])
@@ -40,7 +41,8 @@ message = next(r for r in rows if r.id == picked)
 with st.container(border=True):
     st.subheader(text.plain(message.subject or "(no subject)"))
     st.caption(text.plain(f"From {message.from_address or 'unknown'} · received "
-                          f"{when(message.received_at)} · {message.source}"))
+                          f"{when(message.received_at)} · "
+                          f"{labels.label('inbound_source', message.source)}"))
     if message.error:
         st.error(text.plain(message.error))
     with db.session() as s:
@@ -53,7 +55,8 @@ with st.container(border=True):
                                                 key=f"reprocess_{message.id}"):
         with db.session() as s:
             outcome = pipeline.reprocess(s, message.id, user, db.now())
-        st.session_state[state.FLASH] = (f"Processed: {outcome.result}"
+        st.session_state[state.FLASH] = (f"Processed: "
+                                         f"{labels.label('intake_result', outcome.result)}"
                                          + (f" ({outcome.reference})" if outcome.reference
                                             else f" — {outcome.detail}" if outcome.detail
                                             else ""))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.formatting import number
 from dashboard.services import queue, workflow
 from dashboard.services.queue import VIEW_LABELS, VIEWS
 from dashboard.ui import auth, db, widgets
@@ -22,7 +23,7 @@ with db.session() as s:
 top = st.columns([4, 1], vertical_alignment="bottom")
 view = top[0].segmented_control(
     "View", VIEWS, default="mine", key="queue_view",
-    format_func=lambda v: f"{VIEW_LABELS[v]} ({counts[v]:,})",
+    format_func=lambda v: f"{VIEW_LABELS[v]} ({number(counts[v])})",
     on_change=widgets.reset_pager, args=("queue",)) or "mine"
 if top[1].button("Claim next", type="primary", width="stretch", key="claim_next",
                  help="Take the most urgent unassigned enquiry of your team"):

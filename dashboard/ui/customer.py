@@ -43,7 +43,8 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     """Name, facts, money and warnings; returns the column beside the name for actions."""
     left, right = st.columns([3, 2], vertical_alignment="top")
     left.title(h.name)
-    place = f"{h.city} ({h.country})" if h.city else h.country
+    country = labels.label("country", h.country)
+    place = f"{h.city}, {country}" if h.city else country
     facts = [h.customer_number, h.vat_number or "no VAT number", place,
              labels.label("language", h.language), labels.label("segment", h.segment),
              f"account manager {h.account_manager or '—'}"]
@@ -79,7 +80,8 @@ def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactR
             picked = st.selectbox(
                 "Who is calling", options, index=index, key=f"caller_contact_{header.id}",
                 format_func=lambda c: "Unknown caller" if c is None else
-                f"{c.name} — {c.role}, {c.portal_tier}")
+                f"{c.name} — {labels.label('contact_role', c.role)}, "
+                f"{labels.label('tier', c.portal_tier)}")
             method = st.selectbox(
                 "Verified by", VERIFICATION_METHODS,
                 index=VERIFICATION_METHODS.index(current.verification),
@@ -149,8 +151,9 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
                                             index=CATEGORIES.index(category),
                                             format_func=CATEGORY_LABELS.__getitem__)
         priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index("normal"),
-                                     format_func=str.capitalize)
-        channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"))
+                                     format_func=lambda p: labels.label("priority", p))
+        channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"),
+                                    format_func=lambda c: labels.label("channel", c))
         resolved = st.checkbox("Resolved on the call")
         st.caption(f"Caller: {text.plain(who.name)} "
                    f"({VERIFICATION_LABELS[who.verification].lower()}). "
@@ -261,7 +264,8 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
         with right:
             st.markdown("**Timeline**")
             for event in detail.events:
-                st.markdown(f"- {when(event.occurred_at)} — **{event.status.replace('_', ' ')}**"
+                st.markdown(f"- {when(event.occurred_at)} — "
+                            f"**{labels.label('order_status', event.status)}**"
                             + (f": {event.note}" if event.note else ""))
         enquiry_button(customer_id, f"order {o.order_number}", {"order_id": o.id},
                        "order", f"enquire_order_{o.id}")
@@ -275,7 +279,7 @@ def invoices_frame(rows: list[invoices.InvoiceRow], today: date) -> pd.DataFrame
         "Issued": day(i.issue_date), "Due": day(i.due_date),
         "Status": (f"Overdue {i.days_overdue(today)} d" if i.is_overdue(today)
                    else labels.label("invoice_status", i.status))
-        + (" · disputed" if i.is_disputed else ""),
+        + (" · Disputed" if i.is_disputed else ""),
         "Total": euros(i.total_cents), "Open": euros(i.open_cents),
         "Order": i.order_number or "",
         "Reference": invoices.structured_reference(i.payment_reference)} for i in rows],
@@ -291,7 +295,7 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
                                 else "Credit notes", on_change=widgets.reset_pager,
                                 args=("invoices",))
     statuses = cols[1].multiselect("Status", invoices.STATUS_FILTERS, key="inv_status",
-                                   format_func=lambda s: s.replace("_", " "),
+                                   format_func=lambda s: labels.label("invoice_status", s),
                                    on_change=widgets.reset_pager, args=("invoices",))
     since = cols[2].date_input("Issued from", value=None, key="inv_from", format="DD/MM/YYYY")
     until = cols[3].date_input("to", value=None, key="inv_to", format="DD/MM/YYYY")
@@ -448,10 +452,11 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
     if chosen is not None:
         with st.container(border=True):
             st.subheader(f"Contract {chosen.contract_number}")
-            st.caption(f"{chosen.type.replace('_', ' ')} · {chosen.service_level} service · "
+            st.caption(f"{labels.label('contract_type', chosen.type)} · "
+                       f"{labels.label('service_level', chosen.service_level)} service · "
                        f"{day(chosen.start_date)} – {day(chosen.end_date)} · "
                        f"{money(chosen.annual_value_cents)} a year, billed "
-                       f"{chosen.billing_frequency}")
+                       f"{labels.label('billing', chosen.billing_frequency).lower()}")
             with db.session() as s:
                 items = inventory.list_items(session=s, customer_id=customer_id,
                                              flt=inventory.ItemFilter(), today=today,

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import day, when
+from dashboard.labels import label
 from dashboard.services import contracts, enquiries, inventory
 from dashboard.services.inventory import ItemRow
 from dashboard.services.users import UserInfo
@@ -93,7 +94,8 @@ def item_panel(user: UserInfo, customer_id: int, item: ItemRow,
             history = inventory.item_history(session=s, item_id=item.id)
         st.markdown("**History**")
         st.dataframe(pd.DataFrame([{
-            "When": when(h.changed_at), "Change": h.kind, "From": h.from_site or "",
+            "When": when(h.changed_at), "Change": label("inventory_change", h.kind),
+            "From": h.from_site or "",
             "To": h.to_site or "", "Why": h.reason, "By": h.changed_by or "",
             "Enquiry": h.enquiry_reference or ""} for h in history],
             columns=["When", "Change", "From", "To", "Why", "By", "Enquiry"]),
@@ -145,7 +147,8 @@ def add_item_form(user: UserInfo, customer_id: int, sites: list[inventory.SiteOp
                                      placeholder="Choose a site")
             contract = cols[1].selectbox("Covering contract", [None, *active],
                                          format_func=lambda c: "— none —" if c is None
-                                         else f"{c.contract_number} ({c.service_level})")
+                                         else f"{c.contract_number} "
+                                         f"({label('service_level', c.service_level)})")
             installed_on = cols[0].date_input("Installed on", value=today, max_value=today,
                                               format="DD/MM/YYYY")
             warranty_end = cols[1].date_input("Warranty ends", value=None, format="DD/MM/YYYY",

@@ -16,8 +16,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import charts
-from dashboard.formatting import day, duration_minutes, when
-from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, STATUS_LABELS
+from dashboard.formatting import day, duration_minutes, number, percent, signed, when
+from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, STATUS_LABELS, label
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
 from dashboard.services.users import UserInfo
@@ -51,7 +51,7 @@ def _minutes(value: float | None) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return f"{value:.1f} %" if value is not None else "—"
+    return percent(value)
 
 
 # --- cached service calls ------------------------------------------------------------------
@@ -108,7 +108,7 @@ def enquiry_filters(user: UserInfo) -> EnquiryFilter:
     categories = cols[3].multiselect("Category", CATEGORIES, key=CATEGORY, placeholder="All",
                                      format_func=CATEGORY_LABELS.__getitem__)
     priorities = cols[4].multiselect("Priority", PRIORITIES, key=PRIORITY, placeholder="All",
-                                     format_func=str.capitalize)
+                                     format_func=lambda p: label("priority", p))
     segments = cols[5].multiselect("Customer segment", SEGMENTS, key=SEGMENT,
                                    placeholder="All", format_func=SEGMENT_LABELS.__getitem__)
     return EnquiryFilter(team_id=team.id if team else None,
@@ -134,7 +134,7 @@ def period_caption(m: EnquiryMetrics) -> None:
 # --- enquiry metrics: KPI row ------------------------------------------------------------------
 
 def _count_delta(now: int, before: int) -> str | None:
-    return widgets.delta(now, before, lambda c: f"{c:+,.0f}")
+    return widgets.delta(now, before, signed)
 
 
 def _minutes_delta(now: float | None, before: float | None) -> str | None:
@@ -143,7 +143,7 @@ def _minutes_delta(now: float | None, before: float | None) -> str | None:
 
 
 def _points_delta(now: float | None, before: float | None) -> str | None:
-    return widgets.delta(now, before, lambda c: f"{c:+.1f} pts")
+    return widgets.delta(now, before, lambda c: f"{signed(c, 1)} pts")
 
 
 def kpi_row(m: EnquiryMetrics) -> None:
@@ -151,13 +151,13 @@ def kpi_row(m: EnquiryMetrics) -> None:
     now, before = m.current, m.earlier
     daily = m.daily if m.period.days > 1 else None
     first = st.columns(5)
-    first[0].metric("Received", f"{now.received:,}", _count_delta(now.received, before.received),
+    first[0].metric("Received", number(now.received), _count_delta(now.received, before.received),
                     delta_color="off", help="Enquiries that arrived in the range.",
                     **_sparkline(daily, "received"))
-    first[1].metric("Resolved", f"{now.resolved:,}", _count_delta(now.resolved, before.resolved),
+    first[1].metric("Resolved", number(now.resolved), _count_delta(now.resolved, before.resolved),
                     help="Resolved or closed in the range, not reopened since.",
                     **_sparkline(daily, "resolved"))
-    first[2].metric(_backlog_label(m), f"{now.backlog:,}",
+    first[2].metric(_backlog_label(m), number(now.backlog),
                     _count_delta(now.backlog, before.backlog), delta_color="inverse",
                     help="Not resolved at the end of the range; the change is against the "
                          "end of the period before.", **_sparkline(daily, "backlog"))
@@ -173,8 +173,9 @@ def kpi_row(m: EnquiryMetrics) -> None:
     second[4].metric("Reopen rate", _pct(now.reopened.pct),
                      _points_delta(now.reopened.pct, before.reopened.pct),
                      delta_color="inverse",
-                     help=f"{now.reopened.part:,} of {now.reopened.whole:,} enquiries received "
-                          "in the range and resolved at least once were reopened.")
+                     help=f"{number(now.reopened.part)} of {number(now.reopened.whole)} "
+                          "enquiries received in the range and resolved at least once were "
+                          "reopened.")
 
 
 def _sparkline(daily: pd.DataFrame | None, column: str) -> dict[str, Any]:
@@ -188,15 +189,15 @@ def _backlog_label(m: EnquiryMetrics) -> str:
 
 
 def _share_help(share: metrics.Share, clock: str) -> str:
-    return (f"{share.part:,} of {share.whole:,} {clock} due times that passed in the range "
-            "were met.")
+    return (f"{number(share.part)} of {number(share.whole)} {clock} due times that passed in "
+            "the range were met.")
 
 
 def _time_metrics(cols: list[Any], name: str, now: metrics.Spread,
                   before: metrics.Spread) -> None:
     cols[0].metric(f"{name}, median", _minutes(now.median),
                    _minutes_delta(now.median, before.median), delta_color="inverse",
-                   help=f"Over {now.count:,} enquiries, business time.")
+                   help=f"Over {number(now.count)} enquiries, business time.")
     cols[1].metric(f"{name}, p90", _minutes(now.p90),
                    _minutes_delta(now.p90, before.p90), delta_color="inverse",
                    help="Nine in ten were quicker than this (business time).")
@@ -343,7 +344,7 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     drill = _within(drill, period)
     result = _drill_down(db.database_url(), period, flt, drill, metrics.DRILL_LIMIT)
     shown = len(result.rows)
-    st.markdown(f"**{drill_title(drill)}** — {result.total:,} enquiries"
+    st.markdown(f"**{drill_title(drill)}** — {number(result.total)} enquiries"
                 + (f", the newest {shown} shown" if shown < result.total else ""))
     frame = drill_frame(result.rows)
     styled = widgets.highlight(frame, "SLA resolution", _sla_style)
@@ -404,7 +405,7 @@ def drill_frame(rows: tuple[metrics.DrillRow, ...]) -> pd.DataFrame:
         "SLA first response": r.first_response_sla, "SLA resolution": r.resolution_sla,
         "Channel": CHANNEL_LABELS.get(r.channel, r.channel),
         "Category": CATEGORY_LABELS.get(r.category, r.category),
-        "Priority": r.priority.capitalize(),
+        "Priority": label("priority", r.priority),
     } for r in rows], columns=columns)
 
 
