@@ -367,3 +367,62 @@ def report(offences: Iterable[str], limit: int = REPORT_LIMIT) -> str:
     shown = "\n".join(f"  {line}" for line in lines[:limit])
     more = f"\n  … and {len(lines) - limit} more" if len(lines) > limit else ""
     return f"{len(lines)} offences:\n{shown}{more}"
+
+
+# --------------------------------------------------------------------------- active markup
+
+# What ``dashboard.ui.text.plain`` guarantees, stated as what must never be found in Markdown
+# that Streamlit renders. A character is escaped when an odd number of backslashes precede it;
+# ``plain`` escapes every ASCII punctuation mark, and puts a WORD JOINER (U+2060) inside
+# ``://`` and after ``www`` so that GFM's bare-link detection finds nothing. Active are:
+_ACTIVE = (
+    ("image", re.compile(r"(?<!\\)(?:\\\\)*!(?<!\\)\[")),
+    ("HTML tag", re.compile(r"(?<!\\)(?:\\\\)*<[A-Za-z/!?]")),
+    ("maths", re.compile(r"(?<!\\)(?:\\\\)*\$")),
+    ("colour or other directive", re.compile(r"(?<!\\)(?:\\\\)*:[a-z]+(?<!\\)\[")),
+    ("icon", re.compile(r"(?<!\\)(?:\\\\)*:material/")),
+    ("emoji shortcode", re.compile(r"(?<!\\)(?:\\\\)*:[a-z][a-z0-9_+-]*(?<!\\):")),
+    ("bare link", re.compile(r"(?i)\b(?:https?|ftp)\\?:(?!\u2060)\\?/")),
+    ("bare www link", re.compile(r"(?i)\bwww(?!\u2060)\\?\.")),
+)
+# A link of ours: [text](https://…) where the target is not a payload's host. Removed before
+# the bare-link checks; a link to a payload's host is active whatever its text.
+_OUR_LINK = re.compile(r"(?<!\\)\]\((https?://[^)\s]+)\)")
+PAYLOAD_HOSTS = ("127.0.0.2", "evil.example")
+# Plotly reads a little HTML in chart text; its own templates use these tags.
+_CHART_TAG = re.compile(r"<(?!/?(?:extra|br|b|i|sup|sub)\b)[A-Za-z/!]", re.I)
+
+
+def markup_problems(item: Seen) -> list[str]:
+    if item.column == "chart":
+        text = re.sub(r"%\{[^}]*\}", "", item.source)
+        return ["HTML in chart text"] if _CHART_TAG.search(text) else []
+    if not item.markdown or item.source.startswith("<style>"):
+        return []
+    source = item.source
+    found = []
+    for target in _OUR_LINK.findall(source):
+        if any(host in target for host in PAYLOAD_HOSTS):
+            found.append(f"link to {target}")
+    source = _OUR_LINK.sub("]", source)
+    for what, pattern in _ACTIVE:
+        if m := pattern.search(source):
+            found.append(f"active {what} at {source[max(0, m.start() - 20):m.end() + 20]!r}")
+    return found
+
+
+def active_markup(walk: Walk) -> list[str]:
+    """One line per place: the same element on another customer or enquiry is not repeated."""
+    offences = list(walk.errors)
+    done: set[tuple[str, ...]] = set()
+    for item in walk.seen:
+        problems = markup_problems(item)
+        if not problems:
+            continue
+        kinds = tuple(sorted({p.split(" at ")[0] for p in problems}))
+        # The header shows on every tab: the same text in the same element counts once.
+        key = (item.where.split(" row ")[0], item.source[:80], *kinds)
+        if key not in done:
+            done.add(key)
+            offences.append(f"{item} — {'; '.join(problems)}")
+    return offences

@@ -19,7 +19,7 @@ from dashboard.services import portfolio
 from dashboard.services.balances import Customers
 from dashboard.services.statement import BUCKET_LABELS, BUCKETS
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, widgets
+from dashboard.ui import db, search, text, widgets
 from db.models import COUNTRIES, SEGMENTS
 
 # Session-state keys of this page (widget keys included).
@@ -213,7 +213,7 @@ def _overdue_list(customers: Customers, today: date) -> None:
         st.success("No customer has an invoice past due.")
         return
     top = rows[:TOP_CHART]
-    chart = pd.DataFrame({"customer": [r.name for r in top],
+    chart = pd.DataFrame({"customer": [text.plotly_text(r.name) for r in top],
                           "customer_number": [r.customer_number for r in top],
                           "overdue": [_euros(r.overdue_cents) for r in top],
                           "over_90": [_euros(r.over_90_cents) for r in top]})
