@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.formatting import number
 from dashboard.services import enquiries
 from dashboard.ui import auth, db, widgets
 from dashboard.ui import enquiry as enquiry_ui
@@ -23,10 +24,10 @@ with db.session() as s:
 counts = enquiries.count_by_sla(mine)
 
 cols = st.columns(4)
-cols[0].metric("My open enquiries", counts.open)
-cols[1].metric("At risk", counts.at_risk, help="Less than 25 % of the SLA target left")
-cols[2].metric("Breached", counts.breached)
-cols[3].metric("Unassigned in my team" if user.team_id else "Unassigned", unassigned)
+cols[0].metric("My open enquiries", number(counts.open))
+cols[1].metric("At risk", number(counts.at_risk), help="Less than 25 % of the SLA target left")
+cols[2].metric("Breached", number(counts.breached))
+cols[3].metric("Unassigned in my team" if user.team_id else "Unassigned", number(unassigned))
 
 st.subheader("My open enquiries")
 if not mine:

@@ -71,10 +71,12 @@ PAYLOAD = " ".join(TOKENS)
 
 
 def payload(length: int | None, turn: int = 0, suffix: str = "") -> str:
-    """As many tokens as fit in ``length`` characters, starting at token ``turn`` (so short
-    fields on several rows carry every token between them), then ``suffix``."""
+    """As many tokens as fit in ``length`` characters, then ``suffix``: the remote image
+    first (it is what a browser fetches), the others starting at token ``turn``, so that
+    short fields on several rows carry every token between them."""
     room = (length or 10_000) - len(suffix)
-    tokens = TOKENS[turn % len(TOKENS):] + TOKENS[:turn % len(TOKENS)]
+    rest = TOKENS[1:]
+    tokens = (TOKENS[0], *rest[turn % len(rest):], *rest[:turn % len(rest)])
     chosen: list[str] = []
     for token in tokens:
         if len(" ".join([*chosen, token])) <= room:
@@ -141,7 +143,7 @@ def plant(engine: Engine, places: Sights) -> None:
              where=OutboundMessage.customer_id.in_(customer_ids))
         fill(User, None, "full_name")
         fill(Team, None, "name", unique=True)
-        fill(CannedReply, None, "name", "subject", "body")
+        fill(CannedReply, None, "name", "subject", "body", unique=True)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
