@@ -63,6 +63,22 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[S
             yield server, places
 
 
+# Markup that renders without fetching anything: a link to a payload's host, maths, an emoji
+# from a shortcode, a Material icon from ``:material/home:``.
+_RENDERED_MARKUP = r"""
+() => {
+  const found = [];
+  for (const a of document.querySelectorAll('a[href*="evil.example"], a[href*="127.0.0.2"]'))
+    found.push("link " + a.getAttribute("href"));
+  if (document.querySelector(".katex")) found.push("maths");
+  if (document.body.innerText.includes("\u{1F604}")) found.push("emoji from :smile:");
+  for (const icon of document.querySelectorAll('[data-testid="stIconMaterial"]'))
+    if (icon.textContent === "home") found.push("material icon home");
+  return found;
+}
+"""
+
+
 def quiet(page: Page, quiet_ms: float = 750) -> None:
     page.wait_for_function(_QUIET, arg=quiet_ms, timeout=TIMEOUT_MS, polling=50)
 
@@ -77,6 +93,11 @@ def test_no_page_requests_another_host(hostile_server: tuple[Server, Sights]) ->
     elsewhere: list[str] = []
     seen_on: dict[str, str] = {}
     where = {"page": "sign-in"}
+
+    rendered: list[str] = []
+
+    def look() -> None:
+        rendered.extend(f"{what} on {where['page']}" for what in page.evaluate(_RENDERED_MARKUP))
 
     def record(route: Route) -> None:
         url = route.request.url
@@ -110,14 +131,17 @@ def test_no_page_requests_another_host(hostile_server: tuple[Server, Sights]) ->
             for path in paths:
                 where["page"] = path or "today"
                 open_url(page, server, path)
+                look()
             for number in places.customers:
                 where["page"] = f"customer {number}"
                 open_url(page, server, f"customer?c={number}")
+                look()
                 for tab in TABS[1:] if number == places.customers[0] else ():
                     where["page"] = f"customer {number} › {tab}"
                     wait_for_rerun(page, lambda t=tab: page.get_by_role("tab", name=t).click(),
                                    timeout_ms=TIMEOUT_MS)
                     quiet(page)
+                    look()
             shot(page, "requests-last-page.png")
         except BaseException:
             shot(page, "requests-failure.png")
@@ -126,5 +150,6 @@ def test_no_page_requests_another_host(hostile_server: tuple[Server, Sights]) ->
         finally:
             context.close()
             browser.close()
+    assert not rendered, "markup rendered from people's text:\n" + "\n".join(rendered)
     assert not elsewhere, "requests to other hosts:\n" + "\n".join(
         f"  {url} (first on {seen_on[url]})" for url in dict.fromkeys(elsewhere))

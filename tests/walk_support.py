@@ -197,7 +197,9 @@ def _as_grid_shows(value: object) -> str:
     return str(value)
 
 
-_CHART_TEXT_KEYS = ("text", "title", "name", "hovertemplate", "texttemplate", "ticktext")
+# Chart text: titles, names, templates, and the data that serve as category labels.
+_CHART_TEXT_KEYS = ("text", "title", "name", "hovertemplate", "texttemplate", "ticktext",
+                    "x", "y", "labels", "customdata")
 
 
 def _chart_texts(proto: Any, page: str, tab: str) -> list[Seen]:
@@ -327,8 +329,8 @@ def chart_problems(item: Seen) -> list[str]:
     if item.where == "chart separators":
         return [] if item.source == ",." else [
             f"chart number separators {item.text!r} (Belgian: ',.')"]
-    if item.column != "chart":
-        return []
+    if item.column != "chart" or item.where.endswith((".x", ".y", ".labels", ".customdata")):
+        return []  # data: dates and numbers there are written by the axis formats
     found = []
     if item.where.endswith(("tickformat", "hoverformat")):
         return ([f"chart date format {item.text!r} (dd/mm/yyyy)"]

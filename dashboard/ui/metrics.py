@@ -21,7 +21,7 @@ from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, ST
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, widgets
+from dashboard.ui import db, search, text, widgets
 from db.models import CATEGORIES, CHANNELS, PRIORITIES, SEGMENTS
 
 # Session-state keys of this page (widget keys included).
@@ -302,7 +302,8 @@ def workload_section(m: EnquiryMetrics) -> None:
     frame = people_frame(m)
     left, right = st.columns(2)
     with left:
-        _chart(charts.workload(frame), "metrics_chart_workload", _on_person)
+        named = frame.assign(person=[text.plotly_text(p) for p in frame["person"]])
+        _chart(charts.workload(named), "metrics_chart_workload", _on_person)
     with right:
         table = frame.rename(columns={"person": "Person", "open_now": "Open now",
                                       "resolved": "Resolved in range",
