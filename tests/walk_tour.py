@@ -8,7 +8,6 @@ each channel and status, a merged one, a phone number on file, a search with sev
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from db.models import (
 )
 from seed.demo_accounts import DEMO_ACCOUNTS
 from seed.generate import seed_database
-from tests.app_support import new_app, select_row, sign_in
+from tests.app_support import new_app, select_row, select_rows, sign_in
 from tests.walk_support import Walk
 
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
@@ -89,13 +88,6 @@ def app_pointed_at(url: str, tmp_path: Path) -> Iterator[None]:
         mp.setenv("CSOL_COOKIE_KEY", "test-cookie-key-" + "x" * 32)
         mp.setenv("CSOL_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
         yield
-
-
-def copy_sqlite(url: str, tmp_path: Path, name: str) -> str:
-    source = Path(url.removeprefix("sqlite:///"))
-    target = tmp_path / name
-    shutil.copyfile(source, target)
-    return f"sqlite:///{target}"
 
 
 # --------------------------------------------------------------------------- what to visit
@@ -236,8 +228,8 @@ def queue(walk: Walk, at: AppTest, role: str) -> None:
     at.session_state[state.QUEUE_SELECT_MODE] = True
     at.run()
     walk.look(at, "Queue", "select several")
-    if any(str(k).startswith("queue_table_") for k in at.session_state):
-        select_rows_if_any(at, "queue_table", [0, 1])
+    if _has_table(at, "queue_table"):
+        select_rows(at, "queue_table", [0, 1])
         at.run()
         walk.look(at, "Queue", "two ticked")
         if "bulk_close" in [b.key for b in at.button]:
@@ -246,12 +238,6 @@ def queue(walk: Walk, at: AppTest, role: str) -> None:
             at.button(key="bulk_cancel").click().run()
     at.session_state[state.QUEUE_SELECT_MODE] = False
     at.run()
-
-
-def select_rows_if_any(at: AppTest, table: str, rows: list[int]) -> None:
-    from tests.app_support import select_rows
-
-    select_rows(at, table, rows)
 
 
 def _has_table(at: AppTest, table: str) -> bool:
