@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import whole_euros
+from dashboard.formatting import number
 
 INVOICED = "#1f5f99"
 CREDITED = "#8fb3d9"
@@ -42,7 +42,7 @@ def ageing_bars(frame: pd.DataFrame, title: str = "Ageing") -> go.Figure:
     """One bar per ageing bucket. Expects columns bucket (label) and amount (euros)."""
     fig = go.Figure()
     fig.add_bar(x=frame["bucket"], y=frame["amount"], marker_color=AGEING_COLOURS[: len(frame)],
-                text=[whole_euros(v) for v in frame["amount"]],
+                text=[f"{number(v)} €" for v in frame["amount"]],
                 textposition="outside", cliponaxis=False)
     fig.update_layout(title=title, yaxis_title="€", yaxis_tickformat=",.0f", showlegend=False,
                       **LAYOUT)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_compact_decimal, format_currency, format_decimal
 
 from dashboard.business_calendar import BRUSSELS, MINUTES_PER_DAY
 
@@ -27,15 +27,32 @@ def whole_euros(amount: float, locale: str = UI_LOCALE) -> str:
 
 def count(n: int, locale: str = UI_LOCALE) -> str:
     """A whole number with Belgian grouping: ``12.345``."""
-    return format_decimal(n, format="#,##0", locale=locale)
+    return number(n, 0, locale)
 
 
-def percent(value: float | Decimal | None, digits: int = 1, locale: str = UI_LOCALE) -> str:
-    """``92,6 %`` (a value of 92.6, not 0.926); "—" when there is none."""
+def number(value: float, digits: int = 0, locale: str = UI_LOCALE) -> str:
+    """1234.5 -> '1.234,5' (digits after the comma, always shown)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=locale)
+
+
+def signed(value: float, digits: int = 0, locale: str = UI_LOCALE) -> str:
+    """A change: '+1.234', '-3,3' (a minus for losses, a plus for gains)."""
+    return ("+" if value > 0 else "") + number(value, digits, locale)
+
+
+def percent(value: float | None, digits: int = 1, locale: str = UI_LOCALE) -> str:
+    """A share already in percent: 92.63 -> '92,6 %'; None -> '—'."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return f"{format_decimal(value, format=pattern, locale=locale)}\u00a0%"
+    return f"{number(value, digits, locale)}\u00a0%"
+
+
+def compact_money(cents: int, locale: str = UI_LOCALE) -> str:
+    """Portfolio-sized money, short enough for a KPI: '1,35M €', '698,4K €'."""
+    euros = cents / 100
+    digits = 2 if abs(euros) >= 1_000_000 else 1
+    return f"{format_compact_decimal(euros, locale=locale, fraction_digits=digits)}\u00a0€"
 
 
 def local(moment: datetime) -> datetime:

@@ -52,6 +52,15 @@ TIER_LABELS = {"unknown": "Unknown", "guest": "Guest", "registered": "Registered
                "entitled": "Entitled"}
 LANGUAGE_LABELS = {"nl": "Dutch", "fr": "French", "de": "German", "en": "English"}
 INVENTORY_CHANGE_LABELS = {"add": "Added", "relocate": "Moved", "remove": "Removed"}
+PAYMENT_METHOD_LABELS = {"bank_transfer": "Bank transfer", "direct_debit": "Direct debit",
+                         "card": "Card"}
+INBOUND_SOURCE_LABELS = {"smtp": "E-mail", "import": "Imported file", "web": "Web form",
+                         "fax": "Fax"}
+OUTBOUND_STATUS_LABELS = {"queued": "Waiting to be sent", "sending": "Being sent",
+                          "sent": "Sent", "failed": "Not delivered"}
+INTAKE_RESULT_LABELS = {"created": "new enquiry", "threaded": "joined its enquiry",
+                        "ignored": "set aside as automatic mail",
+                        "quarantined": "kept in quarantine", "pending": "waiting"}
 AUDIT_LABELS = {
     "login": "Signed in", "login_cookie": "Signed in (remembered)", "logout": "Signed out",
     "login_failed": "Sign-in failed", "login_refused_locked": "Sign-in refused: locked",
@@ -74,6 +83,8 @@ TABLES: dict[str, dict[str, str]] = {
     "billing": BILLING_LABELS, "service_level": SERVICE_LEVEL_LABELS, "role": ROLE_LABELS,
     "contact_role": CONTACT_ROLE_LABELS, "tier": TIER_LABELS, "language": LANGUAGE_LABELS,
     "inventory_change": INVENTORY_CHANGE_LABELS, "audit": AUDIT_LABELS,
+    "payment_method": PAYMENT_METHOD_LABELS, "inbound_source": INBOUND_SOURCE_LABELS,
+    "outbound_status": OUTBOUND_STATUS_LABELS, "intake_result": INTAKE_RESULT_LABELS,
 }
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.services import customers
-from dashboard.ui import auth, db, state, widgets
+from dashboard.ui import auth, db, state, text, widgets
 from dashboard.ui import customer as customer_ui
 from dashboard.ui import inventory as inventory_ui
 from dashboard.ui import search as search_ui
@@ -24,7 +24,7 @@ with db.session() as s:
     contacts = customers.list_contacts(session=s, customer_id=customer_id) if header else []
 if header is None:
     st.title("Customer")
-    st.error(f"No customer with number “{number}”.")
+    st.error(f"No customer with number “{text.plain(number)}”.")
     st.stop()
 
 widgets.show_flash()

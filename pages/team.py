@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import when
+from dashboard.formatting import number, when
 from dashboard.services import sla, team
 from dashboard.ui import auth, db, widgets
 from dashboard.ui import enquiry as enquiry_ui
@@ -25,10 +25,11 @@ with db.session() as s:
 load = team.workload(rows)
 
 cols = st.columns(4)
-cols[0].metric("Open", len(rows))
-cols[1].metric("Unassigned", sum(w.open for w in load if w.person == team.UNASSIGNED))
-cols[2].metric("At risk", sum(w.at_risk for w in load))
-cols[3].metric("Breached", sum(w.breached for w in load))
+cols[0].metric("Open", number(len(rows)))
+cols[1].metric("Unassigned", number(sum(w.open for w in load
+                                           if w.person == team.UNASSIGNED)))
+cols[2].metric("At risk", number(sum(w.at_risk for w in load)))
+cols[3].metric("Breached", number(sum(w.breached for w in load)))
 
 st.subheader("Workload by person")
 st.dataframe(pd.DataFrame([

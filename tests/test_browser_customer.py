@@ -203,7 +203,7 @@ def test_invoice_pdf_email_and_relocate_item(page: Page, server: Server,
     # 5c. The contact on file is preselected; another address goes only with a reason.
     form = page.get_by_test_id("stForm").filter(has_text="Send to contact")
     expect(form.get_by_role("combobox", name="Send to contact")).to_have_value(
-        "Anne Dupré <anne.dupre@dupre.be> (finance)")
+        "Anne Dupré <anne.dupre@dupre.be> (Finance)")
     address = form.get_by_label("…or this address")
     expect(address).to_have_count(1)
     expect(address).to_be_enabled()

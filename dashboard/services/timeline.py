@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.business_calendar import start_of_day
-from dashboard.formatting import money
+from dashboard.formatting import day, money
+from dashboard.labels import label
 from db.models import (
     Contract,
     Enquiry,
@@ -74,7 +75,7 @@ def _orders(s: Session, cid: int, since: date | None, limit: int) -> list[Timeli
     if since:
         q = q.where(Order.ordered_at >= start_of_day(since))
     return [TimelineEntry(o.ordered_at, "order", f"Order {o.order_number}",
-                          f"status {o.status.replace('_', ' ')}"
+                          label("order_status", o.status)
                           + (f", PO {o.customer_po}" if o.customer_po else ""),
                           o.total_cents, "order", o.id)
             for o in s.scalars(q.order_by(Order.ordered_at.desc()).limit(limit))]
@@ -99,8 +100,8 @@ def _invoices(s: Session, cid: int, since: date | None, limit: int) -> list[Time
         q = q.where(Invoice.issue_date >= since)
     return [TimelineEntry(_noon(i.issue_date), i.kind,
                           f"{'Invoice' if i.kind == 'invoice' else 'Credit note'} {i.number}",
-                          f"due {i.due_date:%d/%m/%Y}, {i.status.replace('_', ' ')}"
-                          + (", disputed" if i.is_disputed else ""),
+                          f"due {day(i.due_date)}, {label('invoice_status', i.status)}"
+                          + (", Disputed" if i.is_disputed else ""),
                           i.total_cents, "invoice", i.id)
             for i in s.scalars(q.order_by(Invoice.issue_date.desc()).limit(limit))]
 
@@ -110,7 +111,7 @@ def _payments(s: Session, cid: int, since: date | None, limit: int) -> list[Time
     if since:
         q = q.where(Payment.received_on >= since)
     return [TimelineEntry(_noon(p.received_on), "payment", f"Payment {p.bank_reference}",
-                          p.method.replace("_", " ")
+                          label("payment_method", p.method)
                           + (f", {money(p.unallocated_cents)} on account"
                              if p.unallocated_cents else ""),
                           p.amount_cents, None, None)
@@ -123,14 +124,19 @@ def _contracts(s: Session, cid: int, since: date | None, limit: int) -> list[Tim
                        .order_by(Contract.start_date.desc()).limit(limit)):
         entries.append(TimelineEntry(_noon(c.start_date), "contract",
                                      f"Contract {c.contract_number} starts",
-                                     f"{c.type.replace('_', ' ')}, {c.service_level}", None,
+                                     _contract_detail(c), None,
                                      "contract", c.id))
         entries.append(TimelineEntry(_noon(c.end_date), "contract",
                                      f"Contract {c.contract_number} "
                                      + ("renews" if c.auto_renew else "ends"),
-                                     f"{c.type.replace('_', ' ')}, {c.service_level}", None,
+                                     _contract_detail(c), None,
                                      "contract", c.id))
     return [e for e in entries if since is None or e.at >= _noon(since)]
+
+
+def _contract_detail(c: Contract) -> str:
+    return (f"{label('contract_type', c.type)}, "
+            f"{label('service_level', c.service_level)} service")
 
 
 def _inventory(s: Session, cid: int, since: date | None, limit: int) -> list[TimelineEntry]:
@@ -154,6 +160,7 @@ def _enquiries(s: Session, cid: int, since: date | None, limit: int) -> list[Tim
     if since:
         q = q.where(Enquiry.created_at >= start_of_day(since))
     return [TimelineEntry(e.created_at, "enquiry", f"{e.reference} {e.subject}",
-                          f"{e.channel}, {e.status.replace('_', ' ')}", None, "enquiry", e.id,
+                          f"{label('channel', e.channel)}, {label('status', e.status)}", None,
+                          "enquiry", e.id,
                           e.reference)
             for e in s.scalars(q.order_by(Enquiry.created_at.desc()).limit(limit))]

@@ -11,16 +11,15 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_compact_currency
 
 from dashboard import charts
-from dashboard.formatting import UI_LOCALE, count, day, money
+from dashboard.formatting import compact_money, day, money, number, signed
 from dashboard.labels import COUNTRY_LABELS, SEGMENT_LABELS
 from dashboard.services import portfolio
 from dashboard.services.balances import Customers
 from dashboard.services.statement import BUCKET_LABELS, BUCKETS
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, search, widgets
+from dashboard.ui import db, search, text, widgets
 from db.models import COUNTRIES, SEGMENTS
 
 # Session-state keys of this page (widget keys included).
@@ -97,10 +96,8 @@ def load_portfolio(customers: Customers, today: date) -> portfolio.Portfolio:
 
 
 def compact(cents: int) -> str:
-    """Portfolio-sized money, short enough for a KPI: €1,35M, €698K (exact in the help)."""
-    euros = cents / 100
-    digits = 2 if abs(euros) >= 1_000_000 else 1
-    return format_compact_currency(euros, "EUR", locale=UI_LOCALE, fraction_digits=digits)
+    """Portfolio-sized money, short enough for a KPI: 1,35M €, 698,4K € (exact in the help)."""
+    return compact_money(cents)
 
 
 def _money_delta(now: int, before: int) -> str | None:
@@ -124,8 +121,8 @@ def balance_kpis(p: portfolio.Portfolio) -> None:
     cols[2].metric("More than 90 days", compact(over_90),
                    _money_delta(over_90, before.buckets["90+"]), delta_color="inverse",
                    help=money(over_90))
-    cols[3].metric("DSO", f"{dso_now:.0f} days" if dso_now is not None else "—",
-                   widgets.delta(dso_now, dso_before, lambda c: f"{c:+.1f} days"),
+    cols[3].metric("DSO", f"{number(dso_now)} days" if dso_now is not None else "—",
+                   widgets.delta(dso_now, dso_before, lambda c: f"{signed(c, 1)} days"),
                    delta_color="inverse",
                    help="Receivables ÷ sales of the last three months × their days.")
     cols[4].metric("Disputed", compact(p.disputed_cents),
@@ -195,7 +192,8 @@ def overdue_frame(rows: list[portfolio.OverdueCustomer]) -> pd.DataFrame:
                "Of which > 90 days", "Oldest due", "Balance", "Disputed"]
     return pd.DataFrame([{
         "Customer": r.name, "Number": r.customer_number,
-        "Segment": SEGMENT_LABELS.get(r.segment, r.segment), "Country": r.country,
+        "Segment": SEGMENT_LABELS.get(r.segment, r.segment),
+        "Country": COUNTRY_LABELS.get(r.country, r.country),
         "Account manager": r.account_manager or "—", "Overdue": _euros(r.overdue_cents),
         "Of which > 90 days": _euros(r.over_90_cents), "Oldest due": day(r.oldest_due),
         "Balance": _euros(r.balance_cents), "Disputed": _euros(r.disputed_cents),
@@ -215,7 +213,7 @@ def _overdue_list(customers: Customers, today: date) -> None:
         st.success("No customer has an invoice past due.")
         return
     top = rows[:TOP_CHART]
-    chart = pd.DataFrame({"customer": [r.name for r in top],
+    chart = pd.DataFrame({"customer": [text.plotly_text(r.name) for r in top],
                           "customer_number": [r.customer_number for r in top],
                           "overdue": [_euros(r.overdue_cents) for r in top],
                           "over_90": [_euros(r.over_90_cents) for r in top]})
@@ -251,7 +249,7 @@ def _disputed_list(customers: Customers) -> None:
     if not rows:
         st.success("No open invoice is disputed.")
         return
-    st.caption(f"{count(total)} open disputed invoices"
+    st.caption(f"{number(total)} open disputed invoices"
                + (f", the {len(rows)} largest shown" if len(rows) < total else "")
                + ". Click a row to open the customer on that invoice.")
     picked = widgets.picked_row(disputed_frame(rows), "balances_disputed_table", Open=MONEY)
@@ -288,7 +286,7 @@ def _bucket_list(customers: Customers, today: date) -> None:
         else:
             st.success(f"Nothing open in “{name}”.")
         return
-    documents = "1 open document" if items.count == 1 else f"{count(items.count)} open documents"
+    documents = "1 open document" if items.count == 1 else f"{number(items.count)} open documents"
     less = (f"; less {on_account} received and not yet allocated = "
             f"{money(items.total_cents)}" if items.on_account_cents else "")
     shown = (f"; the {len(items.rows)} largest shown" if len(items.rows) < items.count

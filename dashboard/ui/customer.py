@@ -42,12 +42,13 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
                     ) -> st.delta_generator.DeltaGenerator:
     """Name, facts, money and warnings; returns the column beside the name for actions."""
     left, right = st.columns([3, 2], vertical_alignment="top")
-    left.title(h.name)
-    place = f"{h.city} ({h.country})" if h.city else h.country
+    left.title(text.plain(h.name))
+    country = labels.label("country", h.country)
+    place = f"{h.city}, {country}" if h.city else country
     facts = [h.customer_number, h.vat_number or "no VAT number", place,
              labels.label("language", h.language), labels.label("segment", h.segment),
              f"account manager {h.account_manager or '—'}"]
-    left.caption(" · ".join(facts))
+    left.caption(text.plain(" · ".join(facts)))
     cols = st.columns(4)
     cols[0].metric("Balance", money(h.balance_cents))
     cols[1].metric("Overdue", money(h.overdue_cents))
@@ -79,7 +80,8 @@ def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactR
             picked = st.selectbox(
                 "Who is calling", options, index=index, key=f"caller_contact_{header.id}",
                 format_func=lambda c: "Unknown caller" if c is None else
-                f"{c.name} — {c.role}, {c.portal_tier}")
+                f"{c.name} — {labels.label('contact_role', c.role)}, "
+                f"{labels.label('tier', c.portal_tier)}")
             method = st.selectbox(
                 "Verified by", VERIFICATION_METHODS,
                 index=VERIFICATION_METHODS.index(current.verification),
@@ -139,7 +141,7 @@ def open_pending_enquiry(user: UserInfo) -> None:
 @st.dialog("Open an enquiry", width="large", on_dismiss=_discard_draft)
 def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str, int],
                    category: str, who: Caller) -> None:
-    st.caption(f"About {about}" if about else "About this customer")
+    st.caption(text.plain(f"About {about}") if about else "About this customer")
     with st.form("new_enquiry"):
         subject = st.text_input("Subject", value=f"About {about}" if about else "",
                                 max_chars=200)
@@ -149,8 +151,9 @@ def enquiry_dialog(user: UserInfo, customer_id: int, about: str, link: dict[str,
                                             index=CATEGORIES.index(category),
                                             format_func=CATEGORY_LABELS.__getitem__)
         priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index("normal"),
-                                     format_func=str.capitalize)
-        channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"))
+                                     format_func=lambda p: labels.label("priority", p))
+        channel = cols[2].selectbox("Channel", ("phone", "email", "fax", "web"),
+                                    format_func=lambda c: labels.label("channel", c))
         resolved = st.checkbox("Resolved on the call")
         st.caption(f"Caller: {text.plain(who.name)} "
                    f"({VERIFICATION_LABELS[who.verification].lower()}). "
@@ -248,11 +251,11 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
         cols[3].metric("Total", money(o.total_cents))
         facts = [f"PO {o.customer_po}" if o.customer_po else "",
                  f"ship to {detail.ship_to}" if detail.ship_to else ""]
-        st.caption(" · ".join(f for f in facts if f))
+        st.caption(text.plain(" · ".join(f for f in facts if f)))
         if o.carrier:
-            tracking = (f"[{o.tracking_number}]({o.tracking_url})" if o.tracking_url
-                        else o.tracking_number or "no tracking number yet")
-            st.markdown(f"**Carrier:** {o.carrier} · **Tracking:** {tracking}")
+            tracking = (f"[{text.plain(o.tracking_number)}]({o.tracking_url})" if o.tracking_url
+                        else text.plain(o.tracking_number or "no tracking number yet"))
+            st.markdown(f"**Carrier:** {text.plain(o.carrier)} · **Tracking:** {tracking}")
         left, right = st.columns([3, 2])
         with left:
             widgets.table(pd.DataFrame([{
@@ -263,8 +266,8 @@ def order_detail(user: UserInfo, customer_id: int, order_id: int, today: date) -
         with right:
             st.markdown("**Timeline**")
             for event in detail.events:
-                status = labels.label("order_status", event.status)
-                st.markdown(f"- {when(event.occurred_at)} — **{status}**"
+                st.markdown(f"- {when(event.occurred_at)} — "
+                            f"**{labels.label('order_status', event.status)}**"
                             + (f": {text.plain(event.note)}" if event.note else ""))
         enquiry_button(customer_id, f"order {o.order_number}", {"order_id": o.id},
                        "order", f"enquire_order_{o.id}")
@@ -278,7 +281,7 @@ def invoices_frame(rows: list[invoices.InvoiceRow], today: date) -> pd.DataFrame
         "Issued": day(i.issue_date), "Due": day(i.due_date),
         "Status": (f"Overdue {i.days_overdue(today)} d" if i.is_overdue(today)
                    else labels.label("invoice_status", i.status))
-        + (" · disputed" if i.is_disputed else ""),
+        + (" · Disputed" if i.is_disputed else ""),
         "Total": euros(i.total_cents), "Open": euros(i.open_cents),
         "Order": i.order_number or "",
         "Reference": invoices.structured_reference(i.payment_reference)} for i in rows],
@@ -502,9 +505,9 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
                     session=s, contact_id=int(row["id"]), enabled=bool(row["Invoice e-mails"]),
                     by_user_id=user.id, by_username=user.username)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(text.plain(exc))
         else:
-            st.toast(f"Saved for {row['Name']}")
+            st.toast(text.plain(f"Saved for {row['Name']}"))
     widgets.export_buttons("contacts_export", "contacts", lambda: frame.drop(columns=["id"]))
 
 

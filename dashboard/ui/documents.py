@@ -11,6 +11,7 @@ from dashboard.documents.invoice_pdf import invoice_pdf
 from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import when
+from dashboard.labels import label
 from dashboard.services import customers, outbox, routing
 from dashboard.services.customers import Caller, CustomerHeader
 from dashboard.services.invoices import InvoiceDetail
@@ -97,7 +98,8 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, who: Caller, k
     if blocked:
         st.warning(text.plain(blocked))
     else:
-        st.caption(text.plain(f"Requested by {who.name} ({who.tier}, verified). Documents go "
+        st.caption(text.plain(f"Requested by {who.name} ({label('tier', who.tier)}, verified). "
+                              "Documents go "
                               "to a contact on file; another address needs a reason."))
     caller_index = next((i + 1 for i, c in enumerate(contacts) if c.id == who.contact_id), 1)
     with st.form(f"{key}_route_form"):
@@ -105,7 +107,7 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, who: Caller, k
         contact = cols[0].selectbox(
             "Send to contact", [None, *contacts], key=f"{key}_to_contact",
             format_func=lambda c: "— an address not on file —" if c is None
-            else f"{c.name} <{c.email}> ({c.role})",
+            else f"{c.name} <{c.email}> ({label('contact_role', c.role)})",
             index=caller_index if contacts else 0)
         other = cols[1].text_input("…or this address", key=f"{key}_to_other",
                                    placeholder="name@company.be", disabled=bool(blocked))
@@ -135,7 +137,7 @@ def _route_form(key: str, user: UserInfo, header: CustomerHeader, who: Caller, k
         sent_before = outbox.list_for_customer(session=s, customer_id=header.id, limit=10)
     if sent_before:
         st.caption(text.plain("Recent e-mails to this customer: " + "; ".join(
-            f"{m.subject} to {m.to_address}: {m.status}"
+            f"{m.subject} to {m.to_address}: {label('outbound_status', m.status)}"
             + (f" {when(m.sent_at)}" if m.sent_at else "")
             + (f" ({m.last_error})" if m.last_error and m.status != "sent" else "")
             for m in sent_before)))

@@ -205,7 +205,7 @@ def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:
         return (f"{label('status', str(data.get('from')))} → "
                 f"{label('status', str(data.get('to')))}")
     if ev.kind in ("priority", "category"):
-        return f"{data.get('from')} → {data.get('to')}"
+        return f"{label(ev.kind, str(data.get('from')))} → {label(ev.kind, str(data.get('to')))}"
     if ev.kind == "assignment":
         return "claimed" if data.get("claimed") else "reassigned"
     if ev.kind == "merge":
@@ -309,7 +309,7 @@ def details_form(user: UserInfo, d: EnquiryDetail) -> None:
         targets = [r.status, *workflow.TRANSITIONS[r.status]]
         status = cols[0].selectbox("Status", targets, format_func=lambda v: label("status", v))
         priority = cols[1].selectbox("Priority", PRIORITIES, index=PRIORITIES.index(r.priority),
-                                     format_func=str.capitalize)
+                                     format_func=lambda v: label("priority", v))
         category = cols[2].selectbox("Category", CATEGORIES,
                                      index=CATEGORIES.index(r.category),
                                      format_func=CATEGORY_LABELS.__getitem__)

@@ -15,8 +15,6 @@ from dashboard.ui import db, state, text, widgets
 from dashboard.ui import enquiry as enquiry_ui
 
 KINDS = {"quarantined": "Quarantine", "ignored": "Set aside (automatic mail)"}
-SOURCE_LABELS = {"smtp": "Mail server", "import": "Imported file", "web": "Web form",
-                 "fax": "Fax gateway", "email": "E-mail"}
 PREVIEW_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID", "Content-Type")
 PREVIEW_CHARS = 6000
 
@@ -49,7 +47,7 @@ def problem_in_words(error: str | None, status: str) -> tuple[str, str]:
 
 def list_frame(rows: list[InboundSummary]) -> pd.DataFrame:
     return pd.DataFrame([{
-        "Received": when(r.received_at), "Source": SOURCE_LABELS.get(r.source, r.source),
+        "Received": when(r.received_at), "Source": labels.label("inbound_source", r.source),
         "From": r.from_address or "—", "Subject": r.subject or "(no subject)",
         "Problem": problem_in_words(r.error, r.status)[0],
         "Size (KB)": round(r.size_bytes / 1024)} for r in rows],
@@ -83,7 +81,7 @@ def message_panel(user: UserInfo, message: InboundSummary, kind: str) -> None:
         st.subheader(text.plain(message.subject or "(no subject)"))
         st.caption(text.plain(f"From {message.from_address or 'unknown'} · received "
                               f"{when(message.received_at)} · "
-                              f"{SOURCE_LABELS.get(message.source, message.source)}"))
+                              f"{labels.label('inbound_source', message.source)}"))
         words, detail = problem_in_words(message.error, message.status)
         (st.info if kind == "ignored" else st.error)(text.plain(words))
         if detail:
@@ -118,7 +116,7 @@ def reprocess(user: UserInfo, inbound_id: int) -> None:
         widgets.show_problems(exc)
         return
     st.session_state[state.FLASH] = (
-        f"Processed: {outcome.result}"
+        f"Processed: {labels.label('intake_result', outcome.result)}"
         + (f" ({outcome.reference})" if outcome.reference
            else f" — {outcome.detail}" if outcome.detail else ""))
     st.rerun()

@@ -149,7 +149,8 @@ def add_item_form(user: UserInfo, customer_id: int, sites: list[inventory.SiteOp
                                      placeholder="Choose a site")
             contract = cols[1].selectbox("Covering contract", [None, *active],
                                          format_func=lambda c: "— none —" if c is None
-                                         else f"{c.contract_number} ({c.service_level})")
+                                         else f"{c.contract_number} "
+                                         f"({label('service_level', c.service_level)})")
             installed_on = cols[0].date_input("Installed on", value=today, max_value=today,
                                               format="DD/MM/YYYY")
             warranty_end = cols[1].date_input("Warranty ends", value=None, format="DD/MM/YYYY",

@@ -16,12 +16,12 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import charts
-from dashboard.formatting import count, day, duration_minutes, percent, when
-from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, STATUS_LABELS
+from dashboard.formatting import day, duration_minutes, number, percent, signed, when
+from dashboard.labels import CATEGORY_LABELS, CHANNEL_LABELS, SEGMENT_LABELS, STATUS_LABELS, label
 from dashboard.services import metrics
 from dashboard.services.metrics import Drill, EnquiryFilter, EnquiryMetrics, Period
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, widgets
+from dashboard.ui import db, text, widgets
 from dashboard.ui import enquiry as enquiry_ui
 from db.models import CATEGORIES, CHANNELS, PRIORITIES, SEGMENTS
 
@@ -109,7 +109,7 @@ def enquiry_filters(user: UserInfo) -> EnquiryFilter:
     categories = cols[3].multiselect("Category", CATEGORIES, key=CATEGORY, placeholder="All",
                                      format_func=CATEGORY_LABELS.__getitem__)
     priorities = cols[4].multiselect("Priority", PRIORITIES, key=PRIORITY, placeholder="All",
-                                     format_func=str.capitalize)
+                                     format_func=lambda p: label("priority", p))
     segments = cols[5].multiselect("Customer segment", SEGMENTS, key=SEGMENT,
                                    placeholder="All", format_func=SEGMENT_LABELS.__getitem__)
     return EnquiryFilter(team_id=team.id if team else None,
@@ -135,7 +135,7 @@ def period_caption(m: EnquiryMetrics) -> None:
 # --- enquiry metrics: KPI row ------------------------------------------------------------------
 
 def _count_delta(now: int, before: int) -> str | None:
-    return widgets.delta(now, before, lambda c: f"{c:+,.0f}")
+    return widgets.delta(now, before, signed)
 
 
 def _minutes_delta(now: float | None, before: float | None) -> str | None:
@@ -144,7 +144,7 @@ def _minutes_delta(now: float | None, before: float | None) -> str | None:
 
 
 def _points_delta(now: float | None, before: float | None) -> str | None:
-    return widgets.delta(now, before, lambda c: f"{c:+.1f} pts")
+    return widgets.delta(now, before, lambda c: f"{signed(c, 1)} pts")
 
 
 def kpi_row(m: EnquiryMetrics) -> None:
@@ -152,13 +152,13 @@ def kpi_row(m: EnquiryMetrics) -> None:
     now, before = m.current, m.earlier
     daily = m.daily if m.period.days > 1 else None
     first = st.columns(5)
-    first[0].metric("Received", count(now.received), _count_delta(now.received, before.received),
+    first[0].metric("Received", number(now.received), _count_delta(now.received, before.received),
                     delta_color="off", help="Enquiries that arrived in the range.",
                     **_sparkline(daily, "received"))
-    first[1].metric("Resolved", count(now.resolved), _count_delta(now.resolved, before.resolved),
+    first[1].metric("Resolved", number(now.resolved), _count_delta(now.resolved, before.resolved),
                     help="Resolved or closed in the range, not reopened since.",
                     **_sparkline(daily, "resolved"))
-    first[2].metric(_backlog_label(m), f"{count(now.backlog)}",
+    first[2].metric(_backlog_label(m), number(now.backlog),
                     _count_delta(now.backlog, before.backlog), delta_color="inverse",
                     help="Not resolved at the end of the range; the change is against the "
                          "end of the period before.", **_sparkline(daily, "backlog"))
@@ -174,7 +174,7 @@ def kpi_row(m: EnquiryMetrics) -> None:
     second[4].metric("Reopen rate", _pct(now.reopened.pct),
                      _points_delta(now.reopened.pct, before.reopened.pct),
                      delta_color="inverse",
-                     help=f"{count(now.reopened.part)} of {count(now.reopened.whole)} "
+                     help=f"{number(now.reopened.part)} of {number(now.reopened.whole)} "
                           "enquiries received in the range and resolved at least once were "
                           "reopened.")
 
@@ -190,7 +190,7 @@ def _backlog_label(m: EnquiryMetrics) -> str:
 
 
 def _share_help(share: metrics.Share, clock: str) -> str:
-    return (f"{count(share.part)} of {count(share.whole)} {clock} due times that passed in "
+    return (f"{number(share.part)} of {number(share.whole)} {clock} due times that passed in "
             "the range were met.")
 
 
@@ -198,7 +198,7 @@ def _time_metrics(cols: list[Any], name: str, now: metrics.Spread,
                   before: metrics.Spread) -> None:
     cols[0].metric(f"{name}, median", _minutes(now.median),
                    _minutes_delta(now.median, before.median), delta_color="inverse",
-                   help=f"Over {count(now.count)} enquiries, business time.")
+                   help=f"Over {number(now.count)} enquiries, business time.")
     cols[1].metric(f"{name}, p90", _minutes(now.p90),
                    _minutes_delta(now.p90, before.p90), delta_color="inverse",
                    help="Nine in ten were quicker than this (business time).")
@@ -303,7 +303,8 @@ def workload_section(m: EnquiryMetrics) -> None:
     frame = people_frame(m)
     left, right = st.columns(2)
     with left:
-        _chart(charts.workload(frame), "metrics_chart_workload", _on_person)
+        named = frame.assign(person=[text.plotly_text(p) for p in frame["person"]])
+        _chart(charts.workload(named), "metrics_chart_workload", _on_person)
     with right:
         table = frame.rename(columns={"person": "Person", "open_now": "Open now",
                                       "resolved": "Resolved in range",
@@ -345,7 +346,7 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     drill = _within(drill, period)
     result = _drill_down(db.database_url(), period, flt, drill, metrics.DRILL_LIMIT)
     shown = len(result.rows)
-    st.markdown(f"**{drill_title(drill)}** — {count(result.total)} enquiries"
+    st.markdown(f"**{drill_title(drill)}** — {number(result.total)} enquiries"
                 + (f", the newest {shown} shown" if shown < result.total else ""))
     frame = drill_frame(result.rows)
     styled = widgets.highlight(frame, "SLA resolution", _sla_style)
@@ -406,7 +407,7 @@ def drill_frame(rows: tuple[metrics.DrillRow, ...]) -> pd.DataFrame:
         "SLA first response": r.first_response_sla, "SLA resolution": r.resolution_sla,
         "Channel": CHANNEL_LABELS.get(r.channel, r.channel),
         "Category": CATEGORY_LABELS.get(r.category, r.category),
-        "Priority": r.priority.capitalize(),
+        "Priority": label("priority", r.priority),
     } for r in rows], columns=columns)
 
 

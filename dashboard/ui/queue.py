@@ -24,11 +24,12 @@ PAGE_SIZE = 50
 def queue_filters() -> QueueFilter:
     with st.expander("Filters"):
         cols = st.columns(3)
-        channels = cols[0].multiselect("Channel", CHANNELS, key="q_channel")
+        channels = cols[0].multiselect("Channel", CHANNELS, key="q_channel",
+                                       format_func=lambda v: label("channel", v))
         categories = cols[1].multiselect("Category", CATEGORIES, key="q_category",
                                          format_func=CATEGORY_LABELS.__getitem__)
         priorities = cols[2].multiselect("Priority", PRIORITIES, key="q_priority",
-                                         format_func=str.capitalize)
+                                         format_func=lambda v: label("priority", v))
         statuses = cols[0].multiselect("Status", ENQUIRY_STATUSES, key="q_status",
                                        format_func=lambda v: label("status", v),
                                        help="Empty: every status still open")

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard.formatting import count, money
+from dashboard.formatting import money, number
 from dashboard.services import metrics
 from dashboard.services.errors import ValidationError
 from dashboard.ui import state, text
@@ -51,8 +51,8 @@ def pager(key: str, total: int, limit: int) -> None:
     if total == 0:
         cols[0].caption("No rows")
     else:
-        last = min(offset + limit, total)
-        cols[0].caption(f"Rows {count(offset + 1)}–{count(last)} of {count(total)}")
+        cols[0].caption(f"Rows {number(offset + 1)}–{number(min(offset + limit, total))} of "
+                        f"{number(total)}")
     cols[1].button("‹ Previous", key=f"{key}_prev", disabled=offset == 0, width="stretch",
                    on_click=move, args=(max(0, offset - limit),))
     cols[2].button("Next ›", key=f"{key}_next", disabled=offset + limit >= total,
