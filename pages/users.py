@@ -41,8 +41,8 @@ if locked:
 
 with st.expander("Change an account"):
     st.caption("A new role, a new password or a deactivation signs the person out everywhere.")
-    chosen = st.selectbox("Account", accounts, format_func=lambda u: f"{u.username} — "
-                          f"{u.full_name}", index=None, key="users_change_account")
+    chosen = st.selectbox("Account", accounts, format_func=lambda u: f"{u.full_name} "
+                          f"(signs in as {u.username})", index=None, key="users_change_account")
     if chosen is not None:
         with st.form("users_change"):
             role = st.selectbox("Role", ROLES, index=ROLES.index(chosen.role),

@@ -165,8 +165,8 @@ def test_an_admins_role_change_signs_the_person_out_at_their_next_click(app_db: 
     admin = sign_in(new_app(), "admin")
     admin.switch_page("../pages/users.py").run()
     admin.selectbox(key="users_change_account").select_index(
-        [o.split(" — ")[0] for o in admin.selectbox(key="users_change_account").options
-         ].index("rep")).run()
+        [o.endswith("(signs in as rep)")
+         for o in admin.selectbox(key="users_change_account").options].index(True)).run()
     admin.selectbox[1].select("lead")
     admin.button(key="FormSubmitter:users_change-Save").click().run()
     assert not admin.exception and not admin.error

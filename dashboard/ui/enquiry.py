@@ -385,7 +385,7 @@ def link_and_merge(user: UserInfo, d: EnquiryDetail) -> None:
             index=None, key=f"merge_pick_{d.row.id}",
             format_func=lambda r: (f"{r.reference} · {label('status', r.status)} · "
                                    f"{when(r.created_at)} · {text.plain(r.subject)}"),
-            placeholder="Pick one" if candidates else "None found")
+            placeholder="Pick one" if candidates else "No likely duplicates")
         typed = st.text_input("or merge into (reference)", placeholder="ENQ-2026-000123")
         st.caption("This enquiry is closed as a duplicate; both keep their history.")
         if st.form_submit_button("Merge"):

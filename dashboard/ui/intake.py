@@ -72,7 +72,7 @@ def preview(raw: bytes) -> None:
             if body else "(no text part)", language=None, wrap_lines=True)
     if parsed.attachments:
         st.caption("Attachments: " + text.plain(", ".join(
-            f"{a.filename or 'unnamed'} ({round(len(a.data) / 1024)} KB)"
+            f"{a.filename or 'unnamed'} ({round(len(a.content) / 1024)} KB)"
             for a in parsed.attachments)))
 
 
