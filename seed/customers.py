@@ -128,6 +128,15 @@ def _unique_name(ctx: Context, flavour: str, city: City, segment: str,
     return name, domain
 
 
+def _payer(ctx: Context, segment: str, quota: Quota) -> str:
+    """How the customer pays; large accounts pay through a process, never erratically."""
+    payer = weighted(ctx.rng, PAYERS, _PAYER_CUMULATIVE)
+    if payer == "erratic" and (segment == "enterprise" or quota.key_account
+                               or quota.national_account):
+        return "slow"
+    return payer
+
+
 def street_address(ctx: Context, flavour: str, city: City) -> tuple[str, str]:
     """A street of ``city`` with a house number, and the postcode (LU: the street's)."""
     number = 1 + int(ctx.rng.random() ** 2 * 180)
@@ -150,14 +159,17 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
     language = weighted(rng, languages, cumulate(language_weights))
     name, domain = _unique_name(ctx, flavour, city, segment, country)
     street, postcode = street_address(ctx, flavour, city)
-    terms = 60 if segment == "public_sector" else pick(rng, (30, 30, 30, 30, 14, 45, 60))
+    # The vendor's terms are 30 days (Belgian law gives public bodies 30 days too); a few
+    # smaller customers have 14 or 60.
+    terms = 30 if segment in ("public_sector", "enterprise") else pick(
+        rng, (30,) * 10 + (14, 60))
     low, high = _CREDIT_LIMIT_EUR[segment]
     customer = CustomerFile(
         id=customer_id, number=f"C{100000 + customer_id}", name=name, flavour=flavour,
         country=country, language=language, segment=segment, city=city, domain=domain,
         phone=ident.landline(rng, city), weight=customer_weight(ctx, segment, quota.key_account,
                                                                   quota.national_account),
-        payer=weighted(rng, PAYERS, _PAYER_CUMULATIVE), terms_days=terms,
+        payer=_payer(ctx, segment, quota), terms_days=terms,
         iban=ident.iban(rng, country),
         since=clock.days_ago(400 + int(rng.random() * 3600)), quota=quota,
         street=street, postal_code=postcode,

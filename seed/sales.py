@@ -342,19 +342,20 @@ class _Account:
 # Days after the due date a payer's invoices are paid, as (share, low, high): most pay
 # near the term, a minority late, a few only after reminders (over 90 days).
 _DELAYS: dict[str, tuple[tuple[float, int, int], ...]] = {
-    "prompt": ((0.97, -10, 4), (0.03, 20, 75)),
-    "slow": ((0.93, 3, 35), (0.07, 35, 110)),
-    "erratic": ((0.72, 10, 75), (0.28, 80, 260)),
+    "prompt": ((0.97, -8, 3), (0.03, 10, 45)),
+    "slow": ((0.92, 0, 15), (0.08, 15, 60)),
+    "erratic": ((0.85, 5, 45), (0.15, 95, 200)),
     "direct_debit": ((1.0, 0, 0),),
 }
-_FORGOTTEN = 0.012  # any payer now and then: paid only after reminders
+# Any payer now and then: an invoice paid only after reminders and a formal notice.
+_FORGOTTEN = 0.06
 
 
 def _payment_delay(ctx: Context, payer: str) -> int:
     """Days after the due date the customer pays this invoice."""
     rng = ctx.rng
     if payer != "direct_debit" and chance(rng, _FORGOTTEN):
-        return int(45 + rng.random() * 190)
+        return int(95 + rng.random() * 75)
     r = rng.random()
     for share, low, high in _DELAYS[payer]:
         if r < share:
@@ -365,11 +366,13 @@ def _payment_delay(ctx: Context, payer: str) -> int:
 
 def _payment_run(clock: Clock, day: date, payer: str) -> date:
     """The customer's next payment run on or after ``day``, on a banking day: prompt payers
-    pay on Tuesdays, slow and erratic ones on the 25th of the month; direct debits on the
-    day."""
+    pay on Tuesdays, slow ones on Thursdays, erratic ones on the 25th of the month; direct
+    debits on the day."""
     if payer == "prompt":
         day = day + timedelta(days=(1 - day.weekday()) % 7)
-    elif payer in ("slow", "erratic"):
+    elif payer == "slow":
+        day = day + timedelta(days=(3 - day.weekday()) % 7)
+    elif payer == "erratic":
         day = day.replace(day=25) if day.day <= 25 else (
             day.replace(day=1) + timedelta(days=32)).replace(day=25)
     return clock.calendar.banking_day_on_or_after(day)

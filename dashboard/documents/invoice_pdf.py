@@ -22,6 +22,7 @@ from dashboard.documents._pdf import (
     country_name,
     issued_at,
 )
+from dashboard import vat
 from dashboard.documents.labels import Labels, labels_for
 from dashboard.formatting import day, money
 from dashboard.services.invoices import InvoiceDetail
@@ -64,6 +65,8 @@ def invoice_pdf(detail: InvoiceDetail, vendor: Vendor) -> bytes:
 
     _lines(pdf, detail, lb)
     _totals(pdf, detail, lb)
+    if detail.reverse_charged:  # the legal mention, with both VAT numbers on the page
+        pdf.note_box(lb.vat_amount, [vat.mention(lb.language)], fill=TINT, edge=ACCENT)
     if detail.settlements:
         _settlements(pdf, detail, lb)
     if not credit and detail.credit_notes:
