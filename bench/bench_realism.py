@@ -45,7 +45,7 @@ def main() -> None:
         with Session(engine) as session:
             figures = measure(session, today=today, now=anchor(today).astimezone(UTC))
         engine.dispose()
-    what = args.database_url and "database" or f"{args.size} ×{args.scale:g}, seed {args.seed}"
+    what = (args.database_url and "database") or f"{args.size} ×{args.scale:g}, seed {args.seed}"
     print(f"Realism of the {what}, today {today.isoformat()}"
           + (f" (seeded in {seconds:.1f} s)" if seconds else ""))
     rows = figures.rows()

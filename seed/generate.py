@@ -144,9 +144,9 @@ def seed_database(
         # The closing run is part of the dataset: dated at its "now", not the wall clock.
         session.execute(update(AuditLog).where(AuditLog.occurred_at > now)
                         .values(occurred_at=now))
-        for table in (ReceivableClose, ReceivableMonth, AuditLog, EnquiryEvent):
-            counts[table.__tablename__] = session.scalar(
-                select(func.count()).select_from(table)) or 0
+        for model in (ReceivableClose, ReceivableMonth, AuditLog, EnquiryEvent):
+            counts[model.__tablename__] = session.scalar(  # what the steps above wrote
+                select(func.count()).select_from(model)) or 0
     report(1.0, "Done")
     every_table = {table.name: counts.get(table.name, 0) for table in Base.metadata.sorted_tables}
     return SeedReport(size=profile.name, seed=seed, today=today, counts=every_table,

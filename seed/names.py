@@ -214,7 +214,8 @@ LAST_NAMES: dict[str, tuple[str, ...]] = {
            "Fontaine", "Gilson", "Henrard", "Jacob", "Lallemand", "Lambotte", "Leblanc",
            "Legrand", "Lhoest", "Mahieu", "Michaux", "Pirard", "Pirotte", "Poncelet", "Remacle",
            "Servais", "Stassen", "Toussaint", "Warnier", "Wilmotte", "Bertrand", "Baudoin",
-           "Closset", "Delcourt", "Gillet", "Evrard", "Masson", "Charlier", "Rousseau", "Châtelain", "Crèvecœur", "Deprez",
+           "Closset", "Delcourt", "Gillet", "Evrard", "Masson", "Charlier", "Rousseau", "Châtelain",
+           "Crèvecœur", "Deprez",
            "Hénin"),
     "de": ("Müller", "Schmitz", "Kessler", "Lenz", "Heinen", "Mertes", "Kohnen", "Cremer",
            "Radermacher", "Jost", "Fickers", "Schröder", "Krings", "Weber", "Becker", "Hoffmann",
@@ -230,7 +231,8 @@ LAST_NAMES: dict[str, tuple[str, ...]] = {
            "Becker", "Klein", "Ries", "Majerus", "Goedert", "Theisen", "Wirth", "Feltgen",
            "Schiltz", "Frisch", "Biver", "Bausch", "Clement", "Diederich", "Ernster",
            "Flammang", "Gengler", "Hermes", "Jacoby", "Kirsch", "Linster", "Molitor", "Nilles",
-           "Olinger", "Pauly", "Reding", "Thinnes", "Urbany", "Wagener", "Welter", "Zenner", "Pletschette", "Zeimet", "Bettendorf", "Lanners"),
+           "Olinger", "Pauly", "Reding", "Thinnes", "Urbany", "Wagener", "Welter", "Zenner",
+           "Pletschette", "Zeimet", "Bettendorf", "Lanners"),
 }
 
 # Company-name patterns: {last}, {last2}, {trade}, {city}, {saint}, {form}. The trade lists
@@ -262,19 +264,23 @@ TRADES: dict[str, tuple[str, ...]] = {
     "nl": ("Logistiek", "Bouw", "Transport", "Techniek", "Elektro", "Accountants", "Advocaten",
            "Verzekeringen", "Drukkerij", "Brouwerij", "Bakkerij", "Garage", "Meubelen",
            "Tuinbouw", "Voeding", "Textiel", "Metaalbouw", "Installaties", "Immo", "Consult",
-           "Medical", "Tegels", "Sanitair", "Schilderwerken", "Vloeren", "Glas", "Kantoorinrichting",
+           "Medical", "Tegels", "Sanitair", "Schilderwerken", "Vloeren", "Glas",
+           "Kantoorinrichting",
            "Informatica", "Machinebouw", "Houthandel", "Staalbouw", "Keukens", "Zonwering",
            "Isolatie", "Catering", "Dakwerken", "Schrijnwerkerij", "Koeltechniek", "Verpakkingen"),
     "fr": ("Brasserie", "Imprimerie", "Boulangerie", "Garage", "Menuiserie", "Transports",
            "Pharmacie", "Atelier", "Électricité", "Chauffage", "Quincaillerie", "Librairie",
            "Sanitaires", "Peinture", "Vitrerie", "Informatique", "Charpente", "Mécanique",
-           "Cuisines", "Traiteur", "Serrurerie", "Jardinerie", "Laboratoire", "Fromagerie", "Carrosserie", "Pâtisserie", "Toiture", "Bureau"),
+           "Cuisines", "Traiteur", "Serrurerie", "Jardinerie", "Laboratoire", "Fromagerie",
+           "Carrosserie", "Pâtisserie", "Toiture", "Bureau"),
     "de": ("Technik", "Bau", "Logistik", "Autohaus", "Druckerei", "Elektro", "Bäckerei",
            "Fliesen", "Sanitär", "Malerbetrieb", "Dachdeckerei", "Informatik", "Maschinenbau",
-           "Holzhandel", "Küchen", "Glaserei", "Schreinerei", "Möbelhaus", "Metallbau", "Landtechnik", "Heizungsbau", "Gärtnerei"),
+           "Holzhandel", "Küchen", "Glaserei", "Schreinerei", "Möbelhaus", "Metallbau",
+           "Landtechnik", "Heizungsbau", "Gärtnerei"),
     "lu": ("Brasserie", "Garage", "Transports", "Boulangerie", "Fiduciaire", "Menuiserie",
            "Toitures", "Sanitaires", "Informatique", "Peinture", "Chauffage", "Vitrerie",
-           "Traiteur", "Serrurerie", "Électricité", "Imprimerie", "Bäckerei", "Elektro", "Immobilière", "Pharmacie"),
+           "Traiteur", "Serrurerie", "Électricité", "Imprimerie", "Bäckerei", "Elektro",
+           "Immobilière", "Pharmacie"),
 }
 
 ACTIVITIES: dict[str, tuple[str, ...]] = {

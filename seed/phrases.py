@@ -321,7 +321,17 @@ NOTIFICATION = {
            "{invoice_number} über {amount} ist verfügbar. Strukturierte Mitteilung: "
            "{payment_reference}.\n"),
 }
+STATEMENT_BODY = {
+    "en": "Dear {contact_name},\n\nPlease find attached the statement of account of "
+          "{customer_number}: balance {balance}.\n",
+    "fr": "Bonjour {contact_name},\n\nVeuillez trouver en annexe le relevé de compte "
+          "{customer_number} : solde {balance}.\n",
+    "nl": "Beste {contact_name},\n\nIn bijlage vindt u het rekeningoverzicht van "
+          "{customer_number}: saldo {balance}.\n",
+    "de": "Guten Tag {contact_name},\n\nanbei erhalten Sie den Kontoauszug "
+          "{customer_number}: Saldo {balance}.\n",
+}
 STATEMENT_SUBJECT = {
     "en": "Statement of account {customer_number}", "fr": "Relevé de compte {customer_number}",
-    "nl": "Rekeninguittreksel {customer_number}", "de": "Kontoauszug {customer_number}",
+    "nl": "Rekeningoverzicht {customer_number}", "de": "Kontoauszug {customer_number}",
 }

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import phonenumbers
@@ -123,7 +124,8 @@ def _credit_notes(session: Session) -> tuple[int, int]:
     taken: Counter[int] = Counter()
     for target, net in session.execute(select(m.Invoice.credited_invoice_id, m.Invoice.net_cents)
                                        .where(m.Invoice.kind == "credit_note")):
-        taken[target] += -net
+        if target is not None:
+            taken[target] += -net
     over = sum(1 for target, net in taken.items() if net > credited.get(target, (0, 0))[0])
     rates: dict[int, set[tuple[int, str]]] = {}
     for invoice_id, rate, category in session.execute(
@@ -133,18 +135,18 @@ def _credit_notes(session: Session) -> tuple[int, int]:
     other = 0
     for credit_id, target in session.execute(select(m.Invoice.id, m.Invoice.credited_invoice_id)
                                              .where(m.Invoice.kind == "credit_note")):
-        other += len(rates.get(credit_id, set()) - rates.get(target, set()))
+        other += len(rates.get(credit_id, set()) - rates.get(target or 0, set()))
     return over, other
 
 
 def _future_rows(session: Session, now: datetime, today: date) -> int:
-    stamped = [m.Order.ordered_at, m.OrderEvent.occurred_at, m.Invoice.released_at,
+    stamped: list[Any] = [m.Order.ordered_at, m.OrderEvent.occurred_at, m.Invoice.released_at,
                m.Enquiry.created_at, m.Enquiry.updated_at, m.Enquiry.first_response_at,
                m.Enquiry.resolved_at, m.Enquiry.closed_at, m.EnquiryEvent.occurred_at,
                m.InboundMessage.received_at, m.OutboundMessage.created_at,
                m.InventoryChange.changed_at, m.AuditLog.occurred_at, m.Customer.created_at]
-    dated = [m.Invoice.issue_date, m.Payment.received_on, m.PaymentAllocation.allocated_on,
-             m.Order.delivered_on]
+    dated: list[Any] = [m.Invoice.issue_date, m.Payment.received_on,
+                        m.PaymentAllocation.allocated_on, m.Order.delivered_on]
     count = 0
     for column in stamped:
         count += session.scalar(select(func.count()).where(column > now)) or 0

@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from seed import identifiers as ident
 from dashboard.vat import Treatment, vat_of
+from seed import identifiers as ident
 from seed.catalogue import PRODUCTS, Product, product_name
 from seed.context import (
     BUSINESS_DAY,
     DAY,
     HOUR,
     MINUTE,
-    Context,
     Clock,
+    Context,
     CustomerFile,
     InvoiceInfo,
     OrderInfo,

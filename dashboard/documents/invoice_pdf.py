@@ -7,6 +7,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal, format_percent
 from fpdf.enums import XPos, YPos
 
+from dashboard import vat
 from dashboard.documents._pdf import (
     ACCENT,
     CONTENT,
@@ -22,7 +23,6 @@ from dashboard.documents._pdf import (
     country_name,
     issued_at,
 )
-from dashboard import vat
 from dashboard.documents.labels import Labels, labels_for
 from dashboard.formatting import day, money
 from dashboard.services.invoices import InvoiceDetail
