@@ -95,11 +95,11 @@ def _company_name(ctx: Context, flavour: str, city: City, segment: str, attempt:
     if segment == "public_sector":
         fields = {"city": city.name, "saint": pick(rng, SAINTS), "saint_fr": pick(rng, SAINTS_FR),
                   "school": pick(rng, SCHOOL_NAMES), "school_fr": pick(rng, SCHOOL_NAMES_FR)}
-        body = pick(rng, PUBLIC_BODIES[flavour] if attempt < 2 and chance(rng, 0.4)
+        if attempt >= 4:  # a department of a city or body, invoiced on its own
+            body = pick(rng, PUBLIC_BODIES[flavour]).format(**fields)
+            return f"{body} – {pick(rng, DEPARTMENTS[flavour])}"
+        return pick(rng, PUBLIC_BODIES[flavour] if attempt < 2 and chance(rng, 0.4)
                     else PUBLIC_SCHOOLS[flavour]).format(**fields)
-        if attempt >= 4:
-            body = f"{body} – {pick(rng, DEPARTMENTS[flavour])}"
-        return body
     names = LAST_NAMES[flavour]
     patterns = COMPANY_PATTERNS[flavour] if attempt < 3 else CITY_PATTERNS[flavour]
     return pick(rng, patterns).format(

@@ -342,13 +342,13 @@ class _Account:
 # Days after the due date a payer's invoices are paid, as (share, low, high): most pay
 # near the term, a minority late, a few only after reminders (over 90 days).
 _DELAYS: dict[str, tuple[tuple[float, int, int], ...]] = {
-    "prompt": ((0.97, -8, 3), (0.03, 10, 45)),
-    "slow": ((0.92, 0, 15), (0.08, 15, 60)),
-    "erratic": ((0.85, 5, 45), (0.15, 95, 200)),
+    "prompt": ((0.97, -8, 2), (0.03, 10, 45)),
+    "slow": ((0.92, 0, 12), (0.08, 12, 60)),
+    "erratic": ((0.85, 0, 35), (0.15, 95, 200)),
     "direct_debit": ((1.0, 0, 0),),
 }
 # Any payer now and then: an invoice paid only after reminders and a formal notice.
-_FORGOTTEN = 0.06
+_FORGOTTEN = 0.07
 
 
 def _payment_delay(ctx: Context, payer: str) -> int:
@@ -366,10 +366,10 @@ def _payment_delay(ctx: Context, payer: str) -> int:
 
 def _payment_run(clock: Clock, day: date, payer: str) -> date:
     """The customer's next payment run on or after ``day``, on a banking day: prompt payers
-    pay on Tuesdays, slow ones on Thursdays, erratic ones on the 25th of the month; direct
-    debits on the day."""
+    pay on Tuesdays and Fridays, slow ones on Thursdays, erratic ones on the 25th of the
+    month; direct debits on the day."""
     if payer == "prompt":
-        day = day + timedelta(days=(1 - day.weekday()) % 7)
+        day = day + timedelta(days=min((1 - day.weekday()) % 7, (4 - day.weekday()) % 7))
     elif payer == "slow":
         day = day + timedelta(days=(3 - day.weekday()) % 7)
     elif payer == "erratic":
