@@ -364,6 +364,9 @@ class InvoiceLine(Base):
     __table_args__ = (
         UniqueConstraint("invoice_id", "line_no", name="uq_invoice_lines_invoice_id_line_no"),
         CheckConstraint("vat_rate_pct IN (0, 3, 6, 8, 12, 14, 16, 17, 21)", name="vat_rate"),
+        # UNCL 5305: S standard, AA reduced, AE reverse charge (0 %); see dashboard/vat.py.
+        CheckConstraint("vat_category IN ('S', 'AA', 'AE') AND "
+                        "(vat_category = 'AE') = (vat_rate_pct = 0)", name="vat_category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -376,6 +379,7 @@ class InvoiceLine(Base):
     vat_rate_pct: Mapped[int] = mapped_column(Integer)
     net_cents: Mapped[int] = mapped_column(BigInteger)
     vat_cents: Mapped[int] = mapped_column(BigInteger)
+    vat_category: Mapped[str] = mapped_column(String(2), default="S", server_default="S")
 
 
 class Payment(Base):

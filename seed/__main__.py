@@ -34,6 +34,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--today", type=date.fromisoformat, default=None,
                         help="pretend today is this date (YYYY-MM-DD); default: today")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="customers times this (e.g. 0.1: a tenth of the size)")
     parser.add_argument("--reset", action="store_true",
                         help="empty every table first (the schema is kept)")
     return parser.parse_args(argv)
@@ -68,7 +70,7 @@ def _seed_with_progress_bar(engine: Engine, args: argparse.Namespace) -> SeedRep
             bar.update(int(fraction * 1000) - bar.n)
 
         return seed_database(engine, size=args.size, seed=args.seed, today=args.today,
-                             progress=progress)
+                             progress=progress, scale=args.scale)
 
 
 def format_report(report: SeedReport, url: str) -> str:

@@ -36,6 +36,7 @@ class BusinessCalendar:
                 self.opens.append(epoch(datetime.combine(day, OPENS, tzinfo=BRUSSELS)))
                 self.closes.append(epoch(datetime.combine(day, CLOSES, tzinfo=BRUSSELS)))
             day += timedelta(days=1)
+        self._day_ordinals = [d.toordinal() for d in self.days]
         # Business seconds before each window starts / after it ends, counted from `first`.
         self._before: list[int] = []
         self._through: list[int] = []
@@ -85,6 +86,20 @@ class BusinessCalendar:
     def is_open(self, moment: int) -> bool:
         index = bisect_right(self.opens, moment) - 1
         return index >= 0 and moment < self.closes[index]
+
+    # Banking days are the business days: Monday to Friday, no Belgian public holiday.
+
+    def banking_day_on_or_after(self, day: date) -> date:
+        index = bisect_left(self._day_ordinals, day.toordinal())
+        if index >= len(self.days):
+            raise ValueError("day outside the precomputed calendar")
+        return self.days[index]
+
+    def banking_day_on_or_before(self, day: date) -> date:
+        index = bisect_right(self._day_ordinals, day.toordinal()) - 1
+        if index < 0:
+            raise ValueError("day outside the precomputed calendar")
+        return self.days[index]
 
     def window_range(self, start: int, end: int) -> tuple[int, int]:
         """Indexes [first, last) of the business days that open within [start, end)."""

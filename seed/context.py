@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
+from dashboard import vat as vat_rules
 from dashboard.business_calendar import BRUSSELS
 from seed.calendar import BusinessCalendar, epoch
 from seed.identifiers import DocumentNumbers, VatNumbers
@@ -30,12 +31,22 @@ HISTORY_DAYS = 730  # orders, invoices and enquiries cover the last two years
 ANCHOR = time(10, 0)  # "now" is today at 10:00 in Brussels: mid-morning, queue busy
 
 
+def anchor(today: date, wall_clock: datetime | None = None) -> datetime:
+    """"Now" for a dataset of ``today``: 10:00 in Brussels, or the present moment when the
+    seed runs on that day before 10:00 (so that nothing is dated in the future)."""
+    planned = datetime.combine(today, ANCHOR, tzinfo=BRUSSELS)
+    wall = (wall_clock or datetime.now(BRUSSELS)).astimezone(BRUSSELS)
+    if wall.date() == today and wall < planned:
+        return wall.replace(second=0, microsecond=0).astimezone(UTC)
+    return planned.astimezone(UTC)
+
+
 class Clock:
     """Today, now, and the calendar the generators place events on."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, now: datetime | None = None) -> None:
         self.today = today
-        self.now = datetime.combine(today, ANCHOR, tzinfo=BRUSSELS).astimezone(UTC)
+        self.now = now.astimezone(UTC) if now else anchor(today)
         self.now_ts = epoch(self.now)
         self.history_start = today - timedelta(days=HISTORY_DAYS)
         self.history_start_ts = epoch(datetime.combine(self.history_start, time(0), BRUSSELS))
@@ -43,6 +54,12 @@ class Clock:
                                          today + timedelta(days=365 * 2))
         self._ordinal_today = today.toordinal()
         self._at: dict[tuple[date, int], int] = {}
+
+    def banking_day(self, day: date) -> date:
+        """The banking day on or after ``day``, but never after today (then the one before)."""
+        shifted = self.calendar.banking_day_on_or_after(day)
+        return (shifted if shifted <= self.today
+                else self.calendar.banking_day_on_or_before(self.today))
 
     def days_ago(self, days: int) -> date:
         return date.fromordinal(self._ordinal_today - days)
@@ -187,6 +204,8 @@ class InvoiceInfo:
     order_id: int | None = None
     contract_id: int | None = None
     credited_id: int | None = None
+    lines: list[tuple[int | None, str, int, int, vat_rules.Treatment]] = field(
+        default_factory=list)
     open: int = 0
     status: str = "open"
     disputed: bool = False
@@ -247,6 +266,7 @@ class CustomerFile:
     since: date
     quota: Quota
     street: str = ""
+    postal_code: str = ""
     contacts: list[ContactInfo] = field(default_factory=list)
     sites: list[int] = field(default_factory=list)
     orders: list[OrderInfo] = field(default_factory=list)
@@ -257,13 +277,12 @@ class CustomerFile:
     orders_by_time: list[OrderInfo] = field(default_factory=list)
     order_times: list[int] = field(default_factory=list)
 
-    @property
-    def standard_vat(self) -> int:
-        return 21 if self.country == "BE" else 17
+    vat_number: str | None = None
 
-    @property
-    def reduced_vat(self) -> int:
-        return 6 if self.country == "BE" else 3
+    def vat(self, reduced: bool = False) -> vat_rules.Treatment:
+        """The VAT of a line sold to this customer (place of supply, see dashboard.vat)."""
+        return vat_rules.treatment(customer_country=self.country,
+                             customer_vat_number=self.vat_number, reduced=reduced)
 
 
 @dataclass
@@ -279,3 +298,4 @@ class Context:
     # Epoch seconds -> the text a timestamp column takes (see bulk.TimestampText).
     stamp: Callable[[int], str]
     used_customer_names: set[str] = field(default_factory=set)
+    used_domains: set[str] = field(default_factory=set)

@@ -18,9 +18,12 @@ from seed.context import (
 )
 from seed.names import (
     ACTIVITIES,
+    BE_STREETS,
     CITIES,
+    CITY_PATTERNS,
     COMPANY_PATTERNS,
     CUSTOMER_LANGUAGES,
+    DEPARTMENTS,
     EN_ADJECTIVES,
     EN_CITY_NAMES,
     EN_NOUNS,
@@ -30,11 +33,14 @@ from seed.names import (
     FLAVOUR_WEIGHTS,
     LAST_NAMES,
     LEGAL_FORMS,
+    LU_ADDRESSES,
     PUBLIC_BODIES,
+    PUBLIC_SCHOOLS,
     SAINTS,
     SAINTS_FR,
+    SCHOOL_NAMES,
+    SCHOOL_NAMES_FR,
     SITE_NAMES,
-    STREETS,
     TRADES,
     City,
 )
@@ -82,36 +88,62 @@ def customer_weight(ctx: Context, segment: str, key_account: bool,
     return min(base, 6.0) * _SEGMENT_WEIGHT[segment] * (4.0 if key_account else 1.0)
 
 
-def _company_name(ctx: Context, flavour: str, city: City, segment: str) -> str:
+def _company_name(ctx: Context, flavour: str, city: City, segment: str, attempt: int) -> str:
+    """A name for the firm; later attempts draw from larger pools (the town, a department)
+    so that every name, and so every e-mail domain, can be unique."""
     rng = ctx.rng
     if segment == "public_sector":
-        return pick(rng, PUBLIC_BODIES[flavour]).format(
-            city=city.name, saint=pick(rng, SAINTS), saint_fr=pick(rng, SAINTS_FR))
+        fields = {"city": city.name, "saint": pick(rng, SAINTS), "saint_fr": pick(rng, SAINTS_FR),
+                  "school": pick(rng, SCHOOL_NAMES), "school_fr": pick(rng, SCHOOL_NAMES_FR)}
+        if attempt >= 4:  # a department of a city or body, invoiced on its own
+            body = pick(rng, PUBLIC_BODIES[flavour]).format(**fields)
+            return f"{body} – {pick(rng, DEPARTMENTS[flavour])}"
+        return pick(rng, PUBLIC_BODIES[flavour] if attempt < 2 and chance(rng, 0.4)
+                    else PUBLIC_SCHOOLS[flavour]).format(**fields)
     names = LAST_NAMES[flavour]
-    return pick(rng, COMPANY_PATTERNS[flavour]).format(
+    patterns = COMPANY_PATTERNS[flavour] if attempt < 3 else CITY_PATTERNS[flavour]
+    return pick(rng, patterns).format(
         last=pick(rng, names), last2=pick(rng, names),
         trade=pick(rng, TRADES.get(flavour, TRADES["nl"])),
         activity=pick(rng, ACTIVITIES.get(flavour, ACTIVITIES["fr"])),
         form=pick(rng, LEGAL_FORMS[flavour]), adjective=pick(rng, EN_ADJECTIVES),
         noun=pick(rng, EN_NOUNS), suffix=pick(rng, EN_SUFFIXES),
+        city=pick(rng, _CITIES_BY_FLAVOUR[flavour]).name,
     )
 
 
-def _unique_name(ctx: Context, flavour: str, city: City, segment: str) -> str:
-    for _ in range(4):
-        name = _company_name(ctx, flavour, city, segment)
-        if name not in ctx.used_customer_names:
+def _unique_name(ctx: Context, flavour: str, city: City, segment: str,
+                 country: str) -> tuple[str, str]:
+    """A company name and e-mail domain that no other customer has (the domain also tells
+    names apart that differ only by legal form, case or accents)."""
+    for attempt in range(60):
+        name = _company_name(ctx, flavour, city, segment, attempt)
+        domain = ident.domain_for(name, country)
+        if domain not in ctx.used_domains:
             break
     else:
-        name = f"{name} ({city.name})"
+        raise RuntimeError("no unique company name left: widen seed/names.py")
+    ctx.used_domains.add(domain)
     ctx.used_customer_names.add(name)
-    return name
+    return name, domain
 
 
-def street_address(ctx: Context, flavour: str) -> str:
+def _payer(ctx: Context, segment: str, quota: Quota) -> str:
+    """How the customer pays; large accounts pay through a process, never erratically."""
+    payer = weighted(ctx.rng, PAYERS, _PAYER_CUMULATIVE)
+    if payer == "erratic" and (segment == "enterprise" or quota.key_account
+                               or quota.national_account):
+        return "slow"
+    return payer
+
+
+def street_address(ctx: Context, flavour: str, city: City) -> tuple[str, str]:
+    """A street of ``city`` with a house number, and the postcode (LU: the street's)."""
     number = 1 + int(ctx.rng.random() ** 2 * 180)
-    street = pick(ctx.rng, STREETS[flavour])
-    return f"{number}, {street}" if flavour == "lu" else f"{street} {number}"
+    if flavour == "lu":
+        street, postcode = pick(ctx.rng, LU_ADDRESSES[city.name])
+        return f"{number}, {street}", postcode
+    return f"{pick(ctx.rng, BE_STREETS[city.name])} {number}", city.postal_code
 
 
 def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
@@ -125,22 +157,26 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
         segment = "enterprise"
     languages, language_weights = CUSTOMER_LANGUAGES[flavour]
     language = weighted(rng, languages, cumulate(language_weights))
-    name = _unique_name(ctx, flavour, city, segment)
-    domain = ident.domain_for(name, country)
-    terms = 60 if segment == "public_sector" else pick(rng, (30, 30, 30, 30, 14, 45, 60))
+    name, domain = _unique_name(ctx, flavour, city, segment, country)
+    street, postcode = street_address(ctx, flavour, city)
+    # The vendor's terms are 30 days (Belgian law gives public bodies 30 days too); a few
+    # smaller customers have 14 or 60.
+    terms = 30 if segment in ("public_sector", "enterprise") else pick(
+        rng, (30,) * 10 + (14, 60))
     low, high = _CREDIT_LIMIT_EUR[segment]
     customer = CustomerFile(
         id=customer_id, number=f"C{100000 + customer_id}", name=name, flavour=flavour,
         country=country, language=language, segment=segment, city=city, domain=domain,
         phone=ident.landline(rng, city), weight=customer_weight(ctx, segment, quota.key_account,
                                                                   quota.national_account),
-        payer=weighted(rng, PAYERS, _PAYER_CUMULATIVE), terms_days=terms,
+        payer=_payer(ctx, segment, quota), terms_days=terms,
         iban=ident.iban(rng, country),
         since=clock.days_ago(400 + int(rng.random() * 3600)), quota=quota,
-        street=street_address(ctx, flavour),
+        street=street, postal_code=postcode,
     )
     vat = None if segment == "public_sector" and chance(rng, 0.3) else ctx.vat_numbers.issue(
         country)
+    customer.vat_number = vat
     mailbox = _ACCOUNTS_MAILBOX if chance(rng, 0.4) else _GENERIC_MAILBOX
     ctx.batch["customers"].append(CustomerRow(
         id=customer_id, customer_number=customer.number, name=name, name_search=fold(name),
@@ -149,7 +185,7 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
         credit_limit_cents=(low + int(rng.random() * (high - low)) // 500 * 500) * 100,
         payment_terms_days=terms, iban=customer.iban,
         email=f"{mailbox.get(language, 'info')}@{domain}", phone=customer.phone,
-        street=customer.street, postal_code=city.postal_code, city=city.name,
+        street=customer.street, postal_code=postcode, city=city.name,
         is_active=not chance(rng, 0.02),
         created_at=ctx.stamp(clock.at(customer.since, 8)),
     ))
@@ -220,9 +256,10 @@ def _add_sites(ctx: Context, customer: CustomerFile) -> None:
         names_used.add(name)
         site_id = ctx.ids.site()
         customer.sites.append(site_id)
-        street = customer.street if position == 0 else street_address(ctx, flavour)
+        street, postcode = ((customer.street, customer.postal_code) if position == 0
+                            else street_address(ctx, flavour, city))
         ctx.batch["sites"].append(SiteRow(
             id=site_id, customer_id=customer.id, name=name,
-            street=street, postal_code=city.postal_code, city=city.name,
+            street=street, postal_code=postcode, city=city.name,
             country=customer.country,
         ))

@@ -336,6 +336,7 @@ class _Writer:
         self.last_inbound: str | None = None
         self.last_outbound: str | None = None
         self.assigned = d.channel == "phone"
+        self.escalated = False
 
     def event(self, ts: int, kind: str, *, actor: int | None = None, body: str = "",
               data: dict[str, Any] | str | None = None, inbound: int | None = None,
@@ -435,7 +436,12 @@ class _Writer:
             self.set_status(ts, "open", d.assignee_id)
         elif kind == "note":
             self.event(ts, "note", actor=d.assignee_id, body=pick(rng, INTERNAL_NOTES))
-        elif kind in ("priority", "category"):
+        elif kind == "priority":
+            # Replayed after the load through the app's own workflow.set_priority, so the
+            # SLA policy and due times follow the new priority exactly as in the app.
+            self.escalated = True
+            self.ctx.batch.escalations.append((d.id, facts["to"], ts, d.assignee_id))
+        elif kind == "category":
             self.event(ts, kind, actor=d.assignee_id, data=facts)
         elif kind == "link":
             self.event(ts, "link", actor=d.assignee_id,
@@ -456,8 +462,6 @@ class _Writer:
             self.event(ts, "merge", actor=d.assignee_id, data=facts)
             self.set_status(ts, "closed", d.assignee_id)
             self.resolved_ts = self.closed_ts = ts
-        if kind == "priority":
-            d.priority = facts["to"]
 
 
 def _customer_text(d: Draft, template: dict[str, str]) -> str:
@@ -521,7 +525,7 @@ def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
     resolution_risk_ts = cal.add(created, (risk_offset(resolution) + paused_minutes) * MINUTE)
     # Breach markers on the timeline of enquiries still being worked on (closed history
     # keeps its due times; metrics compute breaches from those).
-    if d.merged_into_id is None and w.status in OPEN_STATUSES:
+    if d.merged_into_id is None and w.status in OPEN_STATUSES and not w.escalated:
         if first_due_ts <= now and (w.first_response_ts is None
                                     or w.first_response_ts > first_due_ts):
             w.event(first_due_ts, "sla", data={"clock": "first_response", "breached": True})

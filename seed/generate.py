@@ -20,19 +20,20 @@ from collections import Counter
 from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sqlalchemy import Engine, func, inspect, literal, select
+from sqlalchemy import Engine, func, inspect, literal, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.business_calendar import BRUSSELS
-from dashboard.services import closes, portfolio
-from db.models import AuditLog, Base, ReceivableClose, ReceivableMonth
+from dashboard.services import closes, portfolio, workflow
+from dashboard.services.users import UserInfo
+from db.models import AuditLog, Base, EnquiryEvent, ReceivableClose, ReceivableMonth, User
 from seed import catalogue, reference, showcase, staff
 from seed.bulk import TimestampText, bulk_load, tidy_up
-from seed.context import DAY, HOUR, Clock, Context, Ids, Numbers, Quota
+from seed.context import DAY, HOUR, Clock, Context, Ids, Numbers, Quota, anchor
 from seed.customers import new_customer
 from seed.enquiries import add_enquiries
 from seed.identifiers import VatNumbers
@@ -42,7 +43,7 @@ from seed.outreach import (
     add_statement,
     add_unmatched_intake,
 )
-from seed.rows import Batch
+from seed.rows import ESCALATIONS, Batch
 from seed.sales import add_orders, add_showcase_invoices, settle_account
 from seed.service import add_contracts, add_installed_items
 from seed.sizes import SIZES, SizeProfile
@@ -95,27 +96,41 @@ def seed_database(
     seed: int = 42,
     today: date | None = None,
     progress: Progress | None = None,
+    now: datetime | None = None,
+    scale: float = 1.0,
 ) -> SeedReport:
-    """Generate the ``size`` dataset into the (migrated, empty) database behind ``engine``."""
+    """Generate the ``size`` dataset into the (migrated, empty) database behind ``engine``.
+
+    ``now`` is the dataset's present (default: ``today`` at 10:00 in Brussels, or earlier
+    when seeding today before 10:00); ``scale`` shrinks or grows the size's customer count
+    (0.1: a tenth of it, with the showcase repeated in proportion).
+    """
     started = time.perf_counter()
-    profile = _profile(size)
+    profile = _profile(size).scaled(scale)
     today = today or default_today()
+    now = now or anchor(today)
     report = progress or (lambda _fraction, _message: None)
     if not is_empty(engine):
         raise DatabaseNotEmptyError("the database already holds data; empty it first")
     report(0.0, "Hashing the demo passwords")
     hashes = staff.password_hashes()
     counts: Counter[str] = Counter()
+    escalations: list[Any] = []
     span = 1.0 - _SETUP_SHARE - _FINISH_SHARE
     with bulk_load(engine) as loader:
         report(_SETUP_SHARE, "Generating customers")
         if profile.generate_in_subprocess:
-            chunks = _chunks_from_subprocess(profile, seed, today, loader.stamp.suffix, hashes)
+            chunks = _chunks_from_subprocess(profile, seed, today, now, loader.stamp.suffix,
+                                             hashes)
         else:
-            chunks = generate_chunks(new_context(profile, seed, today, loader.stamp.stamp), hashes)
+            chunks = generate_chunks(new_context(profile, seed, today, now, loader.stamp.stamp),
+                                     hashes)
         with closing(chunks):  # on an error, stop the generator (and its process) at once
             for done, tables in chunks:
                 for table, rows in tables:
+                    if table == ESCALATIONS:
+                        escalations.extend(rows)
+                        continue
                     loader.insert(table, rows)
                     counts[table] += len(rows)
                 report(_SETUP_SHARE + span * done / profile.customers,
@@ -124,14 +139,37 @@ def seed_database(
     report(1.0 - _FINISH_SHARE / 2, "Closing the past months' receivables")
     tidy_up(engine)
     with Session(engine) as session, session.begin():
+        escalate(session, escalations)
         closes.close_before(session=session, today=today, count=portfolio.HISTORY_MONTHS)
-        for table in (ReceivableClose, ReceivableMonth, AuditLog):  # what closing wrote
-            counts[table.__tablename__] = session.scalar(
-                select(func.count()).select_from(table)) or 0
+        # The closing run is part of the dataset: dated at its "now", not the wall clock.
+        session.execute(update(AuditLog).where(AuditLog.occurred_at > now)
+                        .values(occurred_at=now))
+        for model in (ReceivableClose, ReceivableMonth, AuditLog, EnquiryEvent):
+            counts[model.__tablename__] = session.scalar(  # what the steps above wrote
+                select(func.count()).select_from(model)) or 0
     report(1.0, "Done")
     every_table = {table.name: counts.get(table.name, 0) for table in Base.metadata.sorted_tables}
     return SeedReport(size=profile.name, seed=seed, today=today, counts=every_table,
                       seconds=round(time.perf_counter() - started, 2))
+
+
+def escalate(session: Session, escalations: list[Any]) -> None:
+    """Raise the priority of enquiries through ``workflow.set_priority``, at the time each
+    was raised, by whom: new SLA policy, due times, event and audit entry as in the app."""
+    users: dict[int, UserInfo] = {}
+    for enquiry_id, priority, ts, user_id in sorted(escalations, key=lambda e: e[2]):
+        if user_id not in users:
+            user = session.get(User, user_id)
+            assert user is not None
+            users[user_id] = UserInfo(user.id, user.username, user.full_name, user.email,
+                                      user.role, user.team_id, None)
+        moment = datetime.fromtimestamp(ts, UTC)
+        workflow.set_priority(session=session, enquiry_id=enquiry_id, priority=priority,
+                              by=users[user_id], expected_version=None, now=moment)
+        for pending in session.new:
+            if isinstance(pending, AuditLog) and pending.occurred_at is None:
+                pending.occurred_at = moment
+    session.flush()
 
 
 def _profile(size: str) -> SizeProfile:
@@ -141,10 +179,10 @@ def _profile(size: str) -> SizeProfile:
         raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}") from None
 
 
-def new_context(profile: SizeProfile, seed: int, today: date,
+def new_context(profile: SizeProfile, seed: int, today: date, now: datetime | None,
                 stamp: Callable[[int], str]) -> Context:
     rng = random.Random(seed)
-    return Context(rng=rng, clock=Clock(today), profile=profile, staff=staff.build_staff(),
+    return Context(rng=rng, clock=Clock(today, now), profile=profile, staff=staff.build_staff(),
                    ids=Ids(), numbers=Numbers(profile.customers), vat_numbers=VatNumbers(rng),
                    batch=Batch(), stamp=stamp)
 
@@ -193,7 +231,7 @@ def generate_customer(ctx: Context, quota: Quota) -> None:
 
 # -- generating in a second process ------------------------------------------------------------
 
-def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
+def _produce(out: Connection, profile: SizeProfile, seed: int, today: date, now: datetime,
              stamp_suffix: str, hashes: dict[str, str]) -> None:
     """Child process: generate and hand over chunks, pickled here in the generating thread
     (a queue's feeder thread would fight it for the GIL)."""
@@ -201,7 +239,7 @@ def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
     # collector would just keep re-walking the chunk being built.
     gc.disable()
     try:
-        ctx = new_context(profile, seed, today, TimestampText(stamp_suffix).stamp)
+        ctx = new_context(profile, seed, today, now, TimestampText(stamp_suffix).stamp)
         for done, tables in generate_chunks(ctx, hashes):
             out.send_bytes(pickle.dumps(("chunk", done, tables), protocol=5))
         out.send_bytes(pickle.dumps(("end", 0, [])))
@@ -211,13 +249,14 @@ def _produce(out: Connection, profile: SizeProfile, seed: int, today: date,
         out.close()
 
 
-def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, stamp_suffix: str,
-                            hashes: dict[str, str]) -> Generator[Chunk, None, None]:
+def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, now: datetime,
+                            stamp_suffix: str, hashes: dict[str, str]
+                            ) -> Generator[Chunk, None, None]:
     # "spawn": a fresh interpreter, safe even when the caller runs threads (a web server).
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_produce, name="seed-generator", daemon=True,
-                              args=(sender, profile, seed, today, stamp_suffix, hashes))
+                              args=(sender, profile, seed, today, now, stamp_suffix, hashes))
     process.start()
     sender.close()  # the child holds the sending end; EOF then means it is gone
     try:

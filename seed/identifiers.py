@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
 
 from db.text import fold
 from seed.names import City
@@ -86,19 +90,49 @@ def _digits(rng: random.Random, count: int) -> str:
     return first + "".join(str(rng.randrange(10)) for _ in range(count - 1))
 
 
+_FIXED = frozenset((PhoneNumberType.FIXED_LINE,))
+_MOBILE = frozenset((PhoneNumberType.MOBILE,))
+
+
+def is_number_of_type(e164: str, types: frozenset[int]) -> bool:
+    """A number valid in its country's numbering plan (libphonenumber) and of one of
+    ``types``."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in types
+
+
+def _valid(rng: random.Random, make: Callable[[], str], types: frozenset[int]) -> str:
+    """Draw numbers until one is valid and of the wanted type (a few draws at most)."""
+    for _ in range(200):
+        number = make()
+        if is_number_of_type(number, types):
+            return number
+    raise RuntimeError("no valid number in 200 draws: check the number ranges")
+
+
 def landline(rng: random.Random, city: City) -> str:
-    """A fixed-line number in E.164 for the city's zone (BE: 8 national digits)."""
-    if city.area_code:
-        return f"+32{city.area_code}{_digits(rng, 8 - len(city.area_code))}"
-    if rng.random() < 0.75:
-        return f"+352{rng.choice(('24', '26', '27', '28', '29'))}{_digits(rng, 6)}"
-    return f"+352{rng.randrange(40, 60)}{_digits(rng, 4)}"
+    """A fixed-line number in E.164 for the city's zone (BE: 8 national digits); faxes are
+    fixed lines too."""
+    def make() -> str:
+        if city.area_code:
+            return f"+32{city.area_code}{_digits(rng, 8 - len(city.area_code))}"
+        if rng.random() < 0.75:
+            return f"+352{rng.choice(('24', '26', '27', '28', '29'))}{_digits(rng, 6)}"
+        return f"+352{rng.randrange(40, 60)}{_digits(rng, 4)}"
+
+    return _valid(rng, make, _FIXED)
 
 
 def mobile(rng: random.Random, country: str) -> str:
-    if country == "BE":
-        return f"+32{rng.choice(_BE_MOBILE_PREFIXES)}{_digits(rng, 6)}"
-    return f"+352{rng.choice(_LU_MOBILE_PREFIXES)}{_digits(rng, 6)}"
+    def make() -> str:
+        if country == "BE":
+            return f"+32{rng.choice(_BE_MOBILE_PREFIXES)}{_digits(rng, 6)}"
+        return f"+352{rng.choice(_LU_MOBILE_PREFIXES)}{_digits(rng, 6)}"
+
+    return _valid(rng, make, _MOBILE)
 
 
 def display_phone(e164: str) -> str:
@@ -146,7 +180,7 @@ def domain_for(company: str, country: str) -> str:
     kept = [w for w in words if w not in forms] or words
     slug = kept[0]
     for word in kept[1:]:
-        if len(slug) + len(word) >= 26:
+        if len(slug) + len(word) >= 40:
             break
         slug = f"{slug}-{word}"
     return f"{slug}.{country.lower()}.example"

@@ -8,7 +8,7 @@ from seed.context import DAY, HOUR, MINUTE, Context, CustomerFile, chance, pick
 from seed.documents import tiny_pdf
 from seed.identifiers import format_payment_reference, payment_reference
 from seed.messages import Sender
-from seed.phrases import NOTIFICATION, STATEMENT_SUBJECT
+from seed.phrases import NOTIFICATION, STATEMENT_BODY, STATEMENT_SUBJECT
 from seed.staff import TEAM_FOR_CATEGORY
 
 NOTIFY_DAYS = 30
@@ -53,7 +53,9 @@ def add_statement(ctx: Context, customer: CustomerFile) -> None:
     outbound_id, _ = messages.send(
         ctx, kind="statement", to=contact.email,
         subject=STATEMENT_SUBJECT[contact.language].format(customer_number=customer.number),
-        body=f"{contact.full_name},\n\n{lines[0]}: {_money(balance)}.\n",
+        body=STATEMENT_BODY[contact.language].format(
+            contact_name=contact.full_name, customer_number=customer.number,
+            balance=_money(balance)),
         created_ts=sent_ts, enquiry_id=None, customer_id=customer.id,
         created_by=pick(rng, ctx.staff.handlers[TEAM_FOR_CATEGORY["invoices"]]), tag="statement")
     messages.attach(ctx, (f"statement-{customer.number}.pdf", "application/pdf",

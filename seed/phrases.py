@@ -88,10 +88,10 @@ REPLY = {
           "Kind regards,\n{agent_name}\nCustomer Support",
     "nl": "Beste {contact_name},\n\nBedankt voor uw bericht over {subject}. {answer}\n\n"
           "Met vriendelijke groeten,\n{agent_name}\nKlantendienst",
-    "fr": "Chère cliente, cher client ({contact_name}),\n\nMerci pour votre message concernant "
-          "{subject}. {answer}\n\nCordialement,\n{agent_name}\nService clientèle",
-    "de": "Sehr geehrte Damen und Herren ({contact_name}),\n\nvielen Dank für Ihre Nachricht zu "
-          "{subject}. {answer}\n\nMit freundlichen Grüßen,\n{agent_name}\nKundendienst",
+    "fr": "Bonjour {contact_name},\n\nMerci pour votre message concernant {subject}. "
+          "{answer}\n\nCordialement,\n{agent_name}\nService clientèle",
+    "de": "Guten Tag {contact_name},\n\nvielen Dank für Ihre Nachricht zu {subject}. "
+          "{answer}\n\nMit freundlichen Grüßen,\n{agent_name}\nKundendienst",
 }
 ANSWERS = {
     "en": ("We have checked this and will get back to you shortly.",
@@ -137,15 +137,50 @@ CALLBACK_NOTES = (
     "Call-back done, details confirmed by e-mail.",
 )
 
-DISPUTE_REASONS = (
-    "Goods not received", "Price differs from the quotation", "Duplicate invoice",
-    "Wrong VAT number on the invoice", "Damaged on delivery", "Service not performed",
-    "Quantity invoiced exceeds quantity delivered",
-)
-CREDIT_REASONS = (
-    "Return of goods", "Price correction", "Damaged on delivery", "Goodwill discount",
-    "Invoiced in error", "Duplicate invoice",
-)
+# Reasons printed on the customer's documents, in the customer's language.
+DISPUTE_REASONS: dict[str, tuple[str, ...]] = {
+    "en": ("Goods not received", "Price differs from the quotation", "Duplicate invoice",
+           "Wrong VAT number on the invoice", "Damaged on delivery", "Service not performed",
+           "Quantity invoiced exceeds quantity delivered"),
+    "nl": ("Goederen niet ontvangen", "Prijs wijkt af van de offerte", "Dubbele factuur",
+           "Verkeerd btw-nummer op de factuur", "Beschadigd bij levering",
+           "Dienst niet uitgevoerd", "Gefactureerde hoeveelheid groter dan geleverd"),
+    "fr": ("Marchandises non reçues", "Prix différent de l'offre", "Facture en double",
+           "Numéro de TVA erroné sur la facture", "Endommagé à la livraison",
+           "Prestation non effectuée", "Quantité facturée supérieure à la quantité livrée"),
+    "de": ("Ware nicht erhalten", "Preis weicht vom Angebot ab", "Doppelte Rechnung",
+           "Falsche MwSt.-Nummer auf der Rechnung", "Bei Lieferung beschädigt",
+           "Leistung nicht erbracht", "Berechnete Menge übersteigt die gelieferte Menge"),
+}
+CREDIT_REASONS: dict[str, tuple[str, ...]] = {
+    "en": ("Return of goods", "Price correction", "Damaged on delivery", "Goodwill discount"),
+    "nl": ("Retour van goederen", "Prijscorrectie", "Beschadigd bij levering",
+           "Commerciële korting"),
+    "fr": ("Retour de marchandises", "Correction de prix", "Endommagé à la livraison",
+           "Geste commercial"),
+    "de": ("Warenrücksendung", "Preiskorrektur", "Bei Lieferung beschädigt", "Kulanzgutschrift"),
+}
+INVOICED_IN_ERROR = {"en": "Invoiced in error", "nl": "Onterecht gefactureerd",
+                     "fr": "Facturé par erreur", "de": "Irrtümlich berechnet"}
+# A credit note's line: {reason}, {number} of the invoice, {description} of the line.
+CREDIT_LINE = {
+    "en": "{reason}, invoice {number}: {description}",
+    "nl": "{reason}, factuur {number}: {description}",
+    "fr": "{reason}, facture {number} : {description}",
+    "de": "{reason}, Rechnung {number}: {description}",
+}
+CONTRACT_LINE: dict[str, dict[str, str]] = {
+    # contract type -> language -> label; the line reads "{label} {number}, {period}".
+    "maintenance": {"en": "Maintenance contract", "nl": "Onderhoudscontract",
+                    "fr": "Contrat de maintenance", "de": "Wartungsvertrag"},
+    "support": {"en": "Support contract", "nl": "Supportcontract", "fr": "Contrat de support",
+                "de": "Supportvertrag"},
+    "lease": {"en": "Lease", "nl": "Leasing", "fr": "Leasing", "de": "Leasing"},
+    "software_subscription": {"en": "Software subscription", "nl": "Softwareabonnement",
+                              "fr": "Abonnement logiciel", "de": "Software-Abonnement"},
+    "managed_service": {"en": "Managed service", "nl": "Beheerde dienstverlening",
+                        "fr": "Service managé", "de": "Managed Service"},
+}
 ITEM_ADD_REASONS = (
     "Installed after delivery of {order}", "Initial inventory import",
     "Added after site survey", "Installed by field engineer",
@@ -286,7 +321,17 @@ NOTIFICATION = {
            "{invoice_number} über {amount} ist verfügbar. Strukturierte Mitteilung: "
            "{payment_reference}.\n"),
 }
+STATEMENT_BODY = {
+    "en": "Dear {contact_name},\n\nPlease find attached the statement of account of "
+          "{customer_number}: balance {balance}.\n",
+    "fr": "Bonjour {contact_name},\n\nVeuillez trouver en annexe le relevé de compte "
+          "{customer_number} : solde {balance}.\n",
+    "nl": "Beste {contact_name},\n\nIn bijlage vindt u het rekeningoverzicht van "
+          "{customer_number}: saldo {balance}.\n",
+    "de": "Guten Tag {contact_name},\n\nanbei erhalten Sie den Kontoauszug "
+          "{customer_number}: Saldo {balance}.\n",
+}
 STATEMENT_SUBJECT = {
     "en": "Statement of account {customer_number}", "fr": "Relevé de compte {customer_number}",
-    "nl": "Rekeninguittreksel {customer_number}", "de": "Kontoauszug {customer_number}",
+    "nl": "Rekeningoverzicht {customer_number}", "de": "Kontoauszug {customer_number}",
 }

@@ -67,11 +67,17 @@ ROW_MAKERS: dict[str, RowMaker] = {
 }
 
 
+# Not a table: priority changes the loader replays through the app's workflow after the
+# load, as (enquiry id, new priority, epoch seconds, user id).
+ESCALATIONS = "escalations"
+
+
 class Batch:
     """Rows waiting to be written, per table; drained in foreign-key order."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[Row]] = {table: [] for table in ROW_MAKERS}
+        self.escalations: list[Row] = []
 
     def __getitem__(self, table: str) -> list[Row]:
         return self.rows[table]
@@ -84,4 +90,7 @@ class Batch:
             if rows:
                 out.append((table.name, rows))
                 self.rows[table.name] = []
+        if self.escalations:
+            out.append((ESCALATIONS, self.escalations))
+            self.escalations = []
         return out

@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dashboard.vat import Treatment, vat_of
 from seed import identifiers as ident
-from seed.catalogue import PRODUCTS, Product
+from seed.catalogue import PRODUCTS, Product, product_name
 from seed.context import (
     BUSINESS_DAY,
     DAY,
     HOUR,
     MINUTE,
+    Clock,
     Context,
     CustomerFile,
     InvoiceInfo,
@@ -29,7 +31,13 @@ from seed.context import (
     poisson,
     weighted,
 )
-from seed.phrases import CREDIT_REASONS, DISPUTE_REASONS, ORDER_EVENT_NOTES
+from seed.phrases import (
+    CREDIT_LINE,
+    CREDIT_REASONS,
+    DISPUTE_REASONS,
+    INVOICED_IN_ERROR,
+    ORDER_EVENT_NOTES,
+)
 from seed.rows import (
     AllocationRow,
     InvoiceLineRow,
@@ -52,13 +60,8 @@ _DISCOUNT = {"enterprise": 0.12, "public_sector": 0.10, "mid_market": 0.06,
              "small_business": 0.0}
 _SERVICE_PRODUCTS = tuple(p for p in PRODUCTS if p.category in ("service", "support"))
 
-Line = tuple[int | None, str, int, int, int]  # product id, description, qty, unit, VAT %
-
-
-def vat_of(net: int, rate: int) -> int:
-    """VAT rounded half away from zero, per line."""
-    value = (abs(net) * rate + 50) // 100
-    return value if net >= 0 else -value
+# product id, description, quantity, unit price, VAT (rate and category)
+Line = tuple[int | None, str, int, int, Treatment]
 
 
 # -- orders ---------------------------------------------------------------------------------
@@ -151,9 +154,12 @@ def _add_order(ctx: Context, customer: CustomerFile, ordered_ts: int | None, *,
     customer.orders.append(OrderInfo(order_id, number, ordered_ts, status,
                                      carrier if shipped_ts else None, tracking))
     if shipped_ts is not None:
-        invoice_lines = [(p.id, p.name, qty, unit, customer.reduced_vat if p.reduced_vat
-                          else customer.standard_vat) for p, qty, unit in lines]
-        issue_invoice(ctx, customer, clock.date_of(shipped_ts), invoice_lines, order_id=order_id)
+        # Invoiced when shipped (shipping happens on business days, which are banking days).
+        invoice_lines: list[Line] = [
+            (p.id, product_name(p, customer.language), qty, unit, customer.vat(p.reduced_vat))
+            for p, qty, unit in lines]
+        issue_invoice(ctx, customer, clock.banking_day(clock.date_of(shipped_ts)),
+                      invoice_lines, order_id=order_id)
 
 
 def _customer_po(ctx: Context, customer: CustomerFile, day: date) -> str | None:
@@ -204,7 +210,7 @@ def issue_invoice(ctx: Context, customer: CustomerFile, issue_date: date, lines:
         id=invoice_id, number=ctx.numbers.invoice.issue(issue_date), kind="invoice",
         issue_date=issue_date, due_date=issue_date + timedelta(days=customer.terms_days),
         net=net, vat=vat, total=net + vat, order_id=order_id, contract_id=contract_id,
-        forced=forced)
+        lines=list(lines), forced=forced)
     customer.invoices.append(info)
     return info
 
@@ -213,15 +219,16 @@ def _write_invoice_lines(ctx: Context, invoice_id: int, lines: Sequence[Line]
                          ) -> tuple[int, int]:
     out = ctx.batch["invoice_lines"]
     net_total = vat_total = 0
-    for line_no, (product_id, description, quantity, unit, rate) in enumerate(lines, start=1):
+    for line_no, (product_id, description, quantity, unit, tax) in enumerate(lines, start=1):
         net = quantity * unit
-        vat = vat_of(net, rate)
+        vat = vat_of(net, tax.rate_pct)
         net_total += net
         vat_total += vat
         out.append(InvoiceLineRow(
             id=ctx.ids.invoice_line(), invoice_id=invoice_id, line_no=line_no,
             product_id=product_id, description=description[:200], quantity=quantity,
-            unit_price_cents=unit, vat_rate_pct=rate, net_cents=net, vat_cents=vat))
+            unit_price_cents=unit, vat_rate_pct=tax.rate_pct, net_cents=net, vat_cents=vat,
+            vat_category=tax.category))
     return net_total, vat_total
 
 
@@ -231,25 +238,31 @@ def add_showcase_invoices(ctx: Context, customer: CustomerFile) -> None:
     rng, clock = ctx.rng, ctx.clock
     for days_past_due, payment in customer.quota.invoices:
         due = clock.days_ago(days_past_due)
-        issue = due - timedelta(days=customer.terms_days)
+        issue = clock.calendar.banking_day_on_or_before(due - timedelta(days=customer.terms_days))
         product = pick(rng, _SERVICE_PRODUCTS)
         quantity = 1 + int(rng.random() * min(product.max_quantity, 8))
-        lines: list[Line] = [(product.id, product.name, quantity, product.unit_price_cents,
-                              customer.standard_vat)]
+        lines: list[Line] = [(product.id, product_name(product, customer.language), quantity,
+                              product.unit_price_cents, customer.vat())]
         info = issue_invoice(ctx, customer, issue, lines, forced=payment)
         info.due_date = due
 
 
 def _credit_note(ctx: Context, customer: CustomerFile, invoice: InvoiceInfo, day: date,
-                 net: int, reason: str) -> InvoiceInfo:
+                 credited: Sequence[Line], reason: str) -> InvoiceInfo:
+    """A credit note for ``credited`` (lines of the invoice, or parts of them): each keeps
+    the VAT of the line it credits, so it never takes back more than was charged."""
     credit_id = ctx.ids.invoice()
-    rate = customer.standard_vat
-    net_cents, vat_cents = _write_invoice_lines(
-        ctx, credit_id, [(None, f"{reason}, invoice {invoice.number}", 1, -net, rate)])
+    template = CREDIT_LINE[customer.language]
+    lines: list[Line] = [
+        (product_id, template.format(reason=reason, number=invoice.number,
+                                     description=description), quantity, -unit, tax)
+        for product_id, description, quantity, unit, tax in credited]
+    net_cents, vat_cents = _write_invoice_lines(ctx, credit_id, lines)
     return InvoiceInfo(
         id=credit_id, number=ctx.numbers.credit_note.issue(day), kind="credit_note",
         issue_date=day, due_date=day, net=net_cents, vat=vat_cents, total=net_cents + vat_cents,
-        order_id=invoice.order_id, credited_id=invoice.id, open=net_cents + vat_cents)
+        order_id=invoice.order_id, credited_id=invoice.id, open=net_cents + vat_cents,
+        lines=lines)
 
 
 # -- settlement -----------------------------------------------------------------------------
@@ -326,47 +339,74 @@ class _Account:
             payer_iban=self.customer.iban, bank_reference=f"CODA-{day.year}-{payment_id:09d}"))
 
 
-def _payment_delay(ctx: Context, payer: str) -> int | None:
-    """Days after the due date the customer pays; None when it never does."""
-    r = ctx.rng.random()
-    if payer == "prompt":
-        return int(-12 + r * 16)
-    if payer == "slow":
-        return int(3 + r * 47)
-    if payer == "erratic":
-        return None if r < 0.12 else int(r * 120)
+# Days after the due date a payer's invoices are paid, as (share, low, high): most pay
+# near the term, a minority late, a few only after reminders (over 90 days).
+_DELAYS: dict[str, tuple[tuple[float, int, int], ...]] = {
+    "prompt": ((0.97, -8, 2), (0.03, 10, 45)),
+    "slow": ((0.92, 0, 12), (0.08, 12, 60)),
+    "erratic": ((0.85, 0, 35), (0.15, 95, 200)),
+    "direct_debit": ((1.0, 0, 0),),
+}
+# Any payer now and then: an invoice paid only after reminders and a formal notice.
+_FORGOTTEN = 0.07
+
+
+def _payment_delay(ctx: Context, payer: str) -> int:
+    """Days after the due date the customer pays this invoice."""
+    rng = ctx.rng
+    if payer != "direct_debit" and chance(rng, _FORGOTTEN):
+        return int(95 + rng.random() * 75)
+    r = rng.random()
+    for share, low, high in _DELAYS[payer]:
+        if r < share:
+            return int(low + rng.random() * (high - low + 1))
+        r -= share
     return 0
 
 
-def _payment_run(day: date, payer: str) -> date:
-    """The customer's next payment run on or after ``day``: prompt payers pay every
-    Tuesday, slow and erratic ones on the 25th of the month; direct debits on the day."""
+def _payment_run(clock: Clock, day: date, payer: str) -> date:
+    """The customer's next payment run on or after ``day``, on a banking day: prompt payers
+    pay on Tuesdays and Fridays, slow ones on Thursdays, erratic ones on the 25th of the
+    month; direct debits on the day."""
     if payer == "prompt":
-        return day + timedelta(days=(1 - day.weekday()) % 7)
-    if payer in ("slow", "erratic"):
-        if day.day <= 25:
-            return day.replace(day=25)
-        return (day.replace(day=1) + timedelta(days=32)).replace(day=25)
-    return day
+        day = day + timedelta(days=min((1 - day.weekday()) % 7, (4 - day.weekday()) % 7))
+    elif payer == "slow":
+        day = day + timedelta(days=(3 - day.weekday()) % 7)
+    elif payer == "erratic":
+        day = day.replace(day=25) if day.day <= 25 else (
+            day.replace(day=1) + timedelta(days=32)).replace(day=25)
+    return clock.calendar.banking_day_on_or_after(day)
 
 
 def settle_account(ctx: Context, customer: CustomerFile) -> None:
-    rng, today = ctx.rng, ctx.clock.today
+    rng, clock = ctx.rng, ctx.clock
     account = _Account(ctx, customer)
     invoices = sorted(customer.invoices, key=lambda i: (i.issue_date, i.id))
     for invoice in invoices:
         invoice.open = invoice.total
+        _offset_earlier_credits(account, invoice)
         _settle_invoice(ctx, account, invoice)
         invoice.status = _status(invoice)
     account.write_payments()
     if chance(rng, 0.03):
-        account.unidentified_payment(today - timedelta(days=1 + int(rng.random() * 60)))
+        account.unidentified_payment(clock.banking_day(
+            clock.today - timedelta(days=1 + int(rng.random() * 60))))
     for credit in account.credit_notes:
         used = credit.open - credit.total
         credit.status = "open" if used == 0 else ("paid" if credit.open == 0
                                                    else "partially_paid")
     _write_invoices(ctx, customer, sorted(invoices, key=lambda i: i.id) + account.credit_notes)
     customer.invoices = invoices + account.credit_notes
+
+
+def _offset_earlier_credits(account: _Account, invoice: InvoiceInfo) -> None:
+    """A credit note left over (its invoice was paid before it came) is set off against
+    the customer's next invoice, as accounts departments do."""
+    if invoice.forced or invoice.total <= 0:
+        return
+    for credit in account.credit_notes:
+        if credit.open < 0 and credit.issue_date <= invoice.issue_date and invoice.open > 0:
+            account.allocate_credit(invoice, credit, invoice.issue_date)
 
 
 def _status(invoice: InvoiceInfo) -> str:
@@ -378,56 +418,83 @@ def _status(invoice: InvoiceInfo) -> str:
 
 
 def _settle_invoice(ctx: Context, account: _Account, invoice: InvoiceInfo) -> None:
-    rng, today = ctx.rng, ctx.clock.today
+    rng, clock = ctx.rng, ctx.clock
+    today = clock.today
     forced = invoice.forced
-    # Cancelled by a credit note for the full amount (single-rate invoices only, so that
-    # the credit note's VAT matches to the cent).
-    if (forced is None and chance(rng, 0.004)
-            and invoice.vat == vat_of(invoice.net, account.customer.standard_vat)):
+    language = account.customer.language
+    if forced is None and chance(rng, 0.004):  # cancelled by a credit note for all of it
         _cancel(ctx, account, invoice)
         return
-    if forced == "disputed" or (forced is None and invoice.due_date > today - timedelta(
-            days=150) and chance(rng, 0.02)):
+    if forced == "disputed":
         invoice.disputed = True
-        invoice.dispute_reason = pick(rng, DISPUTE_REASONS)
+        invoice.dispute_reason = pick(rng, DISPUTE_REASONS[language])
         return
     payer = account.customer.payer
-    delay = None if forced else _payment_delay(ctx, payer)
-    pay_day = None if delay is None else _payment_run(
-        max(invoice.due_date + timedelta(days=delay), invoice.issue_date + timedelta(days=1)),
-        payer)
+    if forced is None and chance(rng, 0.02):
+        # Disputed: settled some weeks later by a credit note, a payment, or both; the ones
+        # raised recently are still open.
+        settled = invoice.due_date + timedelta(days=15 + int(rng.random() * 50))
+        reason = pick(rng, DISPUTE_REASONS[language])
+        if settled >= today:
+            invoice.disputed = True
+            invoice.dispute_reason = reason
+            return
+        if chance(rng, 0.5):
+            _partial_credit(ctx, account, invoice, clock.banking_day(settled), None, reason)
+        paid_on = _payment_run(clock, settled, payer)
+        if invoice.open > 0 and paid_on < today:
+            account.pay(invoice, invoice.open, paid_on)
+        return
+    pay_day = _payment_run(clock, max(invoice.due_date + timedelta(days=_payment_delay(
+        ctx, payer)), invoice.issue_date + timedelta(days=1)), payer) if forced is None else None
     if invoice.order_id and forced is None and chance(rng, 0.04):
-        _partial_credit(ctx, account, invoice, pay_day)
+        credit_day = clock.banking_day(invoice.issue_date + timedelta(
+            days=3 + int(rng.random() * 37)))
+        _partial_credit(ctx, account, invoice, credit_day, pay_day,
+                        pick(rng, CREDIT_REASONS[language]))
     if forced == "partial":
         part = invoice.open * (30 + int(rng.random() * 40)) // 100
-        account.pay(invoice, part, min(invoice.due_date, today - timedelta(days=1)))
+        account.pay(invoice, part, clock.banking_day(min(invoice.due_date,
+                                                         today - timedelta(days=1))))
         return
     if pay_day is None or pay_day >= today or invoice.open <= 0:
         return
     amount = invoice.open
-    if chance(rng, 0.04):  # paid part now; the rest is still open
+    rest_day = None
+    if chance(rng, 0.04):  # paid in two parts: the rest a few weeks later
         amount = amount * (20 + int(rng.random() * 60)) // 100
+        rest_day = _payment_run(clock, pay_day + timedelta(days=14 + int(rng.random() * 40)),
+                                payer)
     extra = (100 + int(rng.random() * 5000)) if chance(rng, 0.01) else 0
     if amount > 0:
         account.pay(invoice, amount, pay_day, extra=extra)
+    if rest_day is not None and rest_day < today and invoice.open > 0:
+        account.pay(invoice, invoice.open, rest_day)
 
 
 def _cancel(ctx: Context, account: _Account, invoice: InvoiceInfo) -> None:
-    day = min(invoice.issue_date + timedelta(days=int(ctx.rng.random() * 3)), ctx.clock.today)
-    credit = _credit_note(ctx, account.customer, invoice, day, invoice.net, "Invoiced in error")
+    clock = ctx.clock
+    day = clock.banking_day(invoice.issue_date + timedelta(days=int(ctx.rng.random() * 3)))
+    credit = _credit_note(ctx, account.customer, invoice, day, invoice.lines,
+                          INVOICED_IN_ERROR[account.customer.language])
     account.credit_notes.append(credit)
     account.allocate_credit(invoice, credit, day)
     invoice.status = "cancelled"
 
 
-def _partial_credit(ctx: Context, account: _Account, invoice: InvoiceInfo,
-                    pay_day: date | None) -> None:
+def _partial_credit(ctx: Context, account: _Account, invoice: InvoiceInfo, day: date,
+                    pay_day: date | None, reason: str) -> None:
+    """Part of one line credited: some of its units returned, or its price corrected."""
     rng = ctx.rng
-    day = invoice.issue_date + timedelta(days=3 + int(rng.random() * 37))
-    if day >= ctx.clock.today:
+    if day >= ctx.clock.today or not invoice.lines:
         return
-    net = max(100, invoice.net * (10 + int(rng.random() * 90)) // 100)
-    credit = _credit_note(ctx, account.customer, invoice, day, net, pick(rng, CREDIT_REASONS))
+    product_id, description, quantity, unit, tax = pick(rng, invoice.lines)
+    if quantity > 1:
+        credited = [(product_id, description, 1 + int(rng.random() * (quantity - 1)), unit, tax)]
+    else:
+        credited = [(product_id, description, 1,
+                     max(1, unit * (10 + int(rng.random() * 40)) // 100), tax)]
+    credit = _credit_note(ctx, account.customer, invoice, day, credited, reason)
     account.credit_notes.append(credit)
     if pay_day is None or day < pay_day:
         account.allocate_credit(invoice, credit, day)

@@ -21,7 +21,7 @@ from seed.context import (
     weighted,
 )
 from seed.identifiers import serial_number
-from seed.phrases import ITEM_ADD_REASONS, ITEM_MOVE_REASONS, ITEM_REMOVE_REASONS
+from seed.phrases import CONTRACT_LINE, ITEM_ADD_REASONS, ITEM_MOVE_REASONS, ITEM_REMOVE_REASONS
 from seed.rows import ContractRow, InstalledItemRow, InventoryChangeRow
 from seed.sales import Line, issue_invoice
 from seed.sizes import CONTRACTS_PER_CUSTOMER, ITEMS_PER_CUSTOMER
@@ -29,9 +29,6 @@ from seed.staff import TEAM_FOR_CATEGORY
 
 CONTRACT_TYPES = ("maintenance", "support", "lease", "software_subscription", "managed_service")
 _TYPE_CUMULATIVE = cumulate([30, 25, 15, 20, 10])
-_TYPE_LABEL = {"maintenance": "Maintenance contract", "support": "Support contract",
-               "lease": "Lease", "software_subscription": "Software subscription",
-               "managed_service": "Managed service"}
 _BASE_ANNUAL_EUR = {"maintenance": 2_400, "support": 1_800, "lease": 9_000,
                     "software_subscription": 4_800, "managed_service": 30_000}
 LEVELS = ("bronze", "silver", "gold", "platinum")
@@ -131,7 +128,7 @@ def _bill_contract(ctx: Context, customer: CustomerFile, contract_id: int, numbe
     months = _PERIOD_MONTHS[frequency]
     amount = annual * months // 12
     last_day = min(end, clock.today)
-    label = _TYPE_LABEL[contract_type]
+    label = CONTRACT_LINE[contract_type][customer.language]
     period = 0
     while True:
         period_start = add_months(start, period * months)
@@ -142,10 +139,13 @@ def _bill_contract(ctx: Context, customer: CustomerFile, contract_id: int, numbe
             continue
         period_end = add_months(start, period * months) - timedelta(days=1)
         description = (f"{label} {number}, {period_start.day:02d}/{period_start.month:02d}/"
-                       f"{period_start.year}-{period_end.day:02d}/{period_end.month:02d}/"
+                       f"{period_start.year}–{period_end.day:02d}/{period_end.month:02d}/"
                        f"{period_end.year}")
-        lines: list[Line] = [(None, description, 1, amount, customer.standard_vat)]
-        issue_invoice(ctx, customer, period_start, lines, contract_id=contract_id)
+        lines: list[Line] = [(None, description, 1, amount, customer.vat())]
+        # Billed in advance, on the last banking day before the period when it starts on a
+        # weekend or holiday.
+        issue_invoice(ctx, customer, clock.calendar.banking_day_on_or_before(period_start),
+                      lines, contract_id=contract_id)
 
 
 # -- installed items ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,18 @@ class SizeProfile:
     generate_in_subprocess: bool
     # National accounts: a few customers with thousands of invoices, as real ledgers have.
     national_accounts: int = 0
+
+    def scaled(self, factor: float) -> SizeProfile:
+        """The same dataset with ``factor`` times the customers (showcase in proportion)."""
+        if factor == 1.0:
+            return self
+        if factor <= 0:
+            raise ValueError("scale must be positive")
+        customers = max(20, round(self.customers * factor))
+        return replace(self, name=f"{self.name}×{factor:g}", customers=customers,
+                       showcase_repeats=max(1, round(self.showcase_repeats * factor)),
+                       batch_customers=min(self.batch_customers, customers),
+                       national_accounts=round(self.national_accounts * factor))
 
 
 SIZES: dict[str, SizeProfile] = {

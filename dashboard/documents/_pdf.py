@@ -39,6 +39,7 @@ CONTENT = PAGE_WIDTH - 2 * MARGIN
 FOOTER_TOP = 297.0 - 20.0       # the footer starts here; the body must end above it
 BODY_BOTTOM = FOOTER_TOP - 4.0
 LINE = 4.2                      # line height of table text (mm)
+CONTINUED_TOP = 19.0            # where the body starts under a continuation page's header
 MIN_SIZE = 6.0                  # table text is never set smaller than this (pt)
 
 _FOLDS = str.maketrans({
@@ -141,7 +142,7 @@ class DocumentPdf(FPDF):
         self.cell(CONTENT / 2, 4, self.vendor.name)
         self.cell(CONTENT / 2, 4, f"{self.running_title} ({self.labels.continued})", align="R")
         self.line(MARGIN, 15.5, PAGE_WIDTH - MARGIN, 15.5)
-        self.set_xy(MARGIN, 19)
+        self.set_xy(MARGIN, CONTINUED_TOP)
 
     def footer(self) -> None:
         v, lb = self.vendor, self.labels

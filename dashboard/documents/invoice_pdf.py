@@ -7,6 +7,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal, format_percent
 from fpdf.enums import XPos, YPos
 
+from dashboard import vat
 from dashboard.documents._pdf import (
     ACCENT,
     CONTENT,
@@ -64,6 +65,8 @@ def invoice_pdf(detail: InvoiceDetail, vendor: Vendor) -> bytes:
 
     _lines(pdf, detail, lb)
     _totals(pdf, detail, lb)
+    if detail.reverse_charged:  # the legal mention, with both VAT numbers on the page
+        pdf.note_box(lb.vat_amount, [vat.mention(lb.language)], fill=TINT, edge=ACCENT)
     if detail.settlements:
         _settlements(pdf, detail, lb)
     if not credit and detail.credit_notes:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 from fpdf.enums import XPos, YPos
 
+from dashboard import vat
 from dashboard.documents._pdf import (
     ACCENT,
+    BODY_BOTTOM,
     CONTENT,
+    CONTINUED_TOP,
     FILL,
     INK,
+    LINE,
     MARGIN,
     MUTED,
     TINT,
@@ -45,6 +49,10 @@ def statement_pdf(statement: Statement, vendor: Vendor) -> bytes:
         bill_to.street, f"{bill_to.postal_code} {bill_to.city}".strip(),
         country_name(bill_to.country, loc),
     ])
+    note = vat_note(statement, lb.language)
+    if note:
+        pdf.small_print(note)
+        pdf.ln(3)
     _ageing(pdf, statement, lb)
     _items(pdf, statement, lb)
     if statement.total_cents > 0:
@@ -53,6 +61,17 @@ def statement_pdf(statement: Statement, vendor: Vendor) -> bytes:
     pdf.small_print(lb.questions_statement.format(email=vendor.email, phone=vendor.phone,
                                                   customer=bill_to.customer_number))
     return pdf.to_bytes()
+
+
+def vat_note(statement: Statement, language: str) -> str:
+    """The reverse-charge mention when this customer's invoices are reverse-charged."""
+    bill_to = statement.bill_to
+    try:
+        treatment = vat.treatment(customer_country=bill_to.country,
+                                  customer_vat_number=bill_to.vat_number)
+    except vat.OutsideEuError:
+        return ""
+    return vat.mention(language) if treatment.reverse_charge else ""
 
 
 def _ageing(pdf: DocumentPdf, statement: Statement, lb: Labels) -> None:
@@ -95,6 +114,38 @@ def item_columns(lb: Labels) -> tuple[Column, ...]:
     )
 
 
+ROW_HEIGHT = LINE + 1.2    # an item row: one line, never wrapped (see DocumentPdf.table_row)
+TOTAL_HEIGHT = 1 + LINE + 1.2
+_SLACK = 1e-6  # rounding of the running y position: plan one row short rather than over
+
+
+def rows_per_page(first_room: float, page_room: float, count: int) -> list[int]:
+    """How many item rows go on each page so that no page holds a single orphan row and
+    the total never stands alone: a page break leaves at least two rows on either side,
+    and the last page carries at least two rows with the total (unless there is only one).
+    ``first_room``: height left under the header on the first page; ``page_room``: on a
+    continuation page."""
+    pages: list[int] = []
+    room, left = first_room, count
+    while left:
+        fits = max(int((room - _SLACK) // ROW_HEIGHT), 0)
+        if fits >= left:
+            if room - left * ROW_HEIGHT < TOTAL_HEIGHT + _SLACK:  # the total would go over alone
+                fits = left - 2 if left > 3 else 0
+            else:
+                fits = left
+        elif left - fits == 1:  # one row would be left for the next page
+            fits -= 1
+        if fits == 1 and left > 1:
+            fits = 0
+        pages.append(fits)
+        left -= fits
+        room = page_room
+        if len(pages) > count + 2:
+            raise RuntimeError("a page holds no row: the layout heights are wrong")
+    return pages
+
+
 def _items(pdf: DocumentPdf, statement: Statement, lb: Labels) -> None:
     loc = lb.locale
     columns = item_columns(lb)
@@ -103,20 +154,39 @@ def _items(pdf: DocumentPdf, statement: Statement, lb: Labels) -> None:
         pdf.table_header(columns, size=7.5)
 
     pdf.ensure_space(40)
-    pdf.section_title(lb.open_items)
     if not statement.items:
+        pdf.section_title(lb.open_items)
         pdf.style(8.5, color=MUTED)
         pdf.cell(CONTENT, 6, lb.no_open_items, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(4)
         return
+    header_height = _header_height(pdf, columns)
+    first_room = BODY_BOTTOM - pdf.get_y() - 6 - header_height   # 6: the section title
+    page_room = BODY_BOTTOM - CONTINUED_TOP - header_height
+    plan = rows_per_page(first_room, page_room, len(statement.items))
+    if plan[0] == 0:  # not even two rows fit under the ageing: start the table overleaf
+        pdf.add_page()
+        plan = plan[1:]
+    pdf.section_title(lb.open_items)
     header()
-    for item in statement.items:
-        pdf.table_row(columns, _cells(item, lb), size=7.5, repeat_header=header)
+    items = iter(statement.items)
+    for page, count in enumerate(plan):
+        if page:
+            pdf.add_page()
+            header()
+        for _ in range(count):
+            pdf.table_row(columns, _cells(next(items), lb), size=7.5, repeat_header=header)
     pdf.ln(1)
     total = (Column(lb.total_due, CONTENT - 34, "R"), Column("", 34, "R"))
     pdf.table_row(total, (lb.total_due, money(statement.total_cents, loc)), size=8.5,
                   bold=True, rule=False, repeat_header=header)
     pdf.ln(5)
+
+
+def _header_height(pdf: DocumentPdf, columns: tuple[Column, ...]) -> float:
+    """The table header's height, as DocumentPdf.table_header draws it at 7.5 pt."""
+    pdf.style(7.5, bold=True)
+    return max(len(pdf.lines_of(c.title, c.width)) for c in columns) * LINE + 1.6
 
 
 def _cells(item: StatementItem, lb: Labels) -> tuple[str, ...]:

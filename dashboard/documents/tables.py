@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from dashboard.documents._pdf import issued_at
 from dashboard.documents.labels import Labels, labels_for
+from dashboard.documents.statement_pdf import vat_note
 from dashboard.services.statement import BUCKETS, Statement
 
 MONEY_FORMAT = '#,##0.00\\ "€";-#,##0.00\\ "€"'
@@ -254,5 +255,9 @@ def statement_xlsx(statement: Statement, language: str | None = None) -> bytes:
     summary.write_number(row, 1, statement.total_cents / 100, formats["bold_money"])
     summary.write_string(row + 1, 0, lb.of_which_overdue)
     summary.write_number(row + 1, 1, statement.overdue_cents / 100, formats["money"])
+    note = vat_note(statement, lb.language)
+    if note:
+        summary.write_string(row + 3, 0, lb.vat_amount, formats["bold"])
+        summary.write_string(row + 3, 1, note)
     wb.close()
     return buffer.getvalue()

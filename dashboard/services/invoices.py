@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from stdnum.be import ogm_vcs
 
+from dashboard import vat
 from dashboard.formatting import format_vat
 from dashboard.services.paging import Page
 from db.models import (
@@ -113,6 +114,7 @@ class LineDetail:
     vat_rate_pct: int
     net_cents: int
     vat_cents: int
+    vat_category: str = "S"  # UNCL 5305, see dashboard.vat
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class VatGroup:
     rate_pct: int
     net_cents: int
     vat_cents: int
+    category: str = "S"
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,11 @@ class InvoiceDetail:
     def paid_cents(self) -> int:
         return self.total_cents - self.open_cents
 
+    @property
+    def reverse_charged(self) -> bool:
+        """Some line is reverse-charged: the document must carry the legal mention."""
+        return any(ln.vat_category == vat.REVERSE_CHARGE for ln in self.lines)
+
 
 def get_invoice(*, session: Session, invoice_id: int) -> InvoiceDetail | None:
     row = session.execute(
@@ -191,13 +199,13 @@ def get_invoice(*, session: Session, invoice_id: int) -> InvoiceDetail | None:
     inv, customer, order_number, contract_number = row
     lines = tuple(
         LineDetail(ln.line_no, ln.description, ln.quantity, ln.unit_price_cents,
-                   ln.vat_rate_pct, ln.net_cents, ln.vat_cents)
+                   ln.vat_rate_pct, ln.net_cents, ln.vat_cents, ln.vat_category)
         for ln in session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == inv.id)
                                   .order_by(InvoiceLine.line_no))
     )
-    groups: dict[int, list[int]] = {}
+    groups: dict[tuple[int, str], list[int]] = {}
     for ln in lines:
-        group = groups.setdefault(ln.vat_rate_pct, [0, 0])
+        group = groups.setdefault((ln.vat_rate_pct, ln.vat_category), [0, 0])
         group[0] += ln.net_cents
         group[1] += ln.vat_cents
     credited = (session.scalar(select(Invoice.number)
@@ -218,7 +226,8 @@ def get_invoice(*, session: Session, invoice_id: int) -> InvoiceDetail | None:
                        customer.language),
         order_number=order_number, contract_number=contract_number,
         credited_invoice=credited, credit_notes=credit_notes, lines=lines,
-        vat_groups=tuple(VatGroup(rate, net, vat) for rate, (net, vat) in sorted(groups.items())),
+        vat_groups=tuple(VatGroup(rate, net, tax, category)
+                         for (rate, category), (net, tax) in sorted(groups.items())),
         settlements=_settlements(session, inv),
     )
 
