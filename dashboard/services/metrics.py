@@ -89,13 +89,17 @@ ENQUIRY_FOOTNOTE = ("Merged duplicates are left out everywhere. Filters use the 
 
 BALANCE_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Receivables", "Open amounts of invoices, less open credit notes and money received "
-     "but not yet allocated; cancelled documents left out", "issue_date, payment "
-     "allocations up to the day (allocated_on), received_on", "as of the end of the day"),
-    ("Ageing bucket", "Days past due on that day: current (not yet due, or due that day), "
-     "1–30, 31–60, 61–90, more than 90 — as on the customer's statement",
-     "due_date (payments on account: received_on)", "calendar days"),
-    ("Overdue", "Open amounts of invoices past their due date (credit notes and money on "
-     "account not subtracted), as in the customer header", "due_date, open amount",
+     "but not yet allocated — the sum of the customers' balances, as in their header and "
+     "statement. A cancelled invoice and its credit notes are both left out",
+     "issue_date, payment allocations up to the day (allocated_on), received_on",
+     "as of the end of the day"),
+    ("Ageing bucket", "Days past due on that day of each open invoice: current (not yet due, "
+     "or due that day), 1–30, 31–60, 61–90, more than 90. Each customer's open credit notes "
+     "and money on account are set against their oldest amounts due first, so no bucket is "
+     "negative; a credit left over shows as a negative current — as on the statement",
+     "due_date", "calendar days"),
+    ("Overdue", "Every ageing bucket after current, with credits set against the oldest "
+     "amounts first — as in the customer header and statement", "due_date, open amount",
      "calendar days"),
     ("DSO", "Receivables at the month end ÷ amount invoiced (less credit notes) in the "
      "three months up to it × the days in those months", "issue_date, month ends",

@@ -1,9 +1,10 @@
 """Portfolio receivables: ageing now and at past month ends, DSO, overdue and disputed.
 
-The definitions are ``metrics.BALANCE_DEFINITIONS``. Past months come from the closed
-months (``closes``), kept per slice of the portfolio; today's ageing, money on account and
-this month's sales are read live from the open items, which the ageing on the customer's
-statement (``statement.bucket_for``) also reads.
+The definitions are ``receivables`` (in words: ``metrics.BALANCE_DEFINITIONS``). Past months
+come from the closed months (``closes``), kept per slice of the portfolio; today's ageing,
+money on account and this month's sales are read live from the open items. The portfolio's
+ageing is the sum of its customers' (each with their credits set against their own oldest
+debts), so a customer's row here, their header and their statement agree.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.services import closes
+from dashboard.services import closes, receivables
 from dashboard.services.balances import (
     ON_ACCOUNT,
     STILL_OPEN,
@@ -24,7 +25,7 @@ from dashboard.services.balances import (
     Customers,
     roomy_aggregates,
 )
-from dashboard.services.statement import BUCKET_DAYS, BUCKETS, bucket_for
+from dashboard.services.receivables import BUCKET_DAYS, BUCKETS, Position, bucket_for, counted
 from db.models import Customer, Invoice, Payment, User
 
 MONTH_ENDS = 12
@@ -97,31 +98,34 @@ class _Today:
     buckets: dict[str, int]
     disputed: dict[str, int]
     on_account_cents: int
+    positions: dict[int, Position]   # per customer with anything open
 
 
 def _open_today(session: Session, customers: Customers, today: date) -> _Today:
-    """Open documents and money on account, by ageing bucket, at the end of today."""
-    buckets, disputed = dict.fromkeys(BUCKETS, 0), dict.fromkeys(BUCKETS, 0)
+    """Open documents and money on account at the end of today: each customer's position,
+    their sum by ageing bucket, and the disputed open amounts by their due dates."""
+    disputed = dict.fromkeys(BUCKETS, 0)
+    items: dict[int, list[tuple[date, int]]] = {}
     documents = session.execute(
-        select(Invoice.due_date, func.sum(Invoice.open_cents),
+        select(Invoice.customer_id, Invoice.due_date, func.sum(Invoice.open_cents),
                func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
-        .where(STILL_OPEN, Invoice.status != "cancelled", Invoice.issue_date <= today,
+        .where(STILL_OPEN, counted(), Invoice.issue_date <= today,
                *customers.restrict(Invoice.customer_id))
-        .group_by(Invoice.due_date))
-    for due, open_cents, disputed_cents in documents:
-        bucket = bucket_for((today - due).days)
-        buckets[bucket] += int(open_cents)
-        disputed[bucket] += int(disputed_cents)
+        .group_by(Invoice.customer_id, Invoice.due_date, Invoice.open_cents > 0))
+    for customer_id, due, open_cents, disputed_cents in documents:
+        items.setdefault(customer_id, []).append((due, int(open_cents)))
+        disputed[bucket_for((today - due).days)] += int(disputed_cents)
     money = session.execute(
-        select(Payment.received_on, func.sum(Payment.unallocated_cents))
+        select(Payment.customer_id, func.sum(Payment.unallocated_cents))
         .where(ON_ACCOUNT, Payment.received_on <= today,
                *customers.restrict(Payment.customer_id))
-        .group_by(Payment.received_on))
+        .group_by(Payment.customer_id))
     on_account = 0
-    for received, cents in money:
-        buckets[bucket_for((today - received).days)] -= int(cents)
+    for customer_id, cents in money:
+        items.setdefault(customer_id, []).append((today, -int(cents)))
         on_account += int(cents)
-    return _Today(buckets, disputed, on_account)
+    positions = {cid: receivables.position(mine, today) for cid, mine in items.items()}
+    return _Today(receivables.add_up(positions.values()), disputed, on_account, positions)
 
 
 def _this_month(session: Session, customers: Customers, today: date, balance_before: int
@@ -133,7 +137,7 @@ def _this_month(session: Session, customers: Customers, today: date, balance_bef
         select(func.coalesce(func.sum(case((is_invoice, Invoice.total_cents), else_=0)), 0),
                func.coalesce(func.sum(case((is_invoice, 0), else_=Invoice.total_cents)), 0))
         .where(Invoice.issue_date >= first, Invoice.issue_date <= today,
-               Invoice.status != "cancelled", *customers.restrict(Invoice.customer_id))).one()
+               counted(), *customers.restrict(Invoice.customer_id))).one()
     paid = session.scalar(
         select(func.coalesce(func.sum(Payment.amount_cents), 0))
         .where(Payment.received_on >= first, Payment.received_on <= today,
@@ -186,50 +190,32 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
                 limit: int = TOP_LIMIT) -> list[OverdueCustomer]:
     """The customers who owe most past due (the customer header's "Overdue"), largest first."""
     roomy_aggregates(session)
-    overdue = and_(STILL_OPEN, Invoice.open_cents > 0, Invoice.due_date < today,
-                   Invoice.status != "cancelled")
-    severe = Invoice.due_date < today - timedelta(days=90)
-    worst = (select(Invoice.customer_id, func.sum(Invoice.open_cents).label("overdue"),
-                    func.sum(case((severe, Invoice.open_cents), else_=0)).label("severe"),
-                    func.min(Invoice.due_date).label("oldest"))
-             .where(overdue, *customers.restrict(Invoice.customer_id))
-             .group_by(Invoice.customer_id)
-             .order_by(func.sum(Invoice.open_cents).desc(), Invoice.customer_id)
-             .limit(limit)).subquery()
-    rows = session.execute(
-        select(Customer.id, Customer.customer_number, Customer.name, Customer.segment,
-               Customer.country, User.full_name, worst.c.overdue, worst.c.severe,
-               worst.c.oldest)
-        .join(worst, worst.c.customer_id == Customer.id)
-        .outerjoin(User, User.id == Customer.account_manager_id)
-        .order_by(worst.c.overdue.desc(), Customer.id)).all()
-    ids = [r[0] for r in rows]
-    balances, disputed = _balances_of(session, ids)
-    return [OverdueCustomer(cid, number, name, segment, country, manager, int(over),
-                            int(severe_cents), oldest, balances.get(cid, 0),
-                            disputed.get(cid, 0))
-            for cid, number, name, segment, country, manager, over, severe_cents, oldest
-            in rows]
-
-
-def _balances_of(session: Session, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Balance (open documents less money on account) and disputed open amount per customer."""
+    now = _open_today(session, customers, today)
+    worst = sorted(((p.overdue_cents, cid) for cid, p in now.positions.items()
+                    if p.overdue_cents > 0), key=lambda t: (-t[0], t[1]))[:limit]
+    ids = [cid for _, cid in worst]
     if not ids:
-        return {}, {}
-    docs = session.execute(
-        select(Invoice.customer_id, func.sum(Invoice.open_cents),
+        return []
+    details = {r[0]: r for r in session.execute(
+        select(Customer.id, Customer.customer_number, Customer.name, Customer.segment,
+               Customer.country, User.full_name)
+        .outerjoin(User, User.id == Customer.account_manager_id)
+        .where(Customer.id.in_(ids)))}
+    disputed = dict(session.execute(
+        select(Invoice.customer_id,
                func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
-        .where(Invoice.customer_id.in_(ids), Invoice.status != "cancelled",
-               Invoice.open_cents != 0)
-        .group_by(Invoice.customer_id)).all()
-    on_account = dict(session.execute(
-        select(Payment.customer_id, func.sum(Payment.unallocated_cents))
-        .where(Payment.customer_id.in_(ids)).group_by(Payment.customer_id)).all())
-    balances = {cid: int(open_cents) - int(on_account.get(cid) or 0)
-                for cid, open_cents, _ in docs}
-    for cid, cents in on_account.items():
-        balances.setdefault(cid, -int(cents or 0))
-    return balances, {cid: int(d) for cid, _, d in docs}
+        .where(Invoice.customer_id.in_(ids), STILL_OPEN, counted(),
+               Invoice.issue_date <= today)
+        .group_by(Invoice.customer_id)).all())
+    result = []
+    for cid in ids:
+        _, number, name, segment, country, manager = details[cid]
+        p = now.positions[cid]
+        result.append(OverdueCustomer(
+            cid, number, name, segment, country, manager, p.overdue_cents,
+            p.severely_overdue_cents, p.oldest_due or today, p.balance_cents,
+            int(disputed.get(cid) or 0)))
+    return result
 
 
 @dataclass(frozen=True)
@@ -248,7 +234,7 @@ def disputed_invoices(*, session: Session, customers: Customers, limit: int = TO
                       ) -> tuple[list[DisputedInvoice], int]:
     """The largest open disputed invoices, and how many there are in all."""
     disputed = [Invoice.is_disputed.is_(True), Invoice.open_cents != 0,
-                Invoice.status != "cancelled", *customers.restrict(Invoice.customer_id)]
+                counted(), *customers.restrict(Invoice.customer_id)]
     total = session.scalar(select(func.count()).select_from(Invoice).where(*disputed)) or 0
     rows = session.execute(
         select(Invoice.id, Invoice.number, Customer.customer_number, Customer.name,
@@ -279,17 +265,17 @@ class BucketItems:
 
     bucket: str
     rows: tuple[OpenItem, ...]      # the largest amounts first
-    count: int                      # open documents in the bucket
-    documents_cents: int
-    on_account_cents: int           # money on account aged into it, taken off the bucket
+    count: int                      # open invoices aged into the bucket
+    documents_cents: int            # what they owe
+    credits_cents: int              # credit notes and money on account set against them
 
     @property
     def total_cents(self) -> int:
-        return self.documents_cents - self.on_account_cents
+        return self.documents_cents - self.credits_cents
 
 
 def _aged_into(column: Any, bucket: str, today: date) -> list[ColumnElement[bool]]:
-    """``column`` (a due date, or a day received) puts an amount in ``bucket`` today."""
+    """``column`` (a due date) puts an amount in ``bucket`` today."""
     first, last = BUCKET_DAYS[bucket]
     where = []
     if first is not None:
@@ -301,8 +287,9 @@ def _aged_into(column: Any, bucket: str, today: date) -> list[ColumnElement[bool
 
 def bucket_items(*, session: Session, customers: Customers, today: date, bucket: str,
                  limit: int = TOP_LIMIT) -> BucketItems:
-    """The open invoices and credit notes in one bucket of today's ageing, largest first."""
-    documents = [STILL_OPEN, Invoice.status != "cancelled", Invoice.issue_date <= today,
+    """The open amounts owed in one bucket of today's ageing, largest first, and the credits
+    set against them."""
+    documents = [STILL_OPEN, Invoice.open_cents > 0, counted(), Invoice.issue_date <= today,
                  *_aged_into(Invoice.due_date, bucket, today),
                  *customers.restrict(Invoice.customer_id)]
     count, documents_cents = session.execute(
@@ -314,19 +301,15 @@ def bucket_items(*, session: Session, customers: Customers, today: date, bucket:
                Invoice.is_disputed)
         .join(Customer, Customer.id == Invoice.customer_id)
         .where(*documents)
-        .order_by(func.abs(Invoice.open_cents).desc(), Invoice.id).limit(limit))
-    on_account = session.scalar(
-        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
-        .where(ON_ACCOUNT, Payment.received_on <= today,
-               *_aged_into(Payment.received_on, bucket, today),
-               *customers.restrict(Payment.customer_id))) or 0
+        .order_by(Invoice.open_cents.desc(), Invoice.id).limit(limit))
+    aged = _open_today(session, customers, today).buckets[bucket]
     return BucketItems(
         bucket,
         tuple(OpenItem(invoice_id, number, kind, customer_number, name, issued, due,
                        (today - due).days, int(open_cents), bool(disputed))
               for invoice_id, number, kind, customer_number, name, issued, due, open_cents,
               disputed in rows),
-        int(count), int(documents_cents), int(on_account))
+        int(count), int(documents_cents), int(documents_cents) - aged)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from dashboard.services import (
     inventory,
     invoices,
     orders,
+    receivables,
     statement,
     timeline,
 )
@@ -405,8 +406,8 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
         "Balance": euros(i.balance_cents)} for i in stmt.items],
         columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
     widgets.table(frame, Original=MONEY, Open=MONEY, Balance=MONEY)
-    st.caption(f"{len(stmt.items):,} open items on {day(as_of)}. Items are aged from their due "
-               "date (payments on account from the day received).")
+    st.caption(f"{len(stmt.items):,} open items on {day(as_of)}, aged from their due date. "
+               + receivables.HOW_CREDITS_APPLY)
     documents_ui.statement_actions(user, header, stmt, who)
     left, right = st.columns(2)
     left.plotly_chart(charts.ageing_bars(pd.DataFrame({
