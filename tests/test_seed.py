@@ -315,7 +315,7 @@ def test_sla_fields_follow_the_business_calendar(engine: Engine) -> None:
             assert policy.priority == e.priority or any(
                 ev.kind == "priority" for ev in s.scalars(select(m.EnquiryEvent).where(
                     m.EnquiryEvent.enquiry_id == e.id)))
-            due = sla.deadlines(e.created_at, policy, e.paused_minutes)
+            due = sla.deadlines(e.created_at, policy, e.paused_seconds)
             assert e.first_response_due_at == add_business_minutes(
                 e.created_at, policy.first_response_minutes)
             assert e.resolution_due_at == due.resolution_due_at
@@ -345,7 +345,7 @@ def test_sla_fields_follow_the_business_calendar(engine: Engine) -> None:
         unassigned = s.scalar(select(func.count()).where(
             m.Enquiry.status == "new", m.Enquiry.assignee_id.is_(None)))
         assert unassigned > 0
-        assert s.scalar(select(func.count()).where(m.Enquiry.paused_minutes > 0)) > 0
+        assert s.scalar(select(func.count()).where(m.Enquiry.paused_seconds > 0)) > 0
 
 
 def test_messages_and_attachments_are_real(engine: Engine) -> None:

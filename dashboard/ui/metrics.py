@@ -168,13 +168,18 @@ def kpi_row(m: EnquiryMetrics) -> None:
                     _points_delta(now.resolution_sla.pct, before.resolution_sla.pct),
                     help=_share_help(now.resolution_sla, "resolution"))
     second = st.columns(5)
-    _time_metrics(second[:2], "First response", now.first_response, before.first_response)
+    _time_metrics(second[:2], "First response", now.first_response, before.first_response,
+                  "written enquiries (e-mail, fax, web)")
     _time_metrics(second[2:4], "Resolution", now.resolution, before.resolution)
     second[4].metric("Reopen rate", _pct(now.reopened.pct),
                      _points_delta(now.reopened.pct, before.reopened.pct),
                      delta_color="inverse",
                      help=f"{now.reopened.part:,} of {now.reopened.whole:,} enquiries received "
                           "in the range and resolved at least once were reopened.")
+    live = now.answered_live
+    st.caption("First response is measured on written enquiries (e-mail, fax, web). Calls "
+               f"answered live, counted apart: {live.count:,}"
+               + (f" (median {_minutes(live.median)})" if live.count else "") + ".")
 
 
 def _sparkline(daily: pd.DataFrame | None, column: str) -> dict[str, Any]:
@@ -193,10 +198,10 @@ def _share_help(share: metrics.Share, clock: str) -> str:
 
 
 def _time_metrics(cols: list[Any], name: str, now: metrics.Spread,
-                  before: metrics.Spread) -> None:
+                  before: metrics.Spread, over: str = "enquiries") -> None:
     cols[0].metric(f"{name}, median", _minutes(now.median),
                    _minutes_delta(now.median, before.median), delta_color="inverse",
-                   help=f"Over {now.count:,} enquiries, business time.")
+                   help=f"Over {now.count:,} {over}, business time.")
     cols[1].metric(f"{name}, p90", _minutes(now.p90),
                    _minutes_delta(now.p90, before.p90), delta_color="inverse",
                    help="Nine in ten were quicker than this (business time).")
@@ -272,7 +277,8 @@ def flow_charts(m: EnquiryMetrics) -> None:
 def time_charts(m: EnquiryMetrics) -> None:
     left, right = st.columns(2)
     with left:
-        _chart(charts.duration_bands(m.first_response_times, "Time to first response"),
+        _chart(charts.duration_bands(m.first_response_times,
+                                     "Time to first response (written)"),
                "metrics_chart_first_response", _values("first_response"))
     with right:
         _chart(charts.duration_bands(m.resolution_times, "Time to resolution"),
