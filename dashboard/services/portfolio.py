@@ -201,12 +201,12 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
                Customer.country, User.full_name)
         .outerjoin(User, User.id == Customer.account_manager_id)
         .where(Customer.id.in_(ids)))}
-    disputed = dict(session.execute(
+    disputed: dict[int, int] = {cid: int(cents or 0) for cid, cents in session.execute(
         select(Invoice.customer_id,
                func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
         .where(Invoice.customer_id.in_(ids), STILL_OPEN, counted(),
                Invoice.issue_date <= today)
-        .group_by(Invoice.customer_id)).all())
+        .group_by(Invoice.customer_id))}
     result = []
     for cid in ids:
         _, number, name, segment, country, manager = details[cid]
@@ -214,7 +214,7 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
         result.append(OverdueCustomer(
             cid, number, name, segment, country, manager, p.overdue_cents,
             p.severely_overdue_cents, p.oldest_due or today, p.balance_cents,
-            int(disputed.get(cid) or 0)))
+            disputed.get(cid, 0)))
     return result
 
 

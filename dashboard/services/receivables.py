@@ -126,4 +126,4 @@ def apply_credits(owed: Ints, credit: Ints) -> Ints:
     covered = np.clip(credit[:, None] - before, 0, oldest_first)
     aged = (oldest_first - covered)[:, ::-1].copy()
     aged[:, 0] -= np.maximum(credit - through[:, -1], 0)
-    return aged
+    return np.asarray(aged, dtype=np.int64)
