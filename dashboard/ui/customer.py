@@ -51,7 +51,7 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     left.caption(" · ".join(facts))
     cols = st.columns(4)
     cols[0].metric("Balance", money(h.balance_cents))
-    cols[1].metric("Overdue", money(h.overdue_cents))
+    cols[1].metric("Overdue", money(h.overdue_cents), help=receivables.HOW_CREDITS_APPLY)
     cols[2].metric("Credit limit", money(h.credit_limit_cents))
     used = h.credit_used_pct
     cols[3].metric("Credit used", f"{used:.0f} %" if used is not None else "—")
