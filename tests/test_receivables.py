@@ -34,8 +34,14 @@ def check_views(session: Session, customer_ids: list[int], today: date,
     """Header = statement = chart end = balances page row, per customer; portfolio ageing
     = the sum of the statements, today and at the last ``month_ends`` month ends."""
     everyone = Customers()
-    rows = {r.customer_id: r for r in portfolio.top_overdue(
-        session=session, customers=everyone, today=today, limit=10**6)}
+    ranked = portfolio.top_overdue(session=session, customers=everyone, today=today,
+                                   limit=10**6)
+    rows = {r.customer_id: r for r in ranked}
+    assert [r.overdue_cents for r in ranked] == sorted(
+        (r.overdue_cents for r in ranked), reverse=True)
+    for limit in (1, 2):  # the largest, whether they hold credit or not
+        assert portfolio.top_overdue(session=session, customers=everyone, today=today,
+                                     limit=limit) == ranked[:limit]
     summed = dict.fromkeys(receivables.BUCKETS, 0)
     for cid in customer_ids:
         header = customers.get_header(session=session, customer_id=cid, today=today)

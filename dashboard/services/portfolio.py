@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from dashboard.services import closes, receivables
@@ -24,6 +24,7 @@ from dashboard.services.balances import (
     BalanceMonth,
     Customers,
     roomy_aggregates,
+    scanned,
 )
 from dashboard.services.receivables import BUCKET_DAYS, BUCKETS, Position, bucket_for, counted
 from db.models import Customer, Invoice, Payment, User
@@ -98,34 +99,105 @@ class _Today:
     buckets: dict[str, int]
     disputed: dict[str, int]
     on_account_cents: int
-    positions: dict[int, Position]   # per customer with anything open
+
+
+def _bucket_of(due: Any, today: date) -> Any:
+    """Index into BUCKETS of an amount due on ``due``, as ``bucket_for`` on today."""
+    edges = [(due >= today - timedelta(days=last), i)
+             for i, (_, last) in enumerate(BUCKET_DAYS.values()) if last is not None]
+    return case(*edges, else_=len(BUCKETS) - 1)
+
+
+def _counted_open(customers: Customers, today: date) -> list[ColumnElement[bool]]:
+    """Open documents that count, issued by today. The issue date is ``scanned``: served by
+    an index of every document by issue date (or by customer), SQLite would walk all of
+    them rather than the few percent open (the partial index)."""
+    return [STILL_OPEN, counted(), scanned(Invoice.issue_date) <= today,
+            *customers.restrict(Invoice.customer_id)]
+
+
+def _credits(customers: Customers, today: date) -> Any:
+    """Customers with credit to set against what they owe (open credit notes, money on
+    account), and how much: columns cid, credit. Few customers have any."""
+    parts = union_all(
+        select(Invoice.customer_id.label("cid"), (-Invoice.open_cents).label("credit"))
+        .where(*_counted_open(customers, today), Invoice.open_cents < 0),
+        select(Payment.customer_id.label("cid"), Payment.unallocated_cents.label("credit"))
+        .where(ON_ACCOUNT, Payment.received_on <= today,
+               *customers.restrict(Payment.customer_id))).subquery("parts")
+    return (select(parts.c.cid, func.sum(parts.c.credit).label("credit"))
+            .group_by(parts.c.cid)).cte("credits")  # read twice, worked out once
+
+
+def _credits_applied(customers: Customers, today: date) -> Any:
+    """``receivables.position`` in SQL for the customers with credit: one row per customer
+    and bucket they owe in, with what is owed there and what is still owed once their credit
+    is set against their oldest buckets first. Columns: cid, bucket, owed, aged."""
+    credits = _credits(customers, today)
+    bucket = _bucket_of(Invoice.due_date, today).label("bucket")
+    # "+ 0": read from the few open items (partial index), not customer by customer.
+    owed = (select(Invoice.customer_id.label("cid"), bucket,
+                   func.sum(Invoice.open_cents).label("owed"))
+            .where(*_counted_open(customers, today), Invoice.open_cents > 0,
+                   (Invoice.customer_id + 0).in_(select(credits.c.cid)))
+            .group_by(Invoice.customer_id, bucket)).subquery("owed")
+    older = func.coalesce(func.sum(owed.c.owed).over(
+        partition_by=owed.c.cid, order_by=owed.c.bucket.desc(), rows=(None, -1)), 0)
+    left = credits.c.credit - older   # credit left for this bucket
+    covered = case((left <= 0, 0), (left >= owed.c.owed, owed.c.owed), else_=left)
+    return (select(owed.c.cid, owed.c.bucket, owed.c.owed,
+                   (owed.c.owed - covered).label("aged"))
+            .select_from(owed.join(credits, credits.c.cid == owed.c.cid))
+            .subquery("applied"))
 
 
 def _open_today(session: Session, customers: Customers, today: date) -> _Today:
-    """Open documents and money on account at the end of today: each customer's position,
-    their sum by ageing bucket, and the disputed open amounts by their due dates."""
-    disputed = dict.fromkeys(BUCKETS, 0)
-    items: dict[int, list[tuple[date, int]]] = {}
-    documents = session.execute(
-        select(Invoice.customer_id, Invoice.due_date, func.sum(Invoice.open_cents),
-               func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
-        .where(STILL_OPEN, counted(), Invoice.issue_date <= today,
-               *customers.restrict(Invoice.customer_id))
-        .group_by(Invoice.customer_id, Invoice.due_date, Invoice.open_cents > 0))
-    for customer_id, due, open_cents, disputed_cents in documents:
-        items.setdefault(customer_id, []).append((due, int(open_cents)))
-        disputed[bucket_for((today - due).days)] += int(disputed_cents)
-    money = session.execute(
-        select(Payment.customer_id, func.sum(Payment.unallocated_cents))
+    """Today's ageing (the sum of the customers' positions), the disputed open amounts by
+    their due dates, and the money on account. What customers owe is summed by due date;
+    only the customers with credit need it set against their own oldest debts."""
+    buckets, disputed = dict.fromkeys(BUCKETS, 0), dict.fromkeys(BUCKETS, 0)
+    owed_total = credit_notes = 0
+    for due, owed, credited, disputed_cents in session.execute(
+            select(Invoice.due_date,
+                   func.sum(case((Invoice.open_cents > 0, Invoice.open_cents), else_=0)),
+                   func.sum(case((Invoice.open_cents < 0, Invoice.open_cents), else_=0)),
+                   func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents),
+                                 else_=0)))
+            .where(*_counted_open(customers, today)).group_by(Invoice.due_date)):
+        bucket = bucket_for((today - due).days)
+        buckets[bucket] += int(owed)
+        disputed[bucket] += int(disputed_cents)
+        owed_total += int(owed)
+        credit_notes += int(credited)
+    applied = _credits_applied(customers, today)
+    for index, covered in session.execute(
+            select(applied.c.bucket, func.sum(applied.c.owed - applied.c.aged))
+            .group_by(applied.c.bucket)):
+        buckets[BUCKETS[int(index)]] -= int(covered)
+    on_account = int(session.scalar(
+        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
         .where(ON_ACCOUNT, Payment.received_on <= today,
-               *customers.restrict(Payment.customer_id))
-        .group_by(Payment.customer_id))
-    on_account = 0
-    for customer_id, cents in money:
-        items.setdefault(customer_id, []).append((today, -int(cents)))
-        on_account += int(cents)
-    positions = {cid: receivables.position(mine, today) for cid, mine in items.items()}
-    return _Today(receivables.add_up(positions.values()), disputed, on_account, positions)
+               *customers.restrict(Payment.customer_id))) or 0)
+    # Credit left over once a customer's debts are all covered shows as a negative current:
+    # what the buckets must still lose so that they add up to the balance.
+    balance = owed_total + credit_notes - on_account
+    buckets["current"] -= sum(buckets.values()) - balance
+    return _Today(buckets, disputed, on_account)
+
+
+def _positions(session: Session, ids: list[int], today: date) -> dict[int, Position]:
+    """The positions of a few customers, item by item (``receivables.position``)."""
+    items: dict[int, list[tuple[date, int]]] = {cid: [] for cid in ids}
+    for cid, due, cents in session.execute(
+            select(Invoice.customer_id, Invoice.due_date, Invoice.open_cents)
+            .where(Invoice.customer_id.in_(ids), STILL_OPEN, counted(),
+                   Invoice.issue_date <= today)):
+        items[cid].append((due, int(cents)))
+    for cid, cents in session.execute(
+            select(Payment.customer_id, Payment.unallocated_cents)
+            .where(Payment.customer_id.in_(ids), ON_ACCOUNT, Payment.received_on <= today)):
+        items[cid].append((today, -int(cents)))
+    return {cid: receivables.position(mine, today) for cid, mine in items.items()}
 
 
 def _this_month(session: Session, customers: Customers, today: date, balance_before: int
@@ -190,12 +262,26 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
                 limit: int = TOP_LIMIT) -> list[OverdueCustomer]:
     """The customers who owe most past due (the customer header's "Overdue"), largest first."""
     roomy_aggregates(session)
-    now = _open_today(session, customers, today)
-    worst = sorted(((p.overdue_cents, cid) for cid, p in now.positions.items()
-                    if p.overdue_cents > 0), key=lambda t: (-t[0], t[1]))[:limit]
-    ids = [cid for _, cid in worst]
+    # Credit only lowers what its holders owe: the largest of them, once it is set against
+    # their debts, and the largest of everyone else, as owed.
+    applied = _credits_applied(customers, today)
+    overdue = func.sum(applied.c.aged)
+    holders = session.execute(
+        select(applied.c.cid, overdue).where(applied.c.bucket > 0).group_by(applied.c.cid)
+        .having(overdue > 0).order_by(overdue.desc(), applied.c.cid).limit(limit)).all()
+    past_due = func.sum(Invoice.open_cents)
+    others = session.execute(
+        select(Invoice.customer_id, past_due)
+        .where(*_counted_open(customers, today), Invoice.open_cents > 0,
+               Invoice.due_date < today,
+               (Invoice.customer_id + 0).not_in(select(_credits(customers, today).c.cid)))
+        .group_by(Invoice.customer_id).order_by(past_due.desc(), Invoice.customer_id)
+        .limit(limit)).all()
+    ids = [int(cid) for cid, _ in sorted([*holders, *others],
+                                         key=lambda r: (-int(r[1]), int(r[0])))[:limit]]
     if not ids:
         return []
+    positions = _positions(session, ids, today)
     details = {r[0]: r for r in session.execute(
         select(Customer.id, Customer.customer_number, Customer.name, Customer.segment,
                Customer.country, User.full_name)
@@ -210,7 +296,7 @@ def top_overdue(*, session: Session, customers: Customers, today: date,
     result = []
     for cid in ids:
         _, number, name, segment, country, manager = details[cid]
-        p = now.positions[cid]
+        p = positions[cid]
         result.append(OverdueCustomer(
             cid, number, name, segment, country, manager, p.overdue_cents,
             p.severely_overdue_cents, p.oldest_due or today, p.balance_cents,

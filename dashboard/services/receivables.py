@@ -59,8 +59,11 @@ def counted(document: Any = Invoice) -> ColumnElement[bool]:
     """``document`` (Invoice or an alias of it) counts: not a cancelled invoice, nor a credit
     note against one."""
     cancelled = aliased(Invoice)
+    # Anything owed, or with a positive total, is an invoice: checked first, from columns
+    # the indexes of open items and of sales hold, so only credit notes read their row.
     return and_(document.status != "cancelled",
-                or_(document.credited_invoice_id.is_(None),
+                or_(document.open_cents > 0, document.total_cents > 0,
+                    document.credited_invoice_id.is_(None),
                     ~exists().where(cancelled.id == document.credited_invoice_id,
                                     cancelled.status == "cancelled")))
 
