@@ -55,6 +55,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # answered as they are taken: together, the calls' zeros would hide the written waits.
 WRITTEN_CHANNELS = ("email", "fax", "web")
 LIVE_CHANNELS = ("phone",)
+WRITTEN = Enquiry.channel.in_(WRITTEN_CHANNELS)
 
 _ALL_HOURS = "calendar time, every hour"
 _BUSINESS = "business minutes: Mon–Fri 08:30–17:00 Brussels, not on Belgian public holidays"
@@ -74,9 +75,10 @@ ENQUIRY_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
      "less the time not counted: pending the customer, and, for a reopened enquiry, the time "
      "it stood resolved (one clock from arrival to the last resolution, like a pause)",
      "created_at → resolved_at, minus paused_seconds (to the second)", _BUSINESS),
-    ("SLA first response", "Of the enquiries whose first-response due time passed in the "
-     "range, the share answered by then; unanswered ones pending the customer (clock "
-     "paused) are left out", "first_response_due_at, first_response_at",
+    ("SLA first response", "Of the written enquiries (e-mail, fax, web) whose first-response "
+     "due time passed in the range, the share answered by then; unanswered ones pending the "
+     "customer (clock paused) are left out. Calls are answered as they are taken",
+     "first_response_due_at, first_response_at",
      "due times are set in business minutes and moved on by pauses"),
     ("SLA resolution", "Of the enquiries whose resolution due time passed in the range, "
      "the share resolved by then; unresolved ones pending the customer are left out",
@@ -455,14 +457,15 @@ def _departures(stops: _Stops) -> pd.DataFrame:
 
 
 def _due(session: Session, flt: EnquiryFilter, due: Any, done: Any, start: datetime,
-         end: datetime) -> pd.DataFrame:
+         end: datetime, *only: ColumnElement[bool]) -> pd.DataFrame:
     """Per UTC hour of the due time in [start, end): clocks due, and met in time."""
     stamps = _Stamps(session)
     hour = stamps.hour(due).label("hour")
     paused = and_(done.is_(None), Enquiry.status == "pending_customer")
     met = and_(done.is_not(None), done <= due)
     query = (select(hour, func.count(), func.count().filter(met))
-             .where(*conditions(flt), due >= start, due < end, ~paused).group_by(hour))
+             .where(*conditions(flt), due >= start, due < end, ~paused, *only)
+             .group_by(hour))
     return _per_hour(session, stamps, query, ["hour", "due", "met"])
 
 
@@ -629,7 +632,7 @@ def enquiry_metrics(*, session: Session, period: Period, flt: EnquiryFilter, now
     open_now = _open_by_assignee(session, flt)
     backlog = _Backlog(sum(open_now.values()), arrivals, departures, now)
     first_due = _due(session, flt, Enquiry.first_response_due_at, Enquiry.first_response_at,
-                     since, due_until)
+                     since, due_until, WRITTEN)
     resolution_due = _due(session, flt, Enquiry.resolution_due_at, Enquiry.resolved_at,
                           since, due_until)
     mix = _mix(session, flt, period)
@@ -760,8 +763,8 @@ def _drill_where(drill: Drill, period: Period, now: datetime) -> ColumnElement[b
     if kind == "backlog":
         return _open_at(span[1], now)
     if kind == "first_response_missed":
-        return _missed(Enquiry.first_response_due_at, Enquiry.first_response_at,
-                       _week_span(period, drill.week, now))
+        return and_(WRITTEN, _missed(Enquiry.first_response_due_at, Enquiry.first_response_at,
+                                     _week_span(period, drill.week, now)))
     if kind == "resolution_missed":
         return _missed(Enquiry.resolution_due_at, Enquiry.resolved_at,
                        _week_span(period, drill.week, now))

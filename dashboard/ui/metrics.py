@@ -163,7 +163,7 @@ def kpi_row(m: EnquiryMetrics) -> None:
                          "end of the period before.", **_sparkline(daily, "backlog"))
     first[3].metric("SLA met, first response", _pct(now.first_response_sla.pct),
                     _points_delta(now.first_response_sla.pct, before.first_response_sla.pct),
-                    help=_share_help(now.first_response_sla, "first-response"))
+                    help=_share_help(now.first_response_sla, "written first-response"))
     first[4].metric("SLA met, resolution", _pct(now.resolution_sla.pct),
                     _points_delta(now.resolution_sla.pct, before.resolution_sla.pct),
                     help=_share_help(now.resolution_sla, "resolution"))
