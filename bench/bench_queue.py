@@ -119,7 +119,7 @@ def claim_race(race_url: str, enquiries: int = 5000, claimers: int = 20) -> str:
             {"reference": f"ENQ-2026-{i:06d}", "subject": "Race", "channel": "email",
              "category": "other", "priority": "normal", "status": "new", "language": "en",
              "team_id": team.id, "created_at": now - timedelta(minutes=i), "updated_at": now,
-             "first_response_due_at": now + timedelta(minutes=i), "paused_minutes": 0,
+             "first_response_due_at": now + timedelta(minutes=i), "paused_seconds": 0,
              "reopen_count": 0, "version": 1, "verification": "none"}
             for i in range(1, enquiries + 1)])
     claimed: list[int] = []

@@ -1,9 +1,11 @@
 """The support line's business calendar: Mon–Fri 08:30–17:00 Europe/Brussels, no Belgian
-public holidays. SLA targets and measured durations are counted in its minutes.
+public holidays. SLA targets and measured durations are counted in its minutes; paused time,
+which moves due times on, in its seconds.
 
-Two paths give the same answer: ``add_business_minutes`` and ``business_minutes_between`` walk
-the days, for one clock at a time (SLA due times); ``business_minutes`` counts many pairs at
-once with numpy, for the metrics."""
+Two paths give the same answer: ``add_business_seconds`` and ``business_seconds_between`` (and
+their minute forms) walk the days, for one clock at a time (SLA due times);
+``business_seconds`` and ``business_minutes`` count many pairs at once with numpy, for the
+metrics."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ CLOSES = time(17, 0)
 MINUTES_PER_DAY = (CLOSES.hour * 60 + CLOSES.minute) - (OPENS.hour * 60 + OPENS.minute)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 US_PER_MINUTE = 60_000_000
+US_PER_SECOND = 1_000_000
 
 Ints = npt.NDArray[np.int64]
 
@@ -57,9 +60,17 @@ def add_business_minutes(start: datetime, minutes: int) -> datetime:
     """
     if minutes < 0:
         raise ValueError("minutes must not be negative")
+    return add_business_seconds(start, minutes * 60)
+
+
+def add_business_seconds(start: datetime, seconds: int) -> datetime:
+    """The instant ``seconds`` business seconds after ``start`` (UTC), as
+    ``add_business_minutes`` counts them."""
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
     moment = _require_aware(start)
     day = moment.astimezone(BRUSSELS).date()
-    remaining = timedelta(minutes=minutes)
+    remaining = timedelta(seconds=seconds)
     while True:
         if is_business_day(day):
             opens, closes = _window(day)
@@ -75,9 +86,15 @@ def add_business_minutes(start: datetime, minutes: int) -> datetime:
 
 def business_minutes_between(start: datetime, end: datetime) -> int:
     """Whole business minutes from ``start`` to ``end``; negative when ``end`` is earlier."""
+    seconds = business_seconds_between(start, end)
+    return seconds // 60 if seconds >= 0 else -(-seconds // 60)
+
+
+def business_seconds_between(start: datetime, end: datetime) -> int:
+    """Whole business seconds from ``start`` to ``end``; negative when ``end`` is earlier."""
     start, end = _require_aware(start), _require_aware(end)
     if end < start:
-        return -business_minutes_between(end, start)
+        return -business_seconds_between(end, start)
     total = timedelta()
     day = start.astimezone(BRUSSELS).date()
     last = end.astimezone(BRUSSELS).date()
@@ -90,7 +107,7 @@ def business_minutes_between(start: datetime, end: datetime) -> int:
             if finish > begin:
                 total += finish - begin
         day += timedelta(days=1)
-    return int(total.total_seconds() // 60)
+    return total // timedelta(seconds=1)
 
 
 def is_open(moment: datetime) -> bool:
@@ -152,17 +169,29 @@ def _year_of(moment_us: int) -> int:
     return (EPOCH + timedelta(microseconds=int(moment_us))).year
 
 
-def business_minutes(starts_us: Ints, ends_us: Ints) -> Ints:
-    """Whole business minutes between pairs of instants (µs since the epoch), as
-    ``business_calendar.business_minutes_between`` counts them, for many pairs at once."""
+def _business_us(starts_us: Ints, ends_us: Ints) -> Ints:
     starts, ends = np.asarray(starts_us, dtype=np.int64), np.asarray(ends_us, dtype=np.int64)
     if starts.size == 0:
         return np.zeros(0, dtype=np.int64)
     both = np.concatenate((starts, ends))
     # A year either side: a UTC instant near New Year is in the other year in Brussels.
     calendar = _calendar(_year_of(int(both.min())) - 1, _year_of(int(both.max())) + 1)
-    diff = calendar.elapsed(ends) - calendar.elapsed(starts)
-    return np.asarray(np.sign(diff) * (np.abs(diff) // US_PER_MINUTE), dtype=np.int64)
+    return np.asarray(calendar.elapsed(ends) - calendar.elapsed(starts), dtype=np.int64)
+
+
+def _whole(diff: Ints, unit: int) -> Ints:
+    return np.asarray(np.sign(diff) * (np.abs(diff) // unit), dtype=np.int64)
+
+
+def business_minutes(starts_us: Ints, ends_us: Ints) -> Ints:
+    """Whole business minutes between pairs of instants (µs since the epoch), as
+    ``business_calendar.business_minutes_between`` counts them, for many pairs at once."""
+    return _whole(_business_us(starts_us, ends_us), US_PER_MINUTE)
+
+
+def business_seconds(starts_us: Ints, ends_us: Ints) -> Ints:
+    """Whole business seconds between pairs of instants, as ``business_seconds_between``."""
+    return _whole(_business_us(starts_us, ends_us), US_PER_SECOND)
 
 
 def business_minutes_of(pairs: Sequence[tuple[datetime, datetime]]) -> list[int]:

@@ -575,9 +575,9 @@ class Enquiry(Base):
         Index("ix_enquiries_created_at", "created_at", "merged_into_id", "resolved_at",
               "reopen_count", *METRIC_FILTER_COLUMNS),
         Index("ix_enquiries_resolved_at", "resolved_at", "merged_into_id", "created_at",
-              "first_response_at", "paused_minutes", *METRIC_FILTER_COLUMNS),
+              "first_response_at", "paused_seconds", *METRIC_FILTER_COLUMNS),
         Index("ix_enquiries_first_response_at", "first_response_at", "merged_into_id",
-              "created_at", "resolved_at", "paused_minutes", *METRIC_FILTER_COLUMNS),
+              "created_at", "resolved_at", "paused_seconds", *METRIC_FILTER_COLUMNS),
         Index("ix_enquiries_first_response_due_at", "first_response_due_at", "merged_into_id",
               "first_response_at", "status", *METRIC_FILTER_COLUMNS),
         Index("ix_enquiries_resolution_due_at", "resolution_due_at", "merged_into_id",
@@ -615,8 +615,9 @@ class Enquiry(Base):
     resolution_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Business minutes spent pending the customer, which the SLA clock does not count.
-    paused_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # Business seconds the resolution clock did not count: pending the customer, and the
+    # time a reopened enquiry stood resolved (``workflow``).
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

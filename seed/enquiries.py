@@ -457,6 +457,8 @@ class _Writer:
             self.customer_message(ts, _customer_text(d, FOLLOW_UP))
             self.set_status(ts, "open", None)
             self.reopen_count += 1
+            if self.resolved_ts is not None:  # workflow.REOPEN_RULE: resolved time not counted
+                self.paused += self.ctx.clock.calendar.between(self.resolved_ts, ts)
             self.resolved_ts = None
         elif kind == "merge":
             self.event(ts, "merge", actor=d.assignee_id, data=facts)
@@ -487,7 +489,7 @@ def _emit(ctx: Context, d: Draft, steps: list[Step]) -> Draft:
         if ts > now:
             break
         writer.apply(ts, kind, facts)
-    # A pause still running is not in paused_minutes yet: the app adds it when the clock
+    # A pause still running is not in paused_seconds yet: the app adds it when the clock
     # resumes (from the time of the status event), as it would for a live enquiry.
     _write_enquiry(ctx, d, writer)
     return d
@@ -512,17 +514,16 @@ def _keep_demo_rep_queue_planned(ctx: Context, d: Draft, steps: list[tuple[Any, 
 
 
 def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
-    # Due and at-risk times are add_business_minutes(created_at, minutes + paused) as the
+    # Due and at-risk times are add_business_seconds(created_at, minutes * 60 + paused) as the
     # app computes them (dashboard.services.sla.deadlines); the precomputed calendar gives
     # the same instants (tests compare them) at a fraction of the cost. Pauses only ever
     # follow the first response, so that clock never moves.
     cal, now, stamp, created = ctx.clock.calendar, ctx.clock.now_ts, ctx.stamp, d.created_ts
-    paused_minutes = w.paused // MINUTE
     first, resolution = d.policy.first_response_minutes, d.policy.resolution_minutes
     first_due_ts = cal.add(created, first * MINUTE)
-    resolution_due_ts = cal.add(created, (resolution + paused_minutes) * MINUTE)
+    resolution_due_ts = cal.add(created, resolution * MINUTE + w.paused)
     first_risk_ts = cal.add(created, risk_offset(first) * MINUTE)
-    resolution_risk_ts = cal.add(created, (risk_offset(resolution) + paused_minutes) * MINUTE)
+    resolution_risk_ts = cal.add(created, risk_offset(resolution) * MINUTE + w.paused)
     # Breach markers on the timeline of enquiries still being worked on (closed history
     # keeps its due times; metrics compute breaches from those).
     if d.merged_into_id is None and w.status in OPEN_STATUSES and not w.escalated:
@@ -547,7 +548,7 @@ def _write_enquiry(ctx: Context, d: Draft, w: _Writer) -> None:
         first_response_risk_at=stamp(first_risk_ts),
         resolution_risk_at=stamp(resolution_risk_ts),
         resolved_at=_stamp(ctx, w.resolved_ts), closed_at=_stamp(ctx, w.closed_ts),
-        paused_minutes=paused_minutes,
+        paused_seconds=w.paused,
         reopen_count=w.reopen_count, version=1))
     ctx.batch["enquiry_events"].extend(d.events)
 

@@ -238,7 +238,7 @@ def test_an_ageing_bar_lists_its_open_items(browser: Browser, server: Server) ->
         click_bar(page, "Ageing today", 2)
         tab = page.get_by_role("tab", name="Open items by age")
         expect(tab).to_have_attribute("aria-selected", "true")
-        expect(page.get_by_text("1 open document,", exact=False)).to_be_visible()
+        expect(page.get_by_text("1 open invoice,", exact=False)).to_be_visible()
         table = page.get_by_test_id("stDataFrame").last
         table.scroll_into_view_if_needed()
         expect(table).to_be_visible()

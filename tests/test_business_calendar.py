@@ -67,3 +67,24 @@ def test_is_open() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError):
         add_business_minutes(datetime(2026, 11, 24, 9), 10)
+
+
+def test_seconds_count_to_the_second_on_both_paths() -> None:
+    """Paused time is kept in business seconds: one at a time and vectorised agree."""
+    import numpy as np
+
+    from dashboard.business_calendar import (
+        add_business_seconds,
+        business_seconds,
+        business_seconds_between,
+        to_us,
+    )
+
+    friday = datetime(2026, 11, 13, 16, 59, 30, tzinfo=BXL)
+    later = add_business_seconds(friday, 45)          # over the weekend: Monday 08:30:15
+    assert later == datetime(2026, 11, 16, 8, 30, 15, tzinfo=BXL)
+    assert business_seconds_between(friday, later) == 45
+    assert business_seconds_between(later, friday) == -45
+    assert business_minutes_between(friday, later) == 0
+    assert list(business_seconds(np.array([to_us(friday)]), np.array([to_us(later)]))) == [45]
+    assert add_business_minutes(friday, 2) == add_business_seconds(friday, 120)

@@ -25,7 +25,7 @@ def test_header_sums_open_items_overdue_and_warnings(session: Session) -> None:
     f.invoice(session, c, 12_430_00, due_date=TODAY - timedelta(days=91))
     # Paid: not in the balance.
     f.invoice(session, c, 9_999_00, open_cents=0, status="paid")
-    # An unused credit note lowers the balance but is not "overdue".
+    # An unused credit note lowers the balance, set against the oldest amount due.
     f.invoice(session, c, -121_00, kind="credit_note", due_date=TODAY - timedelta(days=5))
     # Money received but not allocated yet.
     session.add(Payment(customer_id=c.id, received_on=TODAY, amount_cents=300_00,
@@ -45,15 +45,16 @@ def test_header_sums_open_items_overdue_and_warnings(session: Session) -> None:
     assert h.vat_number == "BE 0403.019.261"
     assert h.account_manager == "Marc Dubois"
     assert h.balance_cents == 1_000_00 + 500_00 + 12_430_00 - 121_00 - 300_00
-    assert h.overdue_cents == 500_00 + 12_430_00
-    assert h.severely_overdue_cents == 12_430_00
+    # The credit note and the money on account are set against the oldest amount due.
+    assert h.overdue_cents == 500_00 + 12_430_00 - 121_00 - 300_00
+    assert h.severely_overdue_cents == 12_430_00 - 121_00 - 300_00
     assert h.open_disputes == 1
     assert h.items_uncovered == 1
     assert h.contracts_renewing == 1
     assert h.contacts == 1
     assert h.credit_used_pct is not None and round(h.credit_used_pct) == 135
     text = " | ".join(h.warnings)
-    assert "12.430,00\xa0€ more than 90 days overdue" in text
+    assert "12.009,00\xa0€ more than 90 days overdue" in text
     assert "1 open invoice dispute" in text
     assert "over the credit limit" in text
     assert "1 installed item out of maintenance" in text

@@ -141,7 +141,7 @@ def week(session: Session) -> dict[str, int]:
                       resolution_due_at=at(13, 10)),
         "E3": enquiry("E3", channel="email", assignee_id=bob.id, status="resolved",
                       created_at=at(12, 10), first_response_at=at(12, 10, 30),
-                      resolved_at=at(13, 12), paused_minutes=120,
+                      resolved_at=at(13, 12), paused_seconds=120 * 60,
                       first_response_due_at=at(12, 14), resolution_due_at=at(16, 12)),
         "E4": enquiry("E4", channel="phone", assignee_id=alice.id, status="open",
                       reopen_count=1, created_at=at(9, 10), first_response_at=at(9, 10, 15),
@@ -173,15 +173,17 @@ def test_kpis_of_the_week_and_the_week_before(session: Session, week: dict[str, 
     assert now.received == 6                    # E1 E2 E3 E4 E6 E9 (E7 is a merged duplicate)
     assert now.resolved == 5                    # E1 E2 E3 E5 E9 (E4 was reopened)
     assert now.backlog == 3                     # E4 E6 E8
-    # First answers this week: 0 15 30 30 60.
-    assert (now.first_response.count, now.first_response.median) == (5, 30)
-    assert now.first_response.p90 == pytest.approx(30 + 0.6 * 30)
+    # First answers this week, written: 30 (E3), 30 (E9, fax), 60 (E2); the calls E1 (0) and
+    # E4 (15) are counted apart, not as written waits.
+    assert (now.first_response.count, now.first_response.median) == (3, 30)
+    assert now.first_response.p90 == pytest.approx(30 + 0.8 * 30)
+    assert (now.answered_live.count, now.answered_live.median) == (2, 7.5)
     # Resolutions this week: 120 (E2) 120 (E5) 150 (E1) 510 (E3, pause taken off) 540 (E9).
     assert (now.resolution.count, now.resolution.median) == (5, 150)
     assert now.resolution.p90 == pytest.approx(510 + 0.6 * 30)
-    # First-response due times this week: E1 E3 E4 E9 met, E2 missed; E6 not due yet.
-    assert (now.first_response_sla.part, now.first_response_sla.whole) == (4, 5)
-    assert now.first_response_sla.pct == 80
+    # First-response due times this week, written: E3 E9 met, E2 missed; E6 not due yet (the
+    # calls E1 and E4 were answered as they were taken).
+    assert (now.first_response_sla.part, now.first_response_sla.whole) == (2, 3)
     # Resolution due this week: E1 E2 E5 met; E4 (reopened) and E9 missed; E8 is paused.
     assert (now.resolution_sla.part, now.resolution_sla.whole) == (3, 5)
     # Of E1 E2 E3 E4 E9 (resolved at least once; E6 not yet), E4 was reopened.
@@ -206,7 +208,7 @@ def test_days_backlog_heat_map_bands_and_mix(session: Session, week: dict[str, i
             heat[(4, 14)]) == (1, 1, 1, 1, 1, 1)
     bands = dict(zip(m.first_response_times["band"], m.first_response_times["enquiries"],
                      strict=True))
-    assert (bands["< 30 min"], bands["30–60 min"], bands["1–2 h"]) == (2, 2, 1)
+    assert (bands["< 30 min"], bands["30–60 min"], bands["1–2 h"]) == (0, 2, 1)  # written
     resolution = dict(zip(m.resolution_times["band"], m.resolution_times["enquiries"],
                           strict=True))
     assert (resolution["1–2 h"], resolution["2–4 h"], resolution["1–2 d"]) == (0, 3, 2)
@@ -215,7 +217,7 @@ def test_days_backlog_heat_map_bands_and_mix(session: Session, week: dict[str, i
     assert list(m.sla_weekly["week"]) == [date(2026, 11, 9)]
     week_row = m.sla_weekly.iloc[0]
     assert (week_row.first_response_due, week_row.first_response_met,
-            week_row.resolution_due, week_row.resolution_met) == (5, 4, 5, 3)
+            week_row.resolution_due, week_row.resolution_met) == (3, 2, 5, 3)
 
 
 def test_workload_per_person(session: Session, week: dict[str, int]) -> None:
@@ -267,6 +269,8 @@ def test_drill_down_lists_the_enquiries_behind_each_number(session: Session,
     assert refs(session, Drill("person_open", person_id=0)) == ["E6"]
     assert refs(session, Drill("person_resolved", person_id=week["bob"])) == ["E3", "E9", "E5"]
     assert refs(session, Drill("first_response", value="30–60 min")) == ["E3", "E9"]
+    # The bands are of written enquiries: the calls E1 (0) and E4 (15) are not in them.
+    assert refs(session, Drill("first_response", value="< 30 min")) == []
     assert refs(session, Drill("resolution", value="1–2 d")) == ["E3", "E9"]
     assert refs(session, Drill("heat", weekday=2, hour=10)) == ["E9"]
     assert refs(session, Drill("received"), EnquiryFilter(segments=("enterprise",))) == ["E9"]
@@ -303,7 +307,10 @@ def test_an_empty_database_gives_zeros(session: Session) -> None:
 
 def test_definitions_table_names_every_kpi() -> None:
     table = metrics.definitions_markdown(metrics.ENQUIRY_DEFINITIONS, metrics.ENQUIRY_FOOTNOTE)
-    for name in ("Received", "Resolved", "Backlog", "First-response time", "Resolution time",
-                 "SLA first response", "SLA resolution", "Reopen rate"):
+    for name in ("Received", "Resolved", "Backlog", "First-response time (written)",
+                 "Calls answered live", "Resolution time", "SLA first response",
+                 "SLA resolution", "Reopen rate"):
         assert f"| **{name}** |" in table
+    assert "e-mail, fax and web" in table and "reopened enquiry" in table
+    assert "to the second" in table
     assert "Belgian public holidays" in table and "Merged duplicates" in table

@@ -8,11 +8,14 @@ Dupré (enterprise, Belgium, managed by Marc):
     INV3   300  issued 1 Oct, due 31 Oct; 60 settled by CN1 on 25 Oct,
                 240 paid on 5 Nov (P2)                                 open 0
     CN1   -100  issued 20 Oct (due that day); 60 used on INV3          open -40
-    INV4   999  cancelled: never counted
+    INV4   999  issued 5 Oct, cancelled by CN2 (-999, 6 Oct): both left out
     P2     300  received 5 Nov; 240 allocated, 60 on account
 Weber (small business, Luxembourg, managed by Ann):
     INV5  2000  issued 1 Jun, due 1 Jul                                open 2000
     INV6   121  issued 20 Nov, due 20 Dec                              open 121
+
+Credits (open credit notes, money on account) are set against each customer's oldest
+amounts due first (``receivables``).
 """
 
 from __future__ import annotations
@@ -56,8 +59,11 @@ def accounts(session: Session) -> dict[str, int]:
                      due_date=date(2026, 10, 31), open_cents=0, status="paid")
     cn1 = f.invoice(session, dupre, -100_00, kind="credit_note", issue_date=date(2026, 10, 20),
                     due_date=date(2026, 10, 20), open_cents=-40_00)
-    f.invoice(session, dupre, 999_00, issue_date=date(2026, 10, 5), status="cancelled",
-              open_cents=0)
+    inv4 = f.invoice(session, dupre, 999_00, issue_date=date(2026, 10, 5), status="cancelled",
+                     open_cents=0)
+    cn2 = f.invoice(session, dupre, -999_00, kind="credit_note", issue_date=date(2026, 10, 6),
+                    due_date=date(2026, 10, 6), open_cents=0, status="paid",
+                    credited_invoice_id=inv4.id)
     f.invoice(session, weber, 2000_00, issue_date=date(2026, 6, 1), due_date=date(2026, 7, 1))
     f.invoice(session, weber, 121_00, issue_date=date(2026, 11, 20), due_date=date(2026, 12, 20))
     p1 = Payment(customer_id=dupre.id, received_on=date(2026, 9, 15), amount_cents=400_00,
@@ -73,6 +79,8 @@ def accounts(session: Session) -> dict[str, int]:
                           allocated_on=date(2026, 10, 25)),
         PaymentAllocation(invoice_id=inv3.id, payment_id=p2.id, amount_cents=240_00,
                           allocated_on=date(2026, 11, 5)),
+        PaymentAllocation(invoice_id=inv4.id, credit_note_id=cn2.id, amount_cents=999_00,
+                          allocated_on=date(2026, 10, 6)),
     ])
     session.flush()
     return {"dupre": dupre.id, "weber": weber.id, "marc": marc.id, "ann": ann.id}
@@ -83,12 +91,12 @@ def test_ageing_today_and_at_month_ends(session: Session, accounts: dict[str, in
     assert [a.as_of for a in p.ageing][-4:] == [date(2026, 8, 31), date(2026, 9, 30),
                                                  date(2026, 10, 31), TODAY]
     by_day = {a.as_of: a.buckets for a in p.ageing}
-    # Today: INV6 current; INV2 16 days and P2's 60 on account 20 days (1–30); CN1 36 days
-    # (31–60); INV1 86 days (61–90); INV5 147 days.
-    assert by_day[TODAY] == buckets(121, 500 - 60, -40, 600, 2000)
-    # 31 October: INV2 not due, INV3 due that day with 240 open (current); CN1 11 days;
-    # INV1 61 days with 600 open; INV5 122 days. P2 has not come in yet.
-    assert by_day[date(2026, 10, 31)] == buckets(500 + 240, -40, 0, 600, 2000)
+    # Today: INV6 current; INV2 16 days (1–30); INV1 86 days (61–90), less CN1's 40 and
+    # P2's 60 on account, set against it as the oldest Dupré owes; INV5 147 days.
+    assert by_day[TODAY] == buckets(121, 500, 0, 600 - 40 - 60, 2000)
+    # 31 October: INV2 not due, INV3 due that day with 240 open (current); INV1 61 days with
+    # 600 open, less CN1's 40; INV5 122 days. P2 has not come in yet.
+    assert by_day[date(2026, 10, 31)] == buckets(500 + 240, 0, 0, 600 - 40, 2000)
     # 30 September: INV1 30 days, 600 open; INV5 91 days.
     assert by_day[date(2026, 9, 30)] == buckets(0, 600, 0, 0, 2000)
     # 31 August: INV1 due that day, nothing paid; INV5 61 days.
@@ -142,8 +150,9 @@ def test_top_overdue_uses_the_customer_header_rule(session: Session,
     assert (weber.overdue_cents, weber.over_90_cents, weber.oldest_due) == (
         2000_00, 2000_00, date(2026, 7, 1))
     assert weber.balance_cents == 2121_00 and weber.account_manager == "Ann Weber"
-    # INV1 and INV2 are past due; the credit note and the money on account are not taken off.
-    assert (dupre.overdue_cents, dupre.over_90_cents) == (1100_00, 0)
+    # INV1 and INV2 are past due, less the credit note's 40 and the 60 on account.
+    assert (dupre.overdue_cents, dupre.over_90_cents, dupre.oldest_due) == (
+        1000_00, 0, date(2026, 8, 31))
     assert (dupre.balance_cents, dupre.disputed_cents) == (1000_00, 500_00)
     from dashboard.services.customers import get_header
 
@@ -213,8 +222,8 @@ def _october_end(session: Session, customers: Customers | None = None) -> dict[s
 
 def test_past_month_ends_are_filtered_by_slice(session: Session,
                                                accounts: dict[str, int]) -> None:
-    # Dupré alone on 31 October: INV2 and INV3's 240 current, CN1, INV1 61 days.
-    dupre = buckets(500 + 240, -40, 0, 600, 0)
+    # Dupré alone on 31 October: INV2 and INV3's 240 current, INV1 61 days less CN1.
+    dupre = buckets(500 + 240, 0, 0, 600 - 40, 0)
     assert _october_end(session, Customers(segments=("enterprise",))) == dupre
     assert _october_end(session, Customers(account_manager_id=accounts["marc"])) == dupre
     assert _october_end(session, Customers(countries=("LU",))) == buckets(0, 0, 0, 0, 2000)
@@ -318,16 +327,20 @@ def test_each_bucket_of_today_lists_what_makes_it_up(session: Session,
         items = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
                                        bucket=bucket)
         assert items.total_cents == p.now.buckets[bucket], bucket
-    # 1–30 days: INV2 (16 days), less P2's 60 on account (received 20 days ago).
+    # 1–30 days: INV2 (16 days); no credit left for it.
     one_to_30 = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
                                        bucket="1-30")
     assert [(r.open_cents, r.days_past_due, r.is_disputed) for r in one_to_30.rows] == [
         (500_00, 16, True)]
-    assert (one_to_30.count, one_to_30.on_account_cents) == (1, 60_00)
-    # 31–60 days: the credit note's 40 still to use.
-    credit = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
-                                    bucket="31-60")
-    assert [(r.kind, r.open_cents) for r in credit.rows] == [("credit_note", -40_00)]
+    assert (one_to_30.count, one_to_30.credits_cents) == (1, 0)
+    # 61–90 days: INV1, less CN1's 40 and P2's 60 on account.
+    oldest = portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
+                                    bucket="61-90")
+    assert [(r.kind, r.open_cents) for r in oldest.rows] == [("invoice", 600_00)]
+    assert (oldest.credits_cents, oldest.total_cents) == (100_00, 500_00)
+    # 31–60 days: the credit note due then is no longer aged on its own.
+    assert portfolio.bucket_items(session=session, customers=Customers(), today=TODAY,
+                                  bucket="31-60").count == 0
     lu = portfolio.bucket_items(session=session, customers=Customers(countries=("LU",)),
                                 today=TODAY, bucket="90+", limit=1)
     assert [r.customer_number for r in lu.rows] == ["C100002"] and lu.count == 1

@@ -325,7 +325,7 @@ def test_sla_fields_follow_the_business_calendar(engine: Engine) -> None:
             assert policy.priority == e.priority
             escalations = s.scalar(select(func.count()).where(
                 m.EnquiryEvent.enquiry_id == e.id, m.EnquiryEvent.kind == "priority"))
-            due = sla.deadlines(e.created_at, policy, e.paused_minutes)
+            due = sla.deadlines(e.created_at, policy, e.paused_seconds)
             assert e.first_response_due_at == (due.first_response_due_at if escalations else
                                                add_business_minutes(
                                                    e.created_at, policy.first_response_minutes))
@@ -356,7 +356,7 @@ def test_sla_fields_follow_the_business_calendar(engine: Engine) -> None:
         unassigned = s.scalar(select(func.count()).where(
             m.Enquiry.status == "new", m.Enquiry.assignee_id.is_(None)))
         assert unassigned > 0
-        assert s.scalar(select(func.count()).where(m.Enquiry.paused_minutes > 0)) > 0
+        assert s.scalar(select(func.count()).where(m.Enquiry.paused_seconds > 0)) > 0
 
 
 def test_messages_and_attachments_are_real(engine: Engine) -> None:

@@ -72,12 +72,11 @@ def test_ageing_buckets_by_days_past_due(session: Session, book: dict[str, int])
     assert st is not None
     assert st.ageing == {
         "current": 100_00,                   # due today is still current
-        # d15 after its credit note, the unused credit note (due 10 days ago) and the money
-        # on account (received 3 days ago), each aged by its own date.
-        "1-30": 160_00 - 25_00 - 70_00,
+        "1-30": 160_00,                      # d15 after its credit note
         "31-60": 300_00 - 120_00,            # the payment after the statement date not counted
         "61-90": 400_00,
-        "90+": 500_00,
+        # The unused credit note and the money on account go to the oldest amount due.
+        "90+": 500_00 - 25_00 - 70_00,
     }
     assert st.total_cents == sum(i.open_cents for i in st.items)
     assert st.items[-1].balance_cents == st.total_cents

@@ -56,10 +56,10 @@ def test_pending_customer_pauses_the_resolution_clock(session: Session, desk: di
     workflow.record_customer_message(session=session, enquiry_id=e.id, inbound_message_id=None,
                                      body="Here is the PO", now=monday_after)
     session.refresh(e)
-    assert e.status == "open" and e.paused_minutes == 2 * 510
+    assert e.status == "open" and e.paused_seconds == 2 * 510 * 60
     assert e.resolution_due_at - before > timedelta(days=1)
-    # The new due time is the old one pushed back by the paused business minutes.
-    assert e.resolution_due_at == deadlines(START, desk["policy"], 1020).resolution_due_at
+    # The new due time is the old one pushed back by the paused business time.
+    assert e.resolution_due_at == deadlines(START, desk["policy"], 1020 * 60).resolution_due_at
 
 
 def test_pause_across_a_weekend_and_a_holiday(session: Session, desk: dict) -> None:
@@ -71,7 +71,43 @@ def test_pause_across_a_weekend_and_a_holiday(session: Session, desk: dict) -> N
                            expected_version=2, now=datetime(2026, 11, 16, 9, 0, tzinfo=BXL))
     session.refresh(e)
     # Tue 16:00-17:00 (60) + Thu (510) + Fri (510) + Mon 08:30-09:00 (30).
-    assert e.paused_minutes == 60 + 510 + 510 + 30
+    assert e.paused_seconds == (60 + 510 + 510 + 30) * 60
+
+
+@pytest.mark.parametrize("seconds", [1, 59, 90, 3599])
+def test_paused_time_counts_to_the_second(session: Session, desk: dict, seconds: int) -> None:
+    """Paused time is not rounded down to whole minutes: the due time moves on by exactly
+    the pause, not up to 59 s less."""
+    e, rep = desk["e"], desk["rep"]
+    before = e.resolution_due_at
+    pause_from = START + timedelta(hours=1)
+    workflow.change_status(session=session, enquiry_id=e.id, to="pending_customer", by=rep,
+                           expected_version=None, now=pause_from)
+    workflow.change_status(session=session, enquiry_id=e.id, to="open", by=rep,
+                           expected_version=None, now=pause_from + timedelta(seconds=seconds))
+    session.refresh(e)
+    assert e.paused_seconds == seconds
+    assert e.resolution_due_at - before == timedelta(seconds=seconds)
+
+
+def test_a_reopened_enquiry_does_not_count_the_time_it_stood_resolved(
+        session: Session, desk: dict) -> None:
+    """workflow.REOPEN_RULE: one resolution clock from arrival; resolved time is skipped."""
+    e, rep = desk["e"], desk["rep"]
+    before = e.resolution_due_at
+    resolved_at = START + timedelta(hours=2)                      # Monday 11:00
+    workflow.change_status(session=session, enquiry_id=e.id, to="resolved", by=rep,
+                           expected_version=None, now=resolved_at)
+    reopened_at = datetime(2026, 11, 24, 9, 30, 15, tzinfo=BXL)  # Tuesday 09:30:15
+    workflow.record_customer_message(session=session, enquiry_id=e.id, inbound_message_id=None,
+                                     body="Still wrong", now=reopened_at)
+    session.refresh(e)
+    # Monday 11:00–17:00 and Tuesday 08:30–09:30:15 are business time it stood resolved.
+    stood_resolved = (6 * 60 + 60) * 60 + 15
+    assert (e.status, e.reopen_count, e.resolved_at) == ("open", 1, None)
+    assert e.paused_seconds == stood_resolved
+    assert e.resolution_due_at - before == timedelta(seconds=stood_resolved)
+    assert "resolved is not counted" in workflow.REOPEN_RULE
 
 
 def test_a_stale_edit_is_refused_with_who_and_when(session: Session, desk: dict) -> None:

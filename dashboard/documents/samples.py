@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from stdnum.be import ogm_vcs
 
 from dashboard.services.invoices import BillTo, InvoiceDetail, LineDetail, Settlement, VatGroup
+from dashboard.services.receivables import position
 from dashboard.services.statement import Statement, StatementItem, bucket_for
 
 CUSTOMERS = {
@@ -107,15 +108,14 @@ def sample_statement(language: str = "fr", *, items: int = 24,
                             issued + timedelta(days=30), total, open_cents,
                             f"+++{ref[:3]}/{ref[3:7]}/{ref[7:]}+++"))
     entries.sort(key=lambda e: (e[2], e[1]))
-    ageing = dict.fromkeys(("current", "1-30", "31-60", "61-90", "90+"), 0)
     balance = 0
     built = []
     for kind, number, issued, due, original, open_cents, ref in entries:
         balance += open_cents
         days = (as_of - due).days
         bucket = bucket_for(days)
-        ageing[bucket] += open_cents
         built.append(StatementItem(kind, number, issued, due, original, open_cents, balance,
                                    max(days, 0), bucket, ref))
     return Statement(customer_id=1, bill_to=CUSTOMERS.get(language, CUSTOMERS["en"]),
-                     as_of=as_of, items=tuple(built), ageing=ageing)
+                     as_of=as_of, items=tuple(built),
+                     ageing=position(((i.due_date, i.open_cents) for i in built), as_of).ageing)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from dashboard.services.receivables import counted
 from db.models import Customer, Invoice, Payment
 
 # Written as the partial indexes' conditions (a literal 0, not a parameter), so that both
@@ -132,7 +133,8 @@ def next_month(month: date) -> date:
 
 def document_groups(*, session: Session, customers: Customers, today: date
                     ) -> list[DocumentGroup]:
-    """Every live (not cancelled) document issued by ``today``, summed into groups.
+    """Every document that counts (``receivables.counted``) issued by ``today``, summed
+    into groups.
 
     Grouped by the plain issue and due dates (a few thousand pairs): a function of the
     date per row would cost more than the groups it saves.
@@ -144,7 +146,7 @@ def document_groups(*, session: Session, customers: Customers, today: date
                func.sum(case((is_invoice, 0), else_=Invoice.total_cents)),
                func.sum(Invoice.open_cents),
                func.sum(case((Invoice.is_disputed.is_(True), Invoice.open_cents), else_=0)))
-        .where(Invoice.status != "cancelled", issued <= today,
+        .where(counted(), issued <= today,
                *customers.restrict(Invoice.customer_id))
         .group_by(issued, due))
     return [DocumentGroup(_day(issue_day).replace(day=1), _day(due_day), *(int(v) for v in sums))

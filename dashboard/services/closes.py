@@ -11,9 +11,9 @@ inside a closed month does not change it, as in any ledger with closed periods;
 such months out again.
 
 How a month end is reconstructed: an amount open at a month end is what is open now plus
-what was allocated after that month end; money on account likewise. Ageing follows the
-customer's statement (``statement.bucket_for`` on days past due; money on account by the day
-it was received).
+what was allocated after that month end; money on account likewise. What counts and how it
+ages is ``receivables``: per customer, their credits set against their oldest debts, then
+added up per slice.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dashboard.services.balances import (
     month_of,
     roomy_aggregates,
 )
-from dashboard.services.statement import BUCKET_DAYS, BUCKETS
+from dashboard.services.receivables import BUCKET_DAYS, BUCKETS, apply_credits, counted
 from db.models import (
     Customer,
     Invoice,
@@ -61,7 +61,7 @@ _ALWAYS = 10**6  # a month index after any month
 
 
 def bucket_index(days_past_due: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """statement.bucket_for for many at once: index into BUCKETS."""
+    """receivables.bucket_for for many at once: index into BUCKETS."""
     return np.asarray(np.searchsorted(_BUCKET_EDGES, days_past_due, side="left"),
                       dtype=np.int64)
 
@@ -108,10 +108,13 @@ class CloseReport:
 
 @dataclass
 class _Ledger:
-    """Signed amounts per slice, the day they age from, and the months they count in."""
+    """Signed amounts per customer (owed +, credits -), the day they age from, and the months
+    they count in; each customer belongs to one slice."""
 
     slices: dict[Slice, int] = field(default_factory=dict)
-    key: list[int] = field(default_factory=list)
+    customers: dict[int, int] = field(default_factory=dict)
+    slice_of: list[int] = field(default_factory=list)    # per customer index
+    key: list[int] = field(default_factory=list)         # customer index
     ages_from: list[int] = field(default_factory=list)   # date ordinals
     cents: list[int] = field(default_factory=list)
     since: list[int] = field(default_factory=list)       # counts from this month index on
@@ -119,6 +122,14 @@ class _Ledger:
 
     def slice_key(self, segment: str, country: str, manager: int | None) -> int:
         return self.slices.setdefault((segment, country, manager), len(self.slices))
+
+    def customer_key(self, customer_id: int, segment: str, country: str,
+                     manager: int | None) -> int:
+        key = self.customers.get(customer_id)
+        if key is None:
+            key = self.customers[customer_id] = len(self.customers)
+            self.slice_of.append(self.slice_key(segment, country, manager))
+        return key
 
     def add(self, key: int, ages_from: date, cents: int, since: int, until: int) -> None:
         self.key.append(key)
@@ -132,11 +143,20 @@ class _Ledger:
         month = month_index(day)
         since, until = np.array(self.since), np.array(self.until)
         counts = (since <= month) & (month < until)
+        cents = np.array(self.cents, dtype=np.int64)[counts]
+        who = np.array(self.key, dtype=np.int64)[counts]
         days = day.toordinal() - np.array(self.ages_from, dtype=np.int64)[counts]
-        cell = np.array(self.key, dtype=np.int64)[counts] * len(BUCKETS) + bucket_index(days)
-        sums = np.bincount(cell, weights=np.array(self.cents, dtype=np.float64)[counts],
-                           minlength=len(self.slices) * len(BUCKETS))
-        return np.rint(sums).astype(np.int64).reshape(len(self.slices), len(BUCKETS))
+        customers = len(self.customers)
+        owed = np.bincount(who * len(BUCKETS) + bucket_index(days),
+                           weights=np.maximum(cents, 0).astype(np.float64),
+                           minlength=customers * len(BUCKETS))
+        credit = np.bincount(who, weights=np.maximum(-cents, 0).astype(np.float64),
+                             minlength=customers)
+        aged = apply_credits(np.rint(owed).astype(np.int64).reshape(customers, len(BUCKETS)),
+                             np.rint(credit).astype(np.int64))
+        per_slice = np.zeros((len(self.slices), len(BUCKETS)), dtype=np.int64)
+        np.add.at(per_slice, np.array(self.slice_of, dtype=np.int64), aged)
+        return per_slice
 
 
 def _slice_columns() -> tuple[Any, ...]:
@@ -166,7 +186,7 @@ def _flows(session: Session, ledger: _Ledger, flows: Flows, since: date | None,
                func.sum(case((is_invoice, Invoice.total_cents), else_=0)),
                func.sum(case((is_invoice, 0), else_=Invoice.total_cents)))
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.status != "cancelled", *in_range)
+        .where(counted(), *in_range)
         .group_by(*_slice_columns(), issued))
     for segment, country, manager, issue_key, invoiced, credited in documents:
         sums = flows.setdefault((ledger.slice_key(segment, country, manager),
@@ -191,22 +211,24 @@ def _open_now(session: Session, ledger: _Ledger, last_day: date) -> None:
     month end since their issue (or receipt), until allocations say otherwise."""
     issued = month_of(session, Invoice.issue_date)
     documents: Iterable[Any] = session.execute(
-        select(*_slice_columns(), issued, Invoice.due_date, func.sum(Invoice.open_cents))
+        select(Customer.id, *_slice_columns(), issued, Invoice.due_date,
+               func.sum(Invoice.open_cents))
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(STILL_OPEN, Invoice.status != "cancelled",
-               Invoice.issue_date <= last_day)
-        .group_by(*_slice_columns(), issued, Invoice.due_date))
-    for segment, country, manager, issue_key, due, open_cents in documents:
-        ledger.add(ledger.slice_key(segment, country, manager), due, int(open_cents),
-                   month_index(_first(issue_key)), _ALWAYS)
+        .where(STILL_OPEN, counted(), Invoice.issue_date <= last_day)
+        .group_by(Customer.id, *_slice_columns(), issued, Invoice.due_date,
+                  Invoice.open_cents > 0))
+    for customer_id, segment, country, manager, issue_key, due, open_cents in documents:
+        ledger.add(ledger.customer_key(customer_id, segment, country, manager), due,
+                   int(open_cents), month_index(_first(issue_key)), _ALWAYS)
     payments: Iterable[Any] = session.execute(
-        select(*_slice_columns(), Payment.received_on, func.sum(Payment.unallocated_cents))
+        select(Customer.id, *_slice_columns(), Payment.received_on,
+               func.sum(Payment.unallocated_cents))
         .join(Customer, Customer.id == Payment.customer_id)
         .where(ON_ACCOUNT, Payment.received_on <= last_day)
-        .group_by(*_slice_columns(), Payment.received_on))
-    for segment, country, manager, received, unallocated in payments:
-        ledger.add(ledger.slice_key(segment, country, manager), received, -int(unallocated),
-                   month_index(received), _ALWAYS)
+        .group_by(Customer.id, *_slice_columns(), Payment.received_on))
+    for customer_id, segment, country, manager, received, unallocated in payments:
+        ledger.add(ledger.customer_key(customer_id, segment, country, manager), received,
+                   -int(unallocated), month_index(received), _ALWAYS)
 
 
 def _allocations(session: Session, ledger: _Ledger, after: date, last_day: date) -> None:
@@ -215,30 +237,31 @@ def _allocations(session: Session, ledger: _Ledger, after: date, last_day: date)
     later = PaymentAllocation.allocated_on > after
     paid = aliased(Payment)
     rows: Iterable[Any] = session.execute(
-        select(*_slice_columns(), paid.received_on, allocated,
+        select(Customer.id, *_slice_columns(), paid.received_on, allocated,
                func.sum(PaymentAllocation.amount_cents))
         .join(paid, paid.id == PaymentAllocation.payment_id)
         .join(Customer, Customer.id == paid.customer_id)
         .where(later, paid.received_on <= last_day)
-        .group_by(allocated, *_slice_columns(), paid.received_on))
-    for segment, country, manager, received, month_key, cents in rows:
-        ledger.add(ledger.slice_key(segment, country, manager), received, -int(cents),
-                   month_index(received), month_index(_first(month_key)))
+        .group_by(allocated, Customer.id, *_slice_columns(), paid.received_on))
+    for customer_id, segment, country, manager, received, month_key, cents in rows:
+        ledger.add(ledger.customer_key(customer_id, segment, country, manager), received,
+                   -int(cents), month_index(received), month_index(_first(month_key)))
     for link, sign in ((PaymentAllocation.invoice_id, 1), (PaymentAllocation.credit_note_id, -1)):
         doc = aliased(Invoice)
         issued = month_of(session, doc.issue_date)
         # Grouped by the allocation month first, SQLite reads the allocations and looks each
         # document up by its key, instead of walking every document by due date.
         rows = session.execute(
-            select(*_slice_columns(), doc.due_date, issued, allocated,
+            select(Customer.id, *_slice_columns(), doc.due_date, issued, allocated,
                    func.sum(PaymentAllocation.amount_cents))
             .join(doc, doc.id == link)
             .join(Customer, Customer.id == doc.customer_id)
-            .where(later, doc.status != "cancelled", doc.issue_date <= last_day)
-            .group_by(allocated, *_slice_columns(), doc.due_date, issued))
-        for segment, country, manager, due, issue_key, month_key, cents in rows:
-            ledger.add(ledger.slice_key(segment, country, manager), due, sign * int(cents),
-                       month_index(_first(issue_key)), month_index(_first(month_key)))
+            .where(later, counted(doc), doc.issue_date <= last_day)
+            .group_by(allocated, Customer.id, *_slice_columns(), doc.due_date, issued))
+        for customer_id, segment, country, manager, due, issue_key, month_key, cents in rows:
+            ledger.add(ledger.customer_key(customer_id, segment, country, manager), due,
+                       sign * int(cents), month_index(_first(issue_key)),
+                       month_index(_first(month_key)))
 
 
 def work_out(*, session: Session, months: Sequence[date],

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat, money
-from dashboard.services import audit
+from dashboard.services import audit, receivables
+from dashboard.services.receivables import SEVERELY_OVERDUE_DAYS
 from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
 
-SEVERELY_OVERDUE_DAYS = 90
 RENEWAL_WINDOW_DAYS = 90
 
 
@@ -29,9 +29,11 @@ class CustomerHeader:
     city: str
     phone: str | None
     email: str | None
-    balance_cents: int          # open invoices minus open credit notes minus money on account
+    # As ``receivables`` defines them: open invoices less open credit notes and money on
+    # account; overdue and severely overdue after those credits are set against the oldest.
+    balance_cents: int
     overdue_cents: int
-    severely_overdue_cents: int  # more than 90 days past due
+    severely_overdue_cents: int
     credit_limit_cents: int
     open_disputes: int
     items_uncovered: int        # installed items with neither a contract nor a warranty
@@ -73,21 +75,11 @@ def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHe
     if customer is None:
         return None
     manager = customer.account_manager
-    is_overdue = and_(Invoice.due_date < today, Invoice.open_cents > 0)
-    severe = and_(Invoice.due_date < today - timedelta(days=SEVERELY_OVERDUE_DAYS),
-                  Invoice.open_cents > 0)
-    invoices = session.execute(
-        select(
-            func.coalesce(func.sum(Invoice.open_cents), 0),
-            func.coalesce(func.sum(case((is_overdue, Invoice.open_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((severe, Invoice.open_cents), else_=0)), 0),
-            func.count().filter(and_(Invoice.is_disputed.is_(True), Invoice.open_cents != 0)),
-        ).where(Invoice.customer_id == customer_id, Invoice.status != "cancelled")
-    ).one()
-    on_account = session.scalar(
-        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
-        .where(Payment.customer_id == customer_id)
-    )
+    account = account_position(session=session, customer_id=customer_id, today=today)
+    disputes = session.scalar(
+        select(func.count()).select_from(Invoice)
+        .where(Invoice.customer_id == customer_id, Invoice.is_disputed.is_(True),
+               Invoice.open_cents != 0, receivables.counted()))
     uncovered = session.scalar(
         select(func.count()).select_from(InstalledItem)
         .outerjoin(Contract, and_(Contract.id == InstalledItem.contract_id,
@@ -111,12 +103,30 @@ def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHe
         language=customer.language, segment=customer.segment,
         account_manager=manager.full_name if manager else None, city=customer.city,
         phone=customer.phone, email=customer.email,
-        balance_cents=int(invoices[0]) - int(on_account or 0),
-        overdue_cents=int(invoices[1]), severely_overdue_cents=int(invoices[2]),
-        credit_limit_cents=customer.credit_limit_cents, open_disputes=int(invoices[3]),
+        balance_cents=account.balance_cents, overdue_cents=account.overdue_cents,
+        severely_overdue_cents=account.severely_overdue_cents,
+        credit_limit_cents=customer.credit_limit_cents, open_disputes=int(disputes or 0),
         items_uncovered=int(uncovered or 0), contracts_renewing=int(renewing or 0),
         contacts=int(contacts or 0),
     )
+
+
+def account_position(*, session: Session, customer_id: int, today: date
+                     ) -> receivables.Position:
+    """The customer's open items now (issued by ``today``), aged as ``receivables`` says."""
+    documents = session.execute(
+        select(Invoice.due_date, func.sum(Invoice.open_cents))
+        .where(Invoice.customer_id == customer_id, Invoice.open_cents != 0,
+               Invoice.issue_date <= today, receivables.counted())
+        .group_by(Invoice.due_date, Invoice.open_cents > 0))  # credits and debts apart
+    on_account = session.execute(
+        select(Payment.received_on, func.sum(Payment.unallocated_cents))
+        .where(Payment.customer_id == customer_id, Payment.unallocated_cents != 0,
+               Payment.received_on <= today)
+        .group_by(Payment.received_on))
+    items = [(due, int(cents)) for due, cents in documents]
+    items += [(received, -int(cents)) for received, cents in on_account]
+    return receivables.position(items, today)
 
 
 def find_by_number(*, session: Session, customer_number: str) -> int | None:

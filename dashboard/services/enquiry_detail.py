@@ -77,7 +77,7 @@ class EnquiryDetail:
     from_address: str | None
     verification: str
     reopen_count: int
-    paused_minutes: int
+    paused_seconds: int
     merged_into: str | None
     links: tuple[LinkedDocument, ...]
     events: tuple[TimelineEvent, ...]
@@ -126,7 +126,7 @@ def detail(*, session: Session, enquiry_id: int, now: datetime) -> EnquiryDetail
         contact_name=contact.full_name if contact else None,
         contact_email=contact.email if contact else None, from_address=e.from_address,
         verification=e.verification, reopen_count=e.reopen_count,
-        paused_minutes=e.paused_minutes, merged_into=merged_into,
+        paused_seconds=e.paused_seconds, merged_into=merged_into,
         links=_links(session, e), events=_events(session, e.id),
         attachments=tuple(AttachmentInfo(a.id, a.filename, a.content_type, a.size_bytes)
                           for a in session.execute(

@@ -39,6 +39,7 @@ from dashboard.business_calendar import (
     US_PER_MINUTE,
     business_minutes,
     business_minutes_of,
+    business_seconds,
     start_of_day,
     to_us,
 )
@@ -50,6 +51,12 @@ US_PER_HOUR = 60 * US_PER_MINUTE
 UNASSIGNED = "Unassigned"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# First response is measured apart for what is written (waits for an answer) and for calls,
+# answered as they are taken: together, the calls' zeros would hide the written waits.
+WRITTEN_CHANNELS = ("email", "fax", "web")
+LIVE_CHANNELS = ("phone",)
+WRITTEN = Enquiry.channel.in_(WRITTEN_CHANNELS)
+
 _ALL_HOURS = "calendar time, every hour"
 _BUSINESS = "business minutes: Mon–Fri 08:30–17:00 Brussels, not on Belgian public holidays"
 ENQUIRY_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -58,15 +65,20 @@ ENQUIRY_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
      "resolved_at (the latest resolution)", _ALL_HOURS),
     ("Backlog", "Enquiries not resolved at the end of the range (now, when it ends today)",
      "created_at, resolved_at", _ALL_HOURS),
-    ("First-response time", "Median and 90th percentile of the wait for the first answer, "
-     "over enquiries first answered in the range", "created_at → first_response_at",
-     _BUSINESS),
+    ("First-response time (written)", "Median and 90th percentile of the wait for the first "
+     "answer, over e-mail, fax and web enquiries first answered in the range",
+     "created_at → first_response_at", _BUSINESS),
+    ("Calls answered live", "Phone enquiries first answered in the range: a call is answered "
+     "as it is taken, so it is counted apart and its wait (usually 0) is not in the written "
+     "figure", "created_at → first_response_at", _BUSINESS),
     ("Resolution time", "Median and 90th percentile over enquiries resolved in the range, "
-     "less the time spent pending the customer", "created_at → resolved_at, minus "
-     "paused_minutes", _BUSINESS),
-    ("SLA first response", "Of the enquiries whose first-response due time passed in the "
-     "range, the share answered by then; unanswered ones pending the customer (clock "
-     "paused) are left out", "first_response_due_at, first_response_at",
+     "less the time not counted: pending the customer, and, for a reopened enquiry, the time "
+     "it stood resolved (one clock from arrival to the last resolution, like a pause)",
+     "created_at → resolved_at, minus paused_seconds (to the second)", _BUSINESS),
+    ("SLA first response", "Of the written enquiries (e-mail, fax, web) whose first-response "
+     "due time passed in the range, the share answered by then; unanswered ones pending the "
+     "customer (clock paused) are left out. Calls are answered as they are taken",
+     "first_response_due_at, first_response_at",
      "due times are set in business minutes and moved on by pauses"),
     ("SLA resolution", "Of the enquiries whose resolution due time passed in the range, "
      "the share resolved by then; unresolved ones pending the customer are left out",
@@ -89,13 +101,17 @@ ENQUIRY_FOOTNOTE = ("Merged duplicates are left out everywhere. Filters use the 
 
 BALANCE_DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Receivables", "Open amounts of invoices, less open credit notes and money received "
-     "but not yet allocated; cancelled documents left out", "issue_date, payment "
-     "allocations up to the day (allocated_on), received_on", "as of the end of the day"),
-    ("Ageing bucket", "Days past due on that day: current (not yet due, or due that day), "
-     "1–30, 31–60, 61–90, more than 90 — as on the customer's statement",
-     "due_date (payments on account: received_on)", "calendar days"),
-    ("Overdue", "Open amounts of invoices past their due date (credit notes and money on "
-     "account not subtracted), as in the customer header", "due_date, open amount",
+     "but not yet allocated — the sum of the customers' balances, as in their header and "
+     "statement. A cancelled invoice and its credit notes are both left out",
+     "issue_date, payment allocations up to the day (allocated_on), received_on",
+     "as of the end of the day"),
+    ("Ageing bucket", "Days past due on that day of each open invoice: current (not yet due, "
+     "or due that day), 1–30, 31–60, 61–90, more than 90. Each customer's open credit notes "
+     "and money on account are set against their oldest amounts due first, so no bucket is "
+     "negative; a credit left over shows as a negative current — as on the statement",
+     "due_date", "calendar days"),
+    ("Overdue", "Every ageing bucket after current, with credits set against the oldest "
+     "amounts first — as in the customer header and statement", "due_date, open amount",
      "calendar days"),
     ("DSO", "Receivables at the month end ÷ amount invoiced (less credit notes) in the "
      "three months up to it × the days in those months", "issue_date, month ends",
@@ -325,7 +341,8 @@ class Kpis:
     received: int
     resolved: int
     backlog: int
-    first_response: Spread
+    first_response: Spread          # written channels
+    answered_live: Spread           # calls
     resolution: Spread
     first_response_sla: Share
     resolution_sla: Share
@@ -340,7 +357,7 @@ class EnquiryMetrics:
     earlier: Kpis
     daily: pd.DataFrame            # day, received, resolved, backlog (at the end of the day)
     heatmap: pd.DataFrame          # weekday (0 = Monday), hour, received
-    first_response_times: pd.DataFrame  # band, enquiries
+    first_response_times: pd.DataFrame  # band, enquiries (written channels)
     resolution_times: pd.DataFrame      # band, enquiries
     sla_weekly: pd.DataFrame       # week, first_response_met/_due, resolution_met/_due
     by_channel: pd.DataFrame       # channel, received
@@ -373,19 +390,24 @@ class _Stops:
     created: Ints
     first_response: Ints
     resolved: Ints
-    paused_minutes: Ints
+    paused_seconds: Ints
     assignee: Ints         # 0 = nobody
+    live: npt.NDArray[np.bool_]   # a call (LIVE_CHANNELS), not written
 
-    def first_response_minutes(self, start: int, end: int) -> tuple[Ints, Ints]:
-        """(row positions, minutes) of first answers given in [start, end)."""
-        rows = np.flatnonzero((self.first_response >= start) & (self.first_response < end))
+    def first_response_minutes(self, start: int, end: int, *, live: bool = False
+                               ) -> tuple[Ints, Ints]:
+        """(row positions, minutes) of first answers given in [start, end), to written
+        enquiries (or, with ``live``, to calls)."""
+        rows = np.flatnonzero((self.first_response >= start) & (self.first_response < end)
+                              & (self.live == live))
         return rows, business_minutes(self.created[rows], self.first_response[rows])
 
     def resolution_minutes(self, start: int, end: int) -> tuple[Ints, Ints]:
-        """(row positions, minutes less the paused ones) of resolutions in [start, end)."""
+        """(row positions, whole minutes of the business seconds not paused) of resolutions
+        in [start, end)."""
         rows = np.flatnonzero((self.resolved >= start) & (self.resolved < end))
-        elapsed = business_minutes(self.created[rows], self.resolved[rows])
-        return rows, np.maximum(elapsed - self.paused_minutes[rows], 0)
+        elapsed = business_seconds(self.created[rows], self.resolved[rows])
+        return rows, np.maximum(elapsed - self.paused_seconds[rows], 0) // 60
 
 
 def _stops(session: Session, flt: EnquiryFilter, start: datetime, end: datetime) -> _Stops:
@@ -394,16 +416,18 @@ def _stops(session: Session, flt: EnquiryFilter, start: datetime, end: datetime)
     stamps = _Stamps(session)
     answered = and_(Enquiry.first_response_at >= start, Enquiry.first_response_at < end)
     columns = (stamps.moment(Enquiry.created_at), stamps.moment(Enquiry.first_response_at),
-               stamps.moment(Enquiry.resolved_at), Enquiry.paused_minutes,
-               func.coalesce(Enquiry.assignee_id, 0))
+               stamps.moment(Enquiry.resolved_at), Enquiry.paused_seconds,
+               func.coalesce(Enquiry.assignee_id, 0), Enquiry.channel)
     # Two ranges, each read from the index that covers it (an OR would visit the rows).
     rows = session.execute(union_all(
         select(*columns).where(*conditions(flt), answered),
         select(*columns).where(*conditions(flt), Enquiry.resolved_at >= start,
                                or_(Enquiry.first_response_at.is_(None), ~answered)))).all()
-    created, first, resolved, paused, assignee = zip(*rows, strict=True) if rows else [()] * 5
+    created, first, resolved, paused, assignee, channel = (zip(*rows, strict=True) if rows
+                                                           else [()] * 6)
     return _Stops(stamps.moments(created), stamps.moments(first), stamps.moments(resolved),
-                  np.asarray(paused, dtype=np.int64), np.asarray(assignee, dtype=np.int64))
+                  np.asarray(paused, dtype=np.int64), np.asarray(assignee, dtype=np.int64),
+                  np.isin(np.asarray(channel, dtype=object), LIVE_CHANNELS))
 
 
 def _per_hour(session: Session, stamps: _Stamps, query: Any, columns: list[str]
@@ -433,14 +457,15 @@ def _departures(stops: _Stops) -> pd.DataFrame:
 
 
 def _due(session: Session, flt: EnquiryFilter, due: Any, done: Any, start: datetime,
-         end: datetime) -> pd.DataFrame:
+         end: datetime, *only: ColumnElement[bool]) -> pd.DataFrame:
     """Per UTC hour of the due time in [start, end): clocks due, and met in time."""
     stamps = _Stamps(session)
     hour = stamps.hour(due).label("hour")
     paused = and_(done.is_(None), Enquiry.status == "pending_customer")
     met = and_(done.is_not(None), done <= due)
     query = (select(hour, func.count(), func.count().filter(met))
-             .where(*conditions(flt), due >= start, due < end, ~paused).group_by(hour))
+             .where(*conditions(flt), due >= start, due < end, ~paused, *only)
+             .group_by(hour))
     return _per_hour(session, stamps, query, ["hour", "due", "met"])
 
 
@@ -510,6 +535,7 @@ def _kpis(period: Period, arrivals: pd.DataFrame, departures: pd.DataFrame,
         resolved=_sum_in(departures, "resolved", period),
         backlog=backlog.at(period.end),
         first_response=spread(stops.first_response_minutes(start, end)[1]),
+        answered_live=spread(stops.first_response_minutes(start, end, live=True)[1]),
         resolution=spread(stops.resolution_minutes(start, end)[1]),
         first_response_sla=Share(_sum_in(first_due, "met", period),
                                  _sum_in(first_due, "due", period)),
@@ -606,7 +632,7 @@ def enquiry_metrics(*, session: Session, period: Period, flt: EnquiryFilter, now
     open_now = _open_by_assignee(session, flt)
     backlog = _Backlog(sum(open_now.values()), arrivals, departures, now)
     first_due = _due(session, flt, Enquiry.first_response_due_at, Enquiry.first_response_at,
-                     since, due_until)
+                     since, due_until, WRITTEN)
     resolution_due = _due(session, flt, Enquiry.resolution_due_at, Enquiry.resolved_at,
                           since, due_until)
     mix = _mix(session, flt, period)
@@ -737,8 +763,8 @@ def _drill_where(drill: Drill, period: Period, now: datetime) -> ColumnElement[b
     if kind == "backlog":
         return _open_at(span[1], now)
     if kind == "first_response_missed":
-        return _missed(Enquiry.first_response_due_at, Enquiry.first_response_at,
-                       _week_span(period, drill.week, now))
+        return and_(WRITTEN, _missed(Enquiry.first_response_due_at, Enquiry.first_response_at,
+                                     _week_span(period, drill.week, now)))
     if kind == "resolution_missed":
         return _missed(Enquiry.resolution_due_at, Enquiry.resolved_at,
                        _week_span(period, drill.week, now))
@@ -763,14 +789,16 @@ def _ids_in_band(session: Session, where: list[ColumnElement[bool]], drill: Dril
     end = Enquiry.first_response_at if drill.kind == "first_response" else Enquiry.resolved_at
     rows = session.execute(
         select(Enquiry.id, stamps.moment(Enquiry.created_at), stamps.moment(end),
-               Enquiry.paused_minutes).where(*where)).all()
+               Enquiry.paused_seconds).where(*where)).all()
     if not rows:
         return []
     ids, created, stopped, paused = zip(*rows, strict=True)
     starts = stamps.moments(created)
-    minutes = business_minutes(starts, stamps.moments(stopped))
     if drill.kind == "resolution":
-        minutes = np.maximum(minutes - np.asarray(paused, dtype=np.int64), 0)
+        minutes = np.maximum(business_seconds(starts, stamps.moments(stopped))
+                             - np.asarray(paused, dtype=np.int64), 0) // 60
+    else:
+        minutes = business_minutes(starts, stamps.moments(stopped))
     chosen = np.flatnonzero(band_of(minutes) == BAND_LABELS.index(drill.value or ""))
     newest_first = chosen[np.argsort(-starts[chosen], kind="stable")]
     return [int(ids[i]) for i in newest_first]
@@ -780,6 +808,8 @@ def drill_down(*, session: Session, period: Period, flt: EnquiryFilter, drill: D
                now: datetime, limit: int = DRILL_LIMIT) -> DrillResult:
     """The enquiries behind a number, newest first, and how many there are in all."""
     where = [*conditions(flt), _drill_where(drill, period, now)]
+    if drill.kind == "first_response" and drill.value in BAND_LABELS:
+        where.append(Enquiry.channel.in_(WRITTEN_CHANNELS))  # the bands are written ones
     if drill.kind in ("first_response", "resolution") and drill.value in BAND_LABELS:
         ids = _ids_in_band(session, where, drill)
         return DrillResult(_rows_by_ids(session, ids[:limit], now), len(ids))
@@ -813,7 +843,7 @@ def _fetch_rows(session: Session, ids: list[int], now: datetime) -> dict[int, Dr
         select(Enquiry.id, Enquiry.reference, Enquiry.subject, Customer.customer_number,
                Customer.name, Enquiry.channel, Enquiry.category, Enquiry.priority,
                Enquiry.status, User.full_name, Enquiry.created_at, Enquiry.first_response_at,
-               Enquiry.resolved_at, Enquiry.paused_minutes, Enquiry.first_response_due_at,
+               Enquiry.resolved_at, Enquiry.paused_seconds, Enquiry.first_response_due_at,
                Enquiry.resolution_due_at)
         .outerjoin(Customer, Customer.id == Enquiry.customer_id)
         .outerjoin(User, User.id == Enquiry.assignee_id)
@@ -821,14 +851,17 @@ def _fetch_rows(session: Session, ids: list[int], now: datetime) -> dict[int, Dr
     # Stopped clocks only; an unanswered enquiry's pair is (created, created): 0, unused.
     first = business_minutes_of([(r.created_at, r.first_response_at or r.created_at)
                                  for r in rows])
-    spent = business_minutes_of([(r.created_at, r.resolved_at or r.created_at) for r in rows])
+    spent = business_seconds(np.array([to_us(r.created_at) for r in rows], dtype=np.int64),
+                             np.array([to_us(r.resolved_at or r.created_at) for r in rows],
+                                      dtype=np.int64))
     return {r.id: DrillRow(
         id=r.id, reference=r.reference, subject=r.subject, customer_number=r.customer_number,
         customer_name=r.name, channel=r.channel, category=r.category, priority=r.priority,
         status=r.status, assignee=r.full_name, received_at=r.created_at,
         first_response_at=r.first_response_at, resolved_at=r.resolved_at,
         first_response_minutes=first[i] if r.first_response_at else None,
-        resolution_minutes=max(spent[i] - r.paused_minutes, 0) if r.resolved_at else None,
+        resolution_minutes=(max(int(spent[i]) - r.paused_seconds, 0) // 60 if r.resolved_at
+                            else None),
         first_response_sla=_sla_label(r.first_response_due_at, r.first_response_at,
                                       r.status == "pending_customer", now),
         resolution_sla=_sla_label(r.resolution_due_at, r.resolved_at,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.business_calendar import add_business_minutes, business_minutes_between
+from dashboard.business_calendar import add_business_seconds, business_minutes_between
 from db.models import SlaPolicy
 
 AT_RISK_SHARE = 0.25
@@ -86,15 +86,18 @@ class Deadlines:
                 "resolution_risk_at": self.resolution_risk_at}
 
 
-def deadlines(start: datetime, policy: SlaPolicy | None, paused_minutes: int = 0) -> Deadlines:
-    """Due and at-risk instants of both clocks, pushed back by paused business minutes."""
+def deadlines(start: datetime, policy: SlaPolicy | None, paused_seconds: int = 0) -> Deadlines:
+    """Due and at-risk instants of both clocks, pushed back by the paused business seconds
+    (to the second: a pause of 90 s moves them on by 90 s, not by one minute)."""
     if policy is None:
         return Deadlines()
     first, resolution = policy.first_response_minutes, policy.resolution_minutes
+
+    def after(minutes: int) -> datetime:
+        return add_business_seconds(start, minutes * 60 + paused_seconds)
+
     return Deadlines(
-        first_response_due_at=add_business_minutes(start, first + paused_minutes),
-        resolution_due_at=add_business_minutes(start, resolution + paused_minutes),
-        first_response_risk_at=add_business_minutes(start, risk_offset(first) + paused_minutes),
-        resolution_risk_at=add_business_minutes(start,
-                                                risk_offset(resolution) + paused_minutes),
+        first_response_due_at=after(first), resolution_due_at=after(resolution),
+        first_response_risk_at=after(risk_offset(first)),
+        resolution_risk_at=after(risk_offset(resolution)),
     )

@@ -1,9 +1,7 @@
 """Statement of account: open items as of a date, running balance and ageing buckets.
 
-Everything is aged by its due date (unallocated payments by the day they were received),
-counted in days past due on the statement date: current (not yet due, or due that day),
-1–30, 31–60, 61–90, more than 90. Credit notes and money on account are negative and age
-like the documents they are, so each bucket is what the customer owes for that period.
+Each item is listed with its days past due on the statement date; the ageing follows the
+one definition in ``receivables`` (credits set against the oldest amounts due first).
 """
 
 from __future__ import annotations
@@ -16,23 +14,18 @@ from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat
 from dashboard.services.invoices import BillTo, structured_reference
+from dashboard.services.receivables import (
+    BUCKET_DAYS,
+    BUCKET_LABELS,
+    BUCKETS,
+    bucket_for,
+    counted,
+    position,
+)
 from db.models import Customer, Invoice, Payment, PaymentAllocation
 
-BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
-BUCKET_LABELS = {"current": "Current", "1-30": "1–30 days", "31-60": "31–60 days",
-                 "61-90": "61–90 days", "90+": "More than 90 days"}
-
-
-# First and last day past due of each bucket (None: no bound). The one definition of the
-# buckets: the statement, the portfolio and its closed months all read it.
-BUCKET_DAYS: dict[str, tuple[int | None, int | None]] = {
-    "current": (None, 0), "1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90),
-    "90+": (91, None)}
-
-
-def bucket_for(days_past_due: int) -> str:
-    return next(bucket for bucket, (_, last) in BUCKET_DAYS.items()
-                if last is None or days_past_due <= last)
+__all__ = ["BUCKETS", "BUCKET_DAYS", "BUCKET_LABELS", "Statement", "StatementItem",
+           "bucket_for", "statement"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +38,7 @@ class StatementItem:
     open_cents: int        # signed, what is still open on the statement date
     balance_cents: int     # running balance after this item
     days_past_due: int
-    bucket: str
+    bucket: str            # by its own due date (the ageing sets credits against debts)
     reference: str         # structured reference to pay with, when there is one
 
 
@@ -74,13 +67,11 @@ def statement(*, session: Session, customer_id: int, as_of: date) -> Statement |
         session, customer_id, as_of)
     entries.sort(key=lambda e: (e[2], e[1]))
     items: list[StatementItem] = []
-    ageing = dict.fromkeys(BUCKETS, 0)
     balance = 0
     for kind, number, doc_date, due, original, open_cents, reference in entries:
         balance += open_cents
         days = (as_of - due).days
         bucket = bucket_for(days)
-        ageing[bucket] += open_cents
         items.append(StatementItem(kind, number, doc_date, due, original, open_cents, balance,
                                    max(days, 0), bucket, reference))
     return Statement(
@@ -88,7 +79,8 @@ def statement(*, session: Session, customer_id: int, as_of: date) -> Statement |
         bill_to=BillTo(customer.name, customer.customer_number, format_vat(customer.vat_number),
                        customer.street, customer.postal_code, customer.city, customer.country,
                        customer.language),
-        as_of=as_of, items=tuple(items), ageing=ageing,
+        as_of=as_of, items=tuple(items),
+        ageing=position(((i.due_date, i.open_cents) for i in items), as_of).ageing,
     )
 
 
@@ -120,7 +112,7 @@ def _open_documents(session: Session, customer_id: int, as_of: date) -> list[Ent
         .outerjoin(received, received.c.doc_id == Invoice.id)
         .outerjoin(used, used.c.doc_id == Invoice.id)
         .where(Invoice.customer_id == customer_id, Invoice.issue_date <= as_of,
-               Invoice.status != "cancelled", open_amount != 0)
+               counted(), open_amount != 0)
     )
     return [(kind, number, issued, due, int(total), int(open_cents),
              structured_reference(ref) if kind == "invoice" else "")

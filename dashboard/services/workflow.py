@@ -4,7 +4,12 @@ Every change checks the enquiry's ``version`` against the one the representative
 a stale form is refused ("changed by X at T — reload") instead of overwriting someone
 else's work. Every change is an ``enquiry_events`` row and an audit entry, in the caller's
 transaction. SLA clocks: the resolution clock stops while the enquiry is *pending customer*
-and the due time moves on by the paused business minutes when it resumes.
+and the due time moves on by the paused business seconds when it resumes.
+
+A reopened enquiry keeps its one resolution clock, started when it arrived: the time it
+stood resolved (or closed) is not counted, like a pause, so its due time moves on by that
+time and its resolution time, once resolved again, is the business time it was being worked
+on (``REOPEN_RULE``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.business_calendar import business_minutes_between
+from dashboard.business_calendar import business_seconds_between
 from dashboard.services import audit, sla, templates
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo
@@ -32,6 +37,10 @@ from db.models import (
     SlaPolicy,
     User,
 )
+
+REOPEN_RULE = ("A reopened enquiry keeps the resolution clock it started with; the time it "
+               "stood resolved is not counted (like a pause), so its due time moves on by "
+               "that time.")
 
 # Where an enquiry may go from each status; reopening a resolved or closed one is allowed.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -98,15 +107,15 @@ def _paused_since(session: Session, enquiry_id: int) -> datetime | None:
     return None
 
 
-def _clock_values(session: Session, enquiry: Enquiry, paused_minutes: int
+def _clock_values(session: Session, enquiry: Enquiry, paused_seconds: int
                   ) -> dict[str, Any]:
-    """Due times moved on by the paused business minutes (the first response only while
+    """Due times moved on by the paused business seconds (the first response only while
     it is still owed)."""
     policy = session.get(SlaPolicy, enquiry.sla_policy_id) if enquiry.sla_policy_id else None
-    values: dict[str, Any] = {"paused_minutes": paused_minutes}
+    values: dict[str, Any] = {"paused_seconds": paused_seconds}
     if policy is None:
         return values
-    due = sla.deadlines(enquiry.created_at, policy, paused_minutes).values()
+    due = sla.deadlines(enquiry.created_at, policy, paused_seconds).values()
     if enquiry.first_response_at is not None:
         del due["first_response_due_at"], due["first_response_risk_at"]
     return values | due
@@ -118,7 +127,7 @@ def _status_values(session: Session, enquiry: Enquiry, to: str, now: datetime
     values: dict[str, Any] = {"status": to, "updated_at": now}
     if enquiry.status == "pending_customer" and to != "pending_customer":
         since = _paused_since(session, enquiry.id)
-        paused = enquiry.paused_minutes + (business_minutes_between(since, now) if since else 0)
+        paused = enquiry.paused_seconds + (business_seconds_between(since, now) if since else 0)
         values.update(_clock_values(session, enquiry, paused))
     if to in ("resolved", "closed") and enquiry.resolved_at is None:
         values["resolved_at"] = now
@@ -126,6 +135,10 @@ def _status_values(session: Session, enquiry: Enquiry, to: str, now: datetime
         values["closed_at"] = now
     if to in OPEN_ENQUIRY_STATUSES and enquiry.status in ("resolved", "closed"):
         values.update(resolved_at=None, closed_at=None, reopen_count=enquiry.reopen_count + 1)
+        # REOPEN_RULE: the time it stood resolved does not count.
+        resolved = (business_seconds_between(enquiry.resolved_at, now)
+                    if enquiry.resolved_at else 0)
+        values.update(_clock_values(session, enquiry, enquiry.paused_seconds + resolved))
     return values
 
 
@@ -216,7 +229,7 @@ def set_priority(*, session: Session, enquiry_id: int, priority: str, by: UserIn
     segment = session.scalar(select(Customer.segment).where(Customer.id == enquiry.customer_id))
     policy = sla.policy_for(session=session, priority=priority, channel=enquiry.channel,
                             segment=segment)
-    due = sla.deadlines(enquiry.created_at, policy, enquiry.paused_minutes)
+    due = sla.deadlines(enquiry.created_at, policy, enquiry.paused_seconds)
     before = enquiry.priority
     _save(session, enquiry, expected_version, priority=priority, updated_at=now,
           sla_policy_id=policy.id if policy else None, **due.values())

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.formatting import compact_money, day, money, number, signed
 from dashboard.labels import COUNTRY_LABELS, SEGMENT_LABELS
-from dashboard.services import portfolio
+from dashboard.services import portfolio, receivables
 from dashboard.services.balances import Customers
 from dashboard.services.statement import BUCKET_LABELS, BUCKETS
 from dashboard.services.users import UserInfo
@@ -117,7 +117,8 @@ def balance_kpis(p: portfolio.Portfolio) -> None:
                         f"on account; the change is since {day(before.as_of)}.")
     cols[1].metric("Past due", compact(now.overdue_cents),
                    _money_delta(now.overdue_cents, before.overdue_cents), delta_color="inverse",
-                   help=f"{money(now.overdue_cents)}: every ageing bucket after 'current'.")
+                   help=f"{money(now.overdue_cents)}: every ageing bucket after 'current', "
+                        "once credits are set against the oldest amounts due.")
     cols[2].metric("More than 90 days", compact(over_90),
                    _money_delta(over_90, before.buckets["90+"]), delta_color="inverse",
                    help=money(over_90))
@@ -160,6 +161,7 @@ def balance_charts(p: portfolio.Portfolio) -> None:
         title=f"Ageing today ({day(p.today)})"), width="stretch", key="balances_ageing_now",
         config=widgets.chart_config("ageing-today"), on_select=_on_ageing_bar,
         selection_mode="points")
+    st.caption(receivables.HOW_CREDITS_APPLY)
 
 
 BALANCE_TABS = ("Most overdue customers", "Disputed invoices", "Open items by age")
@@ -278,17 +280,17 @@ def _bucket_list(customers: Customers, today: date) -> None:
                                   key=BALANCE_BUCKET, format_func=BUCKET_LABELS.__getitem__)
     items = _bucket_items(db.database_url(), customers, today, bucket or "90+", portfolio.TOP_LIMIT)
     name = BUCKET_LABELS[items.bucket]
-    on_account = money(items.on_account_cents)
+    credits = money(items.credits_cents)
     if not items.count:
-        if items.on_account_cents:
-            st.info(f"No open document in “{name}”; {on_account} received and not yet "
-                    "allocated is counted here, as money the customers have on account.")
+        if items.credits_cents:
+            st.info(f"Nothing owed in “{name}”; {money(-items.total_cents)} of credit left "
+                    "over once every invoice is covered is counted here.")
         else:
             st.success(f"Nothing open in “{name}”.")
         return
-    documents = "1 open document" if items.count == 1 else f"{number(items.count)} open documents"
-    less = (f"; less {on_account} received and not yet allocated = "
-            f"{money(items.total_cents)}" if items.on_account_cents else "")
+    documents = "1 open invoice" if items.count == 1 else f"{number(items.count)} open invoices"
+    less = (f"; less {credits} of credit notes and money on account set against them = "
+            f"{money(items.total_cents)}" if items.credits_cents else "")
     shown = (f"; the {len(items.rows)} largest shown" if len(items.rows) < items.count
              else "")
     st.caption(f"{documents}, {money(items.documents_cents)}{less}{shown}. "

@@ -20,6 +20,7 @@ from dashboard.services import (
     inventory,
     invoices,
     orders,
+    receivables,
     statement,
     timeline,
 )
@@ -51,7 +52,7 @@ def customer_header(h: CustomerHeader, side: st.delta_generator.DeltaGenerator |
     left.caption(text.plain(" · ".join(facts)))
     cols = st.columns(4)
     cols[0].metric("Balance", money(h.balance_cents))
-    cols[1].metric("Overdue", money(h.overdue_cents))
+    cols[1].metric("Overdue", money(h.overdue_cents), help=receivables.HOW_CREDITS_APPLY)
     cols[2].metric("Credit limit", money(h.credit_limit_cents))
     used = h.credit_used_pct
     cols[3].metric("Credit used", percent(used, 0))
@@ -413,8 +414,8 @@ def statement_tab(user: UserInfo, header: CustomerHeader, today: date, who: Call
         "Balance": euros(i.balance_cents)} for i in stmt.items],
         columns=["Date", "Document", "Due", "Days past due", "Original", "Open", "Balance"])
     widgets.table(frame, Original=MONEY, Open=MONEY, Balance=MONEY)
-    st.caption(f"{count(len(stmt.items))} open items on {day(as_of)}. Items are aged from "
-               "their due date (payments on account from the day received).")
+    st.caption(f"{count(len(stmt.items))} open items on {day(as_of)}, aged from their due "
+               "date. " + receivables.HOW_CREDITS_APPLY)
     documents_ui.statement_actions(user, header, stmt, who)
     left, right = st.columns(2)
     left.plotly_chart(charts.ageing_bars(pd.DataFrame({

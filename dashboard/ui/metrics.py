@@ -164,12 +164,13 @@ def kpi_row(m: EnquiryMetrics) -> None:
                          "end of the period before.", **_sparkline(daily, "backlog"))
     first[3].metric("SLA met, first response", _pct(now.first_response_sla.pct),
                     _points_delta(now.first_response_sla.pct, before.first_response_sla.pct),
-                    help=_share_help(now.first_response_sla, "first-response"))
+                    help=_share_help(now.first_response_sla, "written first-response"))
     first[4].metric("SLA met, resolution", _pct(now.resolution_sla.pct),
                     _points_delta(now.resolution_sla.pct, before.resolution_sla.pct),
                     help=_share_help(now.resolution_sla, "resolution"))
     second = st.columns(5)
-    _time_metrics(second[:2], "First response", now.first_response, before.first_response)
+    _time_metrics(second[:2], "First response", now.first_response, before.first_response,
+                  "written enquiries (e-mail, fax, web)")
     _time_metrics(second[2:4], "Resolution", now.resolution, before.resolution)
     second[4].metric("Reopen rate", _pct(now.reopened.pct),
                      _points_delta(now.reopened.pct, before.reopened.pct),
@@ -177,6 +178,10 @@ def kpi_row(m: EnquiryMetrics) -> None:
                      help=f"{number(now.reopened.part)} of {number(now.reopened.whole)} "
                           "enquiries received in the range and resolved at least once were "
                           "reopened.")
+    live = now.answered_live
+    st.caption("First response is measured on written enquiries (e-mail, fax, web). Calls "
+               f"answered live, counted apart: {number(live.count)}"
+               + (f" (median {_minutes(live.median)})" if live.count else "") + ".")
 
 
 def _sparkline(daily: pd.DataFrame | None, column: str) -> dict[str, Any]:
@@ -195,10 +200,10 @@ def _share_help(share: metrics.Share, clock: str) -> str:
 
 
 def _time_metrics(cols: list[Any], name: str, now: metrics.Spread,
-                  before: metrics.Spread) -> None:
+                  before: metrics.Spread, over: str = "enquiries") -> None:
     cols[0].metric(f"{name}, median", _minutes(now.median),
                    _minutes_delta(now.median, before.median), delta_color="inverse",
-                   help=f"Over {number(now.count)} enquiries, business time.")
+                   help=f"Over {number(now.count)} {over}, business time.")
     cols[1].metric(f"{name}, p90", _minutes(now.p90),
                    _minutes_delta(now.p90, before.p90), delta_color="inverse",
                    help="Nine in ten were quicker than this (business time).")
@@ -274,7 +279,8 @@ def flow_charts(m: EnquiryMetrics) -> None:
 def time_charts(m: EnquiryMetrics) -> None:
     left, right = st.columns(2)
     with left:
-        _chart(charts.duration_bands(m.first_response_times, "Time to first response"),
+        _chart(charts.duration_bands(m.first_response_times,
+                                     "Time to first response (written)"),
                "metrics_chart_first_response", _values("first_response"))
     with right:
         _chart(charts.duration_bands(m.resolution_times, "Time to resolution"),
