@@ -163,7 +163,7 @@ def typed_payloads(walk: Walk, at: AppTest, places: Sights) -> None:
     reference = places.few_enquiries[-1]
     go(at, "enquiry", e=reference)
     for field, form in (("Link a document (order, invoice, contract or serial number)", "Link"),
-                        ("Merge this enquiry into (reference)", "Merge")):
+                        ("or merge into (reference)", "Merge")):
         box = next(t for t in at.text_input if t.label == field)
         box.input(PAYLOAD)
         next(b for b in at.button if b.label == form).click().run()

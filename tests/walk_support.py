@@ -260,8 +260,9 @@ _BELGIAN_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _PERCENT_GLUED = re.compile(r"\d%")
 _ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?!\d)")
 _SHORT_YEAR = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2}(?![\d/])")
-_ENGLISH_DATE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? "
-                           r"\d{1,2}, \d{4}")
+_ENGLISH_DATE = re.compile(r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|"
+                           r"July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|"
+                           r"Dec(?:ember)?)\.? \d{1,2}, \d{4}")  # not "Grote Markt 47, 2300"
 _MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>|null|undefined)(?![\w-])")
 _CHART_MONEY_FIRST = re.compile(r"€\s*%\{")
 
