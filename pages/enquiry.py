@@ -32,7 +32,7 @@ widgets.show_flash()
 enquiry_ui.navigation(user, detail)
 keys.bind("back_to_queue", "next_in_queue")
 detail = enquiry_ui.as_seen(detail)
-enquiry_ui.header(detail)
+enquiry_ui.header(detail, customer)
 enquiry_ui.presence(user, detail.row.id)
 conversation, beside = st.columns([5, 2], gap="medium")
 with conversation:

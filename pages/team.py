@@ -42,10 +42,12 @@ urgent = [(owner, r) for owner, r in rows if r.sla.state in (sla.BREACHED, sla.A
 st.subheader(f"Breached and at risk ({len(urgent)})")
 if urgent:
     urgent.sort(key=lambda pair: (pair[1].sla.state != sla.BREACHED, pair[1].sla.due_at))
-    frame = enquiry_ui.enquiry_frame([r for _, r in urgent])
+    listed = [r for _, r in urgent]
+    frame = enquiry_ui.enquiry_frame(listed, enquiry_ui.account_flags(listed))
     frame.insert(1, "Assignee", [owner for owner, _ in urgent])
     picked = widgets.picked_row(
-        widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), "")),
+        enquiry_ui.style_badges(
+            widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))),
         "team_urgent")
     if picked is not None:
         enquiry_ui.open_enquiry(urgent[picked][1].reference)

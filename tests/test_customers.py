@@ -61,6 +61,28 @@ def test_header_sums_open_items_overdue_and_warnings(session: Session) -> None:
     assert "1 contract up for renewal" in text
 
 
+def test_list_badges_agree_with_each_customers_header(session: Session) -> None:
+    late = f.customer(session, "Garage Lefèvre & Fils")
+    f.invoice(session, late, 500_00, due_date=TODAY - timedelta(days=3))
+    f.item(session, late, f.site(session, late), f.product(session),
+           warranty_end=TODAY - timedelta(days=1))
+    credited = f.customer(session, "Stad Willebroek")   # overdue, but fully credited
+    f.invoice(session, credited, 200_00, due_date=TODAY - timedelta(days=40))
+    f.invoice(session, credited, -200_00, kind="credit_note", due_date=TODAY)
+    quiet = f.customer(session, "Van den Bossche NV")
+    session.flush()
+    flags = customers.account_flags(session=session, today=TODAY,
+                                    customer_ids=[late.id, credited.id, quiet.id, late.id])
+    assert flags[late.id].badges == ("Overdue", "Not covered")
+    assert flags[credited.id].badges == () and flags[quiet.id].badges == ()
+    for c in (late, credited, quiet):
+        h = customers.get_header(session=session, customer_id=c.id, today=TODAY)
+        assert h is not None
+        assert (flags[c.id].overdue_cents, flags[c.id].items_uncovered) == (
+            h.overdue_cents, h.items_uncovered)
+    assert customers.account_flags(session=session, customer_ids=[], today=TODAY) == {}
+
+
 def test_header_of_a_quiet_customer_has_no_warnings(session: Session) -> None:
     c = f.customer(session, "Van den Bossche NV")
     h = customers.get_header(session=session, customer_id=c.id, today=TODAY)

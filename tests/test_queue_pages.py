@@ -76,6 +76,15 @@ def test_queue_renders_every_view(desk: dict, role: str) -> None:
         assert not at.exception, (view, at.exception)
 
 
+def test_queue_rows_and_the_enquiry_header_say_the_account_is_overdue(desk: dict) -> None:
+    at = open_queue(sign_in(new_app(), "rep"))
+    table = at.dataframe[0].value
+    row = table[table["Reference"] == "ENQ-2026-000001"].iloc[0]
+    assert row["Account"] == "Overdue"          # the invoice fell due on 31/10/2026
+    at = open_enquiry(at)
+    assert any(str(m.value).startswith(":red-badge[Overdue 121,00") for m in at.markdown)
+
+
 def test_claim_next_opens_the_claimed_enquiry(desk: dict) -> None:
     at = open_queue(sign_in(new_app(), "rep2"))
     at.button(key="claim_next").click().run()

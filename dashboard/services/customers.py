@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat, money
@@ -81,13 +82,7 @@ def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHe
         .where(Invoice.customer_id == customer_id, Invoice.is_disputed.is_(True),
                Invoice.open_cents != 0, receivables.counted()))
     uncovered = session.scalar(
-        select(func.count()).select_from(InstalledItem)
-        .outerjoin(Contract, and_(Contract.id == InstalledItem.contract_id,
-                                  Contract.status == "active", Contract.end_date >= today))
-        .where(InstalledItem.customer_id == customer_id, InstalledItem.status == "installed",
-               Contract.id.is_(None),
-               (InstalledItem.warranty_end.is_(None)) | (InstalledItem.warranty_end < today))
-    )
+        _uncovered_items(today).where(InstalledItem.customer_id == customer_id))
     renewing = session.scalar(
         select(func.count()).select_from(Contract).where(
             Contract.customer_id == customer_id, Contract.status == "active",
@@ -114,19 +109,72 @@ def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHe
 def account_position(*, session: Session, customer_id: int, today: date
                      ) -> receivables.Position:
     """The customer's open items now (issued by ``today``), aged as ``receivables`` says."""
+    return account_positions(session=session, customer_ids=[customer_id], today=today)[
+        customer_id]
+
+
+def account_positions(*, session: Session, customer_ids: Iterable[int], today: date
+                      ) -> dict[int, receivables.Position]:
+    """``account_position`` for several customers in two statements (every id is a key)."""
+    ids = sorted(set(customer_ids))
+    items: dict[int, list[tuple[date, int]]] = {i: [] for i in ids}
+    if not ids:
+        return {}
     documents = session.execute(
-        select(Invoice.due_date, func.sum(Invoice.open_cents))
-        .where(Invoice.customer_id == customer_id, Invoice.open_cents != 0,
+        select(Invoice.customer_id, Invoice.due_date, func.sum(Invoice.open_cents))
+        .where(Invoice.customer_id.in_(ids), Invoice.open_cents != 0,
                Invoice.issue_date <= today, receivables.counted())
-        .group_by(Invoice.due_date, Invoice.open_cents > 0))  # credits and debts apart
+        .group_by(Invoice.customer_id, Invoice.due_date,
+                  Invoice.open_cents > 0))  # credits and debts apart
     on_account = session.execute(
-        select(Payment.received_on, func.sum(Payment.unallocated_cents))
-        .where(Payment.customer_id == customer_id, Payment.unallocated_cents != 0,
+        select(Payment.customer_id, Payment.received_on, func.sum(Payment.unallocated_cents))
+        .where(Payment.customer_id.in_(ids), Payment.unallocated_cents != 0,
                Payment.received_on <= today)
-        .group_by(Payment.received_on))
-    items = [(due, int(cents)) for due, cents in documents]
-    items += [(received, -int(cents)) for received, cents in on_account]
-    return receivables.position(items, today)
+        .group_by(Payment.customer_id, Payment.received_on))
+    for customer_id, due, cents in documents:
+        items[customer_id].append((due, int(cents)))
+    for customer_id, received, cents in on_account:
+        items[customer_id].append((received, -int(cents)))
+    return {i: receivables.position(rows, today) for i, rows in items.items()}
+
+
+@dataclass(frozen=True)
+class AccountFlags:
+    """What a list of enquiries says about each customer at a glance."""
+
+    overdue_cents: int
+    items_uncovered: int
+
+    @property
+    def badges(self) -> tuple[str, ...]:
+        return tuple(b for b in (
+            "Overdue" if self.overdue_cents > 0 else "",
+            "Not covered" if self.items_uncovered else "") if b)
+
+
+def account_flags(*, session: Session, customer_ids: Iterable[int], today: date
+                  ) -> dict[int, AccountFlags]:
+    """Overdue amount (the header's definition) and items out of maintenance per customer."""
+    ids = sorted({i for i in customer_ids if i is not None})
+    if not ids:
+        return {}
+    positions = account_positions(session=session, customer_ids=ids, today=today)
+    uncovered = dict(session.execute(
+        _uncovered_items(today).where(InstalledItem.customer_id.in_(ids))
+        .group_by(InstalledItem.customer_id)
+        .with_only_columns(InstalledItem.customer_id, func.count())).all())
+    return {i: AccountFlags(positions[i].overdue_cents, int(uncovered.get(i, 0)))
+            for i in ids}
+
+
+def _uncovered_items(today: date) -> Select[tuple[int]]:
+    """Installed items with neither a running contract nor a warranty on ``today``."""
+    return (
+        select(func.count()).select_from(InstalledItem)
+        .outerjoin(Contract, and_(Contract.id == InstalledItem.contract_id,
+                                  Contract.status == "active", Contract.end_date >= today))
+        .where(InstalledItem.status == "installed", Contract.id.is_(None),
+               (InstalledItem.warranty_end.is_(None)) | (InstalledItem.warranty_end < today)))
 
 
 def find_by_number(*, session: Session, customer_number: str) -> int | None:

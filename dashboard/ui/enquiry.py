@@ -14,7 +14,7 @@ from pandas.io.formats.style import Styler
 from dashboard.documents import preview
 from dashboard.formatting import money, time_left, when
 from dashboard.labels import CATEGORY_LABELS, EVENT_LABELS, label
-from dashboard.services import enquiries, enquiry_detail, queue, templates, workflow
+from dashboard.services import customers, enquiries, enquiry_detail, queue, templates, workflow
 from dashboard.services import search as search_service
 from dashboard.services.customers import CustomerHeader
 from dashboard.services.enquiries import EnquiryRow
@@ -31,8 +31,17 @@ def open_enquiry(reference: str) -> None:
     st.switch_page(ENQUIRY_PAGE, query_params={"e": reference})
 
 
-def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
-    return pd.DataFrame([
+def account_flags(rows: list[EnquiryRow]) -> dict[int, customers.AccountFlags]:
+    """Overdue and coverage of the customers behind ``rows``, for their badges."""
+    with db.session() as s:
+        return customers.account_flags(session=s, customer_ids=[
+            r.customer_id for r in rows if r.customer_id is not None], today=db.today())
+
+
+def enquiry_frame(rows: list[EnquiryRow],
+                  flags: dict[int, customers.AccountFlags] | None = None) -> pd.DataFrame:
+    """One row per enquiry; with ``flags``, an Account column of overdue/coverage badges."""
+    frame = pd.DataFrame([
         {
             "SLA": r.sla.label,
             "Time left": time_left(r.sla.minutes_left),
@@ -47,12 +56,26 @@ def enquiry_frame(rows: list[EnquiryRow]) -> pd.DataFrame:
         }
         for r in rows
     ])
+    if flags is not None and not frame.empty:
+        frame.insert(4, "Account", [
+            " · ".join(flags[r.customer_id].badges) if r.customer_id in flags else ""
+            for r in rows])
+    return frame
 
 
-def styled_enquiries(rows: list[EnquiryRow]) -> pd.DataFrame | Styler:
-    """The enquiry table with its SLA column coloured by state."""
-    return widgets.highlight(enquiry_frame(rows), "SLA",
-                             lambda value: widgets.SLA_STYLES.get(str(value), ""))
+def styled_enquiries(rows: list[EnquiryRow], flags: dict[int, customers.AccountFlags] | None
+                     = None) -> pd.DataFrame | Styler:
+    """The enquiry table with its SLA column coloured by state, and badges in colour."""
+    return style_badges(widgets.highlight(enquiry_frame(rows, flags), "SLA",
+                                          lambda value: widgets.SLA_STYLES.get(str(value), "")))
+
+
+def style_badges(table: pd.DataFrame | Styler) -> pd.DataFrame | Styler:
+    frame = table.data if isinstance(table, Styler) else table
+    if "Account" not in frame.columns:
+        return table
+    styler = table if isinstance(table, Styler) else table.style
+    return styler.map(lambda v: widgets.ALERT if v else "", subset=["Account"])
 
 
 # --- the enquiry page --------------------------------------------------------------------
@@ -94,9 +117,17 @@ def navigation(user: UserInfo, d: EnquiryDetail) -> None:
         open_enquiry(str(following))
 
 
-def header(d: EnquiryDetail) -> None:
+def header(d: EnquiryDetail, customer: CustomerHeader | None = None) -> None:
     r = d.row
     st.title(text.plain(r.subject))
+    if customer is not None and (customer.overdue_cents > 0 or customer.items_uncovered):
+        badges = st.columns([1, 1, 3])
+        if customer.overdue_cents > 0:
+            with badges[0]:
+                st.badge(f"Overdue {money(customer.overdue_cents)}", color="red")
+        if customer.items_uncovered:
+            with badges[1]:
+                st.badge(f"{customer.items_uncovered} items not covered", color="orange")
     facts = [r.reference, label("channel", r.channel), label("category", r.category),
              f"{label('priority', r.priority)} priority", label("status", r.status),
              f"assigned to {text.plain(d.assignee)}" if d.assignee else "unassigned",

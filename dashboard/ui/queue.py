@@ -15,7 +15,13 @@ from dashboard.services.paging import Page
 from dashboard.services.queue import QueueFilter, QueueRow
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, keys, live, state, text, widgets
-from dashboard.ui.enquiry import enquiry_frame, open_enquiry, styled_enquiries
+from dashboard.ui.enquiry import (
+    account_flags,
+    enquiry_frame,
+    open_enquiry,
+    style_badges,
+    styled_enquiries,
+)
 from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
 
 PAGE_SIZE = 50
@@ -85,7 +91,7 @@ def live_today(user: UserInfo) -> None:
     if not mine:
         st.success("Nothing assigned to you is open.")
         return
-    picked = widgets.picked_row(styled_enquiries(mine), "today_enquiries")
+    picked = widgets.picked_row(styled_enquiries(mine, account_flags(mine)), "today_enquiries")
     st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
                f"(Mon–Fri 08:30–17:00). Select a row to open the enquiry. Updated {when(now)}.")
     if picked is not None:
@@ -93,7 +99,8 @@ def live_today(user: UserInfo) -> None:
 
 
 def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
-    frame = enquiry_frame([r.enquiry for r in rows])
+    enquiries_ = [r.enquiry for r in rows]
+    frame = enquiry_frame(enquiries_, account_flags(enquiries_))
     if not frame.empty:
         frame.insert(5, "Assignee", [r.assignee or "—" for r in rows])
     return frame
@@ -120,7 +127,8 @@ def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
         widgets.pager("queue", page.total, page.limit)
         return
     frame = queue_frame(page.rows)
-    styled = widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))
+    styled = style_badges(widgets.highlight(frame, "SLA",
+                                            lambda v: widgets.SLA_STYLES.get(str(v), "")))
     several = user.has_role("lead") and st.toggle(
         "Select several", key=state.QUEUE_SELECT_MODE,
         help="Tick rows to close or assign them together; a ticked row does not open.")
