@@ -14,11 +14,13 @@ import gc
 import multiprocessing
 import pickle
 import random
+import sys
 import time
 import traceback
+import types
 from collections import Counter
-from collections.abc import Callable, Generator
-from contextlib import closing
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from multiprocessing.connection import Connection
@@ -249,6 +251,20 @@ def _produce(out: Connection, profile: SizeProfile, seed: int, today: date, now:
         out.close()
 
 
+@contextmanager
+def _no_main_script() -> Iterator[None]:
+    """Start a "spawn" child without the parent's ``__main__``: the generator needs nothing
+    of it, and when that is a Streamlit script (AppTest runs the app as ``__main__``) the
+    child would run the page again and die."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, now: datetime,
                             stamp_suffix: str, hashes: dict[str, str]
                             ) -> Generator[Chunk, None, None]:
@@ -257,7 +273,8 @@ def _chunks_from_subprocess(profile: SizeProfile, seed: int, today: date, now: d
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_produce, name="seed-generator", daemon=True,
                               args=(sender, profile, seed, today, now, stamp_suffix, hashes))
-    process.start()
+    with _no_main_script():
+        process.start()
     sender.close()  # the child holds the sending end; EOF then means it is gone
     try:
         while True:
