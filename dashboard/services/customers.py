@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -167,7 +168,7 @@ def account_flags(*, session: Session, customer_ids: Iterable[int], today: date
             for i in ids}
 
 
-def _uncovered_items(today: date) -> Select[tuple[int]]:
+def _uncovered_items(today: date) -> Select[Any]:
     """Installed items with neither a running contract nor a warranty on ``today``."""
     return (
         select(func.count()).select_from(InstalledItem)
