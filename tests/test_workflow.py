@@ -206,6 +206,17 @@ def test_likely_duplicates_are_the_same_customer_or_sender_of_the_last_14_days(
     assert [r.id for r in found] == [by_sender.id, recent.id]
 
 
+def test_a_link_is_remembered_by_the_documents_number(session: Session, desk: dict) -> None:
+    e, c = desk["e"], desk["c"]
+    invoice = f.invoice(session, c, number="INV-2026-000555")
+    workflow.link_document(session=session, enquiry_id=e.id, kind="invoice",
+                           document_id=invoice.id, by=desk["rep"], expected_version=None,
+                           now=START)
+    event = session.scalars(select(EnquiryEvent).where(
+        EnquiryEvent.enquiry_id == e.id, EnquiryEvent.kind == "link")).one()
+    assert event.data == {"kind": "invoice", "id": invoice.id, "number": "INV-2026-000555"}
+
+
 def test_queue_views_and_counts(session: Session, desk: dict) -> None:
     rep, team = desk["rep"], desk["team"]
     now = START + timedelta(hours=5)  # the first response (4 business hours) is now late

@@ -428,14 +428,19 @@ def link_document(*, session: Session, enquiry_id: int, kind: str, document_id: 
     if kind not in models:
         raise ValidationError(["Choose what kind of document to link."])
     enquiry = load_for_change(session, enquiry_id, expected_version)
-    owner = session.scalar(select(models[kind].customer_id)  # type: ignore[attr-defined]
-                           .where(models[kind].id == document_id))  # type: ignore[attr-defined]
+    numbers = {"order": Order.order_number, "invoice": Invoice.number,
+               "contract": Contract.contract_number, "item": InstalledItem.serial_number}
+    found = session.execute(select(models[kind].customer_id,  # type: ignore[attr-defined]
+                                   numbers[kind])
+                            .where(models[kind].id == document_id)).first()  # type: ignore[attr-defined]
+    owner, number = (found[0], found[1]) if found else (None, None)
     if owner is None or (enquiry.customer_id and owner != enquiry.customer_id):
         raise ValidationError([f"That {kind} is not this customer's."])
     values: dict[str, Any] = {LINKS[kind]: document_id, "updated_at": now}
     if enquiry.customer_id is None:
         values["customer_id"] = owner
     _save(session, enquiry, expected_version, **values)
-    _event(session, enquiry, "link", by, now, data={"kind": kind, "id": document_id})
+    _event(session, enquiry, "link", by, now,
+           data={"kind": kind, "id": document_id, "number": number})
     _audit(session, enquiry, "enquiry_linked", by, None, {kind: document_id})
     return enquiry

@@ -242,7 +242,9 @@ def _event_detail(ev: enquiry_detail.TimelineEvent) -> str:
     if ev.kind == "merge":
         return str(data.get("reference", ""))
     if ev.kind == "link":
-        return f"{data.get('kind')} #{data.get('id')}"
+        what = {"order": "Order", "invoice": "Invoice", "contract": "Contract",
+                "item": "Item"}.get(str(data.get("kind")), "Document")
+        return f"{what} {data['number']}" if data.get("number") else what
     if ev.kind == "sla":
         return f"{str(data.get('clock', '')).replace('_', ' ')} target missed"
     return ""
