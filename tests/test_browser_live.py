@@ -162,8 +162,9 @@ def test_the_queue_and_presence_refresh_by_themselves(browser: Browser, server: 
             wait_for_rerun(rep_page,
                            lambda: rep_page.goto(f"{server.url}/enquiry?e=ENQ-2026-000003"))
             wait_for_settled(rep_page)
+            lead_page.bring_to_front()
             expect(lead_page.get_by_text("Sofie Peeters also has this enquiry open")
-                   ).to_be_visible(timeout=WITHIN_MS)
+                   ).to_be_visible(timeout=2 * WITHIN_MS)
 
 
 FOCUSED_IN = "key => document.activeElement?.closest(`.st-key-${key}`) !== null"
