@@ -44,6 +44,8 @@ ORDER_STATUSES = (
 )
 INVOICE_KINDS = ("invoice", "credit_note")
 INVOICE_STATUSES = ("open", "partially_paid", "paid", "cancelled")
+# Where an invoice's Peppol e-invoice is; NULL: not sent (yet).
+EINVOICE_STATES = ("sent", "delivered", "rejected", "not_on_peppol")
 PAYMENT_METHODS = ("bank_transfer", "direct_debit", "card")
 CONTRACT_TYPES = ("maintenance", "support", "lease", "software_subscription", "managed_service")
 BILLING_FREQUENCIES = ("monthly", "quarterly", "yearly")
@@ -188,6 +190,8 @@ class Customer(Base):
     credit_limit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     iban: Mapped[str | None] = mapped_column(String(34))
+    # The customer's Peppol address "scheme:id", e.g. 0208:0403019261 (KBO/BCE number).
+    peppol_endpoint: Mapped[str | None] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     street: Mapped[str] = mapped_column(String(120), default="")
@@ -321,6 +325,9 @@ class Invoice(Base):
     __table_args__ = (
         one_of("kind", INVOICE_KINDS),
         one_of("status", INVOICE_STATUSES),
+        CheckConstraint("einvoice_state IS NULL OR einvoice_state IN ("
+                        + ", ".join(f"'{s}'" for s in EINVOICE_STATES) + ")",
+                        name="einvoice_state"),
         CheckConstraint(
             "(kind = 'invoice' AND total_cents >= 0)"
             " OR (kind = 'credit_note' AND total_cents <= 0)",
@@ -357,6 +364,12 @@ class Invoice(Base):
     is_disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     dispute_reason: Mapped[str | None] = mapped_column(String(200))
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    einvoice_state: Mapped[str | None] = mapped_column(String(16))
+    # The receiver's reason when it rejected the e-invoice (Peppol status reason code) and
+    # its own words.
+    einvoice_reason: Mapped[str | None] = mapped_column(String(3))
+    einvoice_note: Mapped[str | None] = mapped_column(String(300))
+    einvoice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InvoiceLine(Base):

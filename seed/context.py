@@ -278,6 +278,8 @@ class CustomerFile:
     order_times: list[int] = field(default_factory=list)
 
     vat_number: str | None = None
+    peppol_endpoint: str | None = None
+    on_peppol: bool = True
 
     def vat(self, reduced: bool = False) -> vat_rules.Treatment:
         """The VAT of a line sold to this customer (place of supply, see dashboard.vat)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from db.text import contact_search_name, email_domain, fold
+from seed import einvoicing
 from seed import identifiers as ident
 from seed.context import (
     ContactInfo,
@@ -177,6 +178,8 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
     vat = None if segment == "public_sector" and chance(rng, 0.3) else ctx.vat_numbers.issue(
         country)
     customer.vat_number = vat
+    customer.peppol_endpoint = einvoicing.customer_endpoint(customer_id, country, vat)
+    customer.on_peppol = einvoicing.on_peppol(customer_id, country, segment)
     mailbox = _ACCOUNTS_MAILBOX if chance(rng, 0.4) else _GENERIC_MAILBOX
     ctx.batch["customers"].append(CustomerRow(
         id=customer_id, customer_number=customer.number, name=name, name_search=fold(name),
@@ -184,6 +187,7 @@ def new_customer(ctx: Context, quota: Quota) -> CustomerFile:
         account_manager_id=pick(rng, ctx.staff.account_managers),
         credit_limit_cents=(low + int(rng.random() * (high - low)) // 500 * 500) * 100,
         payment_terms_days=terms, iban=customer.iban,
+        peppol_endpoint=customer.peppol_endpoint,
         email=f"{mailbox.get(language, 'info')}@{domain}", phone=customer.phone,
         street=customer.street, postal_code=postcode, city=city.name,
         is_active=not chance(rng, 0.02),

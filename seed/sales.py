@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dashboard.vat import Treatment, vat_of
+from seed import einvoicing
 from seed import identifiers as ident
 from seed.catalogue import PRODUCTS, Product, product_name
 from seed.context import (
@@ -507,6 +508,9 @@ def _write_invoices(ctx: Context, customer: CustomerFile, invoices: list[Invoice
         released = clock.at(info.issue_date, 18) if info.kind == "invoice" else clock.at(
             info.issue_date, 12)
         info.released_ts = released if released <= clock.now_ts else None
+        state, reason, note, at = einvoicing.delivery(
+            info.id, info.issue_date, info.released_ts, clock.now_ts,
+            customer.on_peppol, customer.language)
         out.append(InvoiceRow(
             id=info.id, number=info.number, kind=info.kind, customer_id=customer.id,
             order_id=info.order_id, credited_invoice_id=info.credited_id,
@@ -515,5 +519,7 @@ def _write_invoices(ctx: Context, customer: CustomerFile, invoices: list[Invoice
             vat_cents=info.vat, total_cents=info.total, open_cents=info.open,
             status=info.status, is_disputed=info.disputed, dispute_reason=info.dispute_reason,
             released_at=ctx.stamp(info.released_ts) if info.released_ts else None,
+            einvoice_state=state, einvoice_reason=reason, einvoice_note=note,
+            einvoice_at=ctx.stamp(at) if at else None,
         ))
 
