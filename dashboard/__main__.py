@@ -1,6 +1,7 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
-``python -m dashboard balances close [--recompute]``."""
+``python -m dashboard balances close [--recompute]``,
+``python -m dashboard peppol export --since DATE DIR``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -79,6 +81,17 @@ def main(argv: list[str] | None = None) -> int:
                        help="work out months already closed again, e.g. after payments were "
                        "booked into a closed month")
 
+    peppol_cmd = areas.add_parser("peppol", help="Peppol e-invoices").add_subparsers(
+        dest="action", required=True)
+    export = peppol_cmd.add_parser(
+        "export", help="write the Peppol BIS 3.0 UBL file of every invoice and credit note "
+        "issued since DATE into DIR")
+    export.add_argument("--since", type=date.fromisoformat, required=True, metavar="DATE",
+                        help="first issue date, YYYY-MM-DD")
+    export.add_argument("--until", type=date.fromisoformat, default=None, metavar="DATE",
+                        help="last issue date (default: today)")
+    export.add_argument("directory", type=Path, metavar="DIR")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -91,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return intake_cli.run(engine, args)
     if args.area == "balances":
         return close_months(engine, args)
+    if args.area == "peppol":
+        return export_e_invoices(engine, args)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -129,6 +144,35 @@ def create_user(engine: Engine, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"Created {args.role} {args.username}.")
+    return 0
+
+
+def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
+    """One file per document; a customer without a Peppol address is reported, not fatal."""
+    from dashboard.documents import ubl  # the XML writer loads only for this command
+    from dashboard.services import einvoices
+    from dashboard.vendor import load_vendor
+
+    vendor = load_vendor()
+    args.directory.mkdir(parents=True, exist_ok=True)
+    written, skipped = 0, []
+    with Session(engine) as session:
+        for invoice_id in einvoices.issued_between(session=session, since=args.since,
+                                                   until=args.until):
+            try:
+                source = einvoices.e_invoice_source(session=session, invoice_id=invoice_id)
+            except einvoices.NoPeppolAddress as exc:
+                skipped.append(str(exc))
+                continue
+            if source is None:
+                continue
+            detail, _ = source
+            path = args.directory / ubl.file_name(detail.number, detail.issue_date)
+            path.write_bytes(ubl.e_invoice(*source, vendor))
+            written += 1
+    print(f"Wrote {written} e-invoices to {args.directory}.")
+    for reason in skipped:
+        print(f"Skipped: {reason}", file=sys.stderr)
     return 0
 
 

@@ -58,6 +58,18 @@ INBOUND_SOURCE_LABELS = {"smtp": "E-mail", "import": "Imported file", "web": "We
                          "fax": "Fax"}
 OUTBOUND_STATUS_LABELS = {"queued": "Waiting to be sent", "sending": "Being sent",
                           "sent": "Sent", "failed": "Not delivered"}
+# Where an invoice's Peppol e-invoice is, and why a receiver rejected one (Peppol status
+# reason codes).
+EINVOICE_STATE_LABELS = {"sent": "Sent, awaiting delivery", "delivered": "Delivered",
+                         "rejected": "Rejected by the customer",
+                         "not_on_peppol": "Customer not on Peppol: sent by e-mail"}
+EINVOICE_REASON_LABELS = {
+    "NON": "No issue", "REF": "References incorrect", "LEG": "Legal information incorrect",
+    "REC": "Receiver unknown", "QUA": "Item quality insufficient", "DEL": "Delivery issues",
+    "PRI": "Prices incorrect", "QTY": "Quantity incorrect", "ITM": "Items incorrect",
+    "PAY": "Payment terms incorrect", "UNR": "Not recognised", "FIN": "Finance terms incorrect",
+    "PPD": "Partially paid", "OTH": "Other",
+}
 INTAKE_RESULT_LABELS = {"created": "new enquiry", "threaded": "joined its enquiry",
                         "ignored": "set aside as automatic mail",
                         "quarantined": "kept in quarantine", "pending": "waiting"}
@@ -85,6 +97,7 @@ TABLES: dict[str, dict[str, str]] = {
     "inventory_change": INVENTORY_CHANGE_LABELS, "audit": AUDIT_LABELS,
     "payment_method": PAYMENT_METHOD_LABELS, "inbound_source": INBOUND_SOURCE_LABELS,
     "outbound_status": OUTBOUND_STATUS_LABELS, "intake_result": INTAKE_RESULT_LABELS,
+    "einvoice_state": EINVOICE_STATE_LABELS, "einvoice_reason": EINVOICE_REASON_LABELS,
 }
 
 

@@ -10,6 +10,7 @@ import bcrypt
 from sqlalchemy.orm import Session
 from stdnum.be import ogm_vcs as ogm
 
+from dashboard.services.einvoices import endpoint_of
 from db.models import (
     Contact,
     Contract,
@@ -56,9 +57,11 @@ def user(s: Session, username: str = "rep", password: str = "correct-horse-1", *
 
 def customer(s: Session, name: str = "Brasserie Dupré & Fils", **kw: Any) -> Customer:
     n = _next()
+    vat_number, country = kw.pop("vat_number", None), kw.pop("country", "BE")
+    kw.setdefault("peppol_endpoint", endpoint_of(country, vat_number))
     c = Customer(customer_number=kw.pop("customer_number", f"C{200000 + n}"), name=name,
-                 name_search=fold(name), vat_number=kw.pop("vat_number", None),
-                 country=kw.pop("country", "BE"), language=kw.pop("language", "fr"),
+                 name_search=fold(name), vat_number=vat_number,
+                 country=country, language=kw.pop("language", "fr"),
                  segment=kw.pop("segment", "small_business"),
                  credit_limit_cents=kw.pop("credit_limit_cents", 1_000_000), **kw)
     s.add(c)

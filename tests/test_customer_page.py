@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.customer import TABS
+from dashboard.ui.text import plain
 from db import models
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -53,7 +54,10 @@ def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
         s.add(OrderEvent(order_id=order.id, occurred_at=datetime.now(UTC) - timedelta(days=5),
                          status="received", note=""))
         invoice = f.invoice(s, c, 545_00, issue_date=TODAY - timedelta(days=40),
-                            due_date=TODAY - timedelta(days=10), order_id=order.id)
+                            due_date=TODAY - timedelta(days=10), order_id=order.id,
+                            einvoice_state="rejected", einvoice_reason="REF",
+                            einvoice_note="Bestelbon **PO-77** ontbreekt",
+                            einvoice_at=datetime.now(UTC) - timedelta(days=39))
         s.add(InvoiceLine(invoice_id=invoice.id, line_no=1, description="Rack server",
                           quantity=1, unit_price_cents=450_41, vat_rate_pct=21, net_cents=450_41,
                           vat_cents=94_59))
@@ -138,6 +142,12 @@ def test_invoice_opened_from_search_shows_detail_and_pdf(account: dict) -> None:
     text = all_text(at)
     assert f"Invoice {number}" in text and "+++" in text
     assert any(b.label == "Download PDF" for b in at.get("download_button"))
+    # Did the e-invoice arrive? The rep reads the customer's rejection, their words as typed.
+    rejected = [w.value for w in at.warning if "E-invoice (Peppol)" in w.value]
+    assert rejected and "Rejected by the customer" in rejected[0]
+    assert "References incorrect" in rejected[0]
+    assert plain("Bestelbon **PO-77** ontbreekt") in rejected[0]  # as text, not bold
+    assert any(b.label == "Download e-invoice (Peppol UBL)" for b in at.get("download_button"))
 
 
 def _invoice_number(account: dict) -> str:

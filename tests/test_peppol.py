@@ -8,6 +8,7 @@ import collections
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -216,3 +217,19 @@ def test_the_seed_gives_every_customer_an_address_and_states_from_2026(demo: Eng
 def test_file_names_sort_by_date() -> None:
     assert ubl.file_name("INV-2026-000001", date(2026, 3, 1)) == (
         "INV-2026-000001_2026-03-01_peppol.xml")
+
+
+def test_the_export_command_writes_one_valid_file_per_document(demo: Engine, rules: Rules,
+                                                               tmp_path: Path) -> None:
+    from dashboard.__main__ import main
+
+    since = date(2026, 11, 1)
+    with Session(demo) as s:
+        expected = {s.get(m.Invoice, i).number  # type: ignore[union-attr]
+                    for i in einvoices.issued_between(session=s, since=since)}
+    assert main(["--database-url", str(demo.url), "peppol", "export", "--since",
+                 since.isoformat(), str(tmp_path / "out")]) == 0
+    files = sorted((tmp_path / "out").glob("*_peppol.xml"))
+    assert {p.name.split("_")[0] for p in files} == expected
+    for path in files[:5]:
+        assert rules.fatal(path.read_bytes()) == [], path.name

@@ -16,6 +16,7 @@ from dashboard.services import (
     balances,
     contracts,
     customers,
+    einvoices,
     enquiries,
     inventory,
     invoices,
@@ -338,7 +339,8 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
 
     with db.session() as s:
         detail = invoices.get_invoice(session=s, invoice_id=invoice_id)
-    if detail is None or detail.customer_id != header.id:
+        delivery = einvoices.delivery(session=s, invoice_id=invoice_id) if detail else None
+    if detail is None or detail.customer_id != header.id or delivery is None:
         return
     label = "Invoice" if detail.kind == "invoice" else "Credit note"
     with st.container(border=True):
@@ -359,6 +361,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
         st.markdown(" · ".join(f for f in facts if f))
         if detail.is_disputed:
             st.warning(f"Disputed: {text.plain(detail.dispute_reason or 'no reason recorded')}")
+        einvoice_state(delivery)
         widgets.table(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
             "Unit price": euros(ln.unit_price_cents), "VAT rate": percent(ln.vat_rate_pct, 0),
@@ -382,6 +385,23 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
         documents_ui.invoice_actions(user, header, detail, who)
         enquiry_button(header.id, f"{label.lower()} {detail.number}",
                        {"invoice_id": detail.id}, "invoice", f"enquire_invoice_{detail.id}")
+
+
+def einvoice_state(delivery: einvoices.Delivery) -> None:
+    """Where the Peppol e-invoice is, in words: what a rep answers to "did it arrive?"."""
+    if delivery.state is None:
+        st.caption("E-invoice (Peppol): not sent — issued before the e-invoicing mandate or "
+                   "not released yet.")
+        return
+    said = f"E-invoice (Peppol): {labels.label('einvoice_state', delivery.state)}"
+    if delivery.at is not None:
+        said += f" · {when(delivery.at)}"
+    if delivery.state == "rejected":
+        reason = labels.label("einvoice_reason", delivery.reason)
+        st.warning(f"{said} — {reason}" + (f": “{text.plain(delivery.note)}”"
+                                           if delivery.note else ""))
+    else:
+        st.caption(said)
 
 
 # --- Statement and balance ---------------------------------------------------------------

@@ -7,18 +7,19 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard.documents import ubl
 from dashboard.documents.invoice_pdf import invoice_pdf
 from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import when
 from dashboard.labels import label
-from dashboard.services import customers, outbox, routing
+from dashboard.services import customers, einvoices, outbox, routing
 from dashboard.services.customers import Caller, CustomerHeader
 from dashboard.services.invoices import InvoiceDetail
 from dashboard.services.statement import Statement
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, state, text, widgets
-from dashboard.vendor import load_vendor
+from dashboard.vendor import Vendor, load_vendor
 
 PRINT_SCRIPT = """
 <button id="print" style="font:14px sans-serif;padding:.45rem .9rem;border:1px solid #c8d1da;
@@ -59,6 +60,22 @@ def invoice_actions(user: UserInfo, header: CustomerHeader, detail: InvoiceDetai
         _route_form(key, user, header, who, "invoice", f"{detail.number}.pdf", pdf,
                     lambda name: routing.invoice_email(detail, name, user.full_name,
                                                        vendor.name))
+    e_invoice_button(detail, vendor, key)
+
+
+def e_invoice_button(detail: InvoiceDetail, vendor: Vendor, key: str) -> None:
+    """The Peppol BIS 3.0 UBL file, as the customer's access point receives it."""
+    with db.session() as s:
+        try:
+            source = einvoices.e_invoice_source(session=s, invoice_id=detail.id)
+        except einvoices.NoPeppolAddress as exc:
+            st.caption(str(exc))
+            return
+    if source is None:
+        return
+    st.download_button("Download e-invoice (Peppol UBL)", data=ubl.e_invoice(*source, vendor),
+                       file_name=ubl.file_name(detail.number, detail.issue_date),
+                       mime="application/xml", key=f"{key}_ubl", on_click="ignore")
 
 
 def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement,
