@@ -1,7 +1,8 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
 ``python -m dashboard balances close [--recompute]``,
-``python -m dashboard peppol export --since DATE DIR``."""
+``python -m dashboard peppol export --since DATE DIR``,
+``python -m dashboard notify invoices|statements``."""
 
 from __future__ import annotations
 
@@ -92,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="last issue date (default: today)")
     export.add_argument("directory", type=Path, metavar="DIR")
 
+    notify_cmd = areas.add_parser(
+        "notify", help="e-mail documents to subscribed contacts (for cron or a timer)"
+    ).add_subparsers(dest="action", required=True)
+    notify_cmd.add_parser("invoices", help="queue each newly released invoice and credit "
+                          "note for the contacts subscribed to invoice e-mails")
+    notify_cmd.add_parser("statements", help="queue last month's statement of account for "
+                          "the contacts subscribed to it")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -106,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return close_months(engine, args)
     if args.area == "peppol":
         return export_e_invoices(engine, args)
+    if args.area == "notify":
+        return notify_contacts(engine, args)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -144,6 +155,21 @@ def create_user(engine: Engine, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"Created {args.role} {args.username}.")
+    return 0
+
+
+def notify_contacts(engine: Engine, args: argparse.Namespace) -> int:
+    from dashboard import notify  # PDF libraries load only for this command
+    from dashboard.vendor import load_vendor
+
+    now = datetime.now(BRUSSELS)
+    if args.action == "invoices":
+        report = notify.notify_invoices(engine=engine, vendor=load_vendor(), now=now)
+    else:
+        report = notify.notify_statements(engine=engine, vendor=load_vendor(),
+                                          today=now.date(), now=now)
+    print(report.summary("invoice" if args.action == "invoices" else "statement")
+          + " The outbox sender delivers them (python -m dashboard outbox send).")
     return 0
 
 

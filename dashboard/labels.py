@@ -84,6 +84,9 @@ AUDIT_LABELS = {
     "document_sent": "Document e-mailed",
     "document_sent_to_typed_address": "Document e-mailed to an address not on file",
     "enquiry_opened": "Enquiry opened", "enquiry_viewed": "Enquiry viewed",
+    "document_notified": "Document e-mailed to a subscribed contact",
+    "contact_invoice_notifications": "Invoice e-mails switched",
+    "contact_statement_notifications": "Monthly statement switched",
 }
 
 TABLES: dict[str, dict[str, str]] = {

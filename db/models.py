@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -67,6 +68,7 @@ VERIFICATION_METHODS = (
 )
 INBOUND_SOURCES = ("smtp", "import", "web", "fax")
 INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
+NOTIFICATION_KINDS = ("invoice", "statement")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
 THROTTLE_SCOPES = ("account", "client", "account_client")
@@ -228,6 +230,8 @@ class Contact(Base):
     fax: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     portal_tier: Mapped[str] = mapped_column(String(12), default="guest")
     invoice_notifications: Mapped[bool] = mapped_column(Boolean, default=False)
+    statement_notifications: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=false())
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -736,6 +740,28 @@ class CannedReply(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DocumentNotification(Base):
+    """One document e-mailed to one subscribed contact, once: the unique key is the claim
+    that keeps a second run (or two at once) from sending it again."""
+
+    __tablename__ = "document_notifications"
+    __table_args__ = (
+        one_of("kind", NOTIFICATION_KINDS),
+        UniqueConstraint("kind", "contact_id", "document_key",
+                         name="uq_document_notifications_kind_contact_id_document_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    contact_id: Mapped[int] = fk("contacts.id", index=False)
+    customer_id: Mapped[int] = fk("customers.id")
+    invoice_id: Mapped[int | None] = fk("invoices.id")
+    # The invoice number, or the statement's month (YYYY-MM).
+    document_key: Mapped[str] = mapped_column(String(20))
+    outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditLog(Base):

@@ -79,7 +79,8 @@ def test_validation_says_what_is_wrong(session: Session, world: dict) -> None:
 
 def test_guess_category_and_disclosure(session: Session, world: dict) -> None:
     assert enquiries.CATEGORY_FOR_DOCUMENT["item"] == "inventory"
-    assert "general information only" in customers.DISCLOSURE["guest"]
+    assert "basic order status only" in customers.DISCLOSURE["guest"]
+    assert "No money" in customers.DISCLOSURE["registered"]
     customers.record_caller(session=session, customer_id=world["c"].id,
                             contact_id=world["contact"].id, verification="callback",
                             by_user_id=world["by"].id, by_username="rep")

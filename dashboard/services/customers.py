@@ -197,6 +197,7 @@ class ContactRow:
     portal_tier: str
     invoice_notifications: bool
     is_primary: bool
+    statement_notifications: bool = False
 
 
 def list_contacts(*, session: Session, customer_id: int) -> list[ContactRow]:
@@ -206,7 +207,8 @@ def list_contacts(*, session: Session, customer_id: int) -> list[ContactRow]:
     )
     return [
         ContactRow(c.id, c.full_name, c.role, c.language, c.email, c.phone, c.mobile, c.fax,
-                   c.portal_tier, c.invoice_notifications, c.is_primary)
+                   c.portal_tier, c.invoice_notifications, c.is_primary,
+                   c.statement_notifications)
         for c in contacts
     ]
 
@@ -229,16 +231,21 @@ UNKNOWN_CALLER = Caller(None, "Unknown caller", "unknown", "none")
 # Tiers a verified caller must hold before invoices, statements and balances are disclosed.
 FINANCE_TIERS = ("entitled",)
 
-# What may be told to a caller, by the portal tier of the contact they are verified as.
+# What may be told to a caller, by the portal tier of the contact they are verified as: the
+# three kinds of customer user of Customer Support OnLine.
 DISCLOSURE = {
-    "unknown": "Unknown caller: general information only. Do not disclose orders, invoices, "
-               "balances or contracts; offer to call back a registered contact.",
-    "guest": "Guest: general information only. Do not disclose orders, invoices, balances or "
-             "contracts.",
-    "registered": "Registered: order status and delivery may be shared. Invoices, balances "
-                  "and contracts may not.",
-    "entitled": "Entitled: everything on this account may be discussed — orders, invoices, "
-                "statement, contracts and installed base.",
+    "unknown": "Unknown caller: nothing about this account may be disclosed. Offer to call "
+               "back a contact on file, or the public order tracking (order number and "
+               "customer number).",
+    "guest": "Guest: basic order status only — for an order they name, its status, carrier "
+             "and expected delivery, as the public tracking page shows. No prices, invoices, "
+             "balances or contracts.",
+    "registered": "Registered: expanded search — the company's orders, their status and "
+                  "delivery tracking. No money: invoices, balances and contracts may not be "
+                  "told.",
+    "entitled": "Entitled: everything for the company — invoices and credit notes (view, "
+                "print, route, download), statement of account and payments, contracts, "
+                "installed inventory and changes to it.",
 }
 
 

@@ -74,9 +74,11 @@ STATEMENT_MAIL = {
 }
 
 
-def invoice_email(detail: InvoiceDetail, recipient: str, sender: str, vendor: str
-                  ) -> tuple[str, str]:
-    lang = detail.bill_to.language if detail.bill_to.language in INVOICE_MAIL else "en"
+def invoice_email(detail: InvoiceDetail, recipient: str, sender: str, vendor: str,
+                  language: str | None = None) -> tuple[str, str]:
+    """Subject and body, in ``language`` (the contact's) or else the customer's."""
+    wanted = language or detail.bill_to.language
+    lang = wanted if wanted in INVOICE_MAIL else "en"
     locale = LOCALES[lang]
     kind, kind_lower = KIND_WORDS[lang][detail.kind]
     pay = ""
@@ -94,9 +96,10 @@ def invoice_email(detail: InvoiceDetail, recipient: str, sender: str, vendor: st
     return subject.format(**values), body.format(**values)
 
 
-def statement_email(stmt: Statement, recipient: str, sender: str, vendor: str
-                    ) -> tuple[str, str]:
-    lang = stmt.bill_to.language if stmt.bill_to.language in STATEMENT_MAIL else "en"
+def statement_email(stmt: Statement, recipient: str, sender: str, vendor: str,
+                    language: str | None = None) -> tuple[str, str]:
+    wanted = language or stmt.bill_to.language
+    lang = wanted if wanted in STATEMENT_MAIL else "en"
     locale = LOCALES[lang]
     subject, body = STATEMENT_MAIL[lang]
     values = {"number": stmt.bill_to.customer_number, "date": day(stmt.as_of, locale),

@@ -20,6 +20,7 @@ from dashboard.services import (
     enquiries,
     inventory,
     invoices,
+    notifications,
     orders,
     receivables,
     statement,
@@ -107,8 +108,8 @@ def caller_panel(user: UserInfo, header: CustomerHeader, contacts: list[ContactR
 
 
 def _tier_label(tier: str) -> str:
-    return {"unknown": "nothing may be disclosed", "guest": "general information only",
-            "registered": "orders may be discussed", "entitled": "full account"}[tier]
+    return {"unknown": "nothing may be disclosed", "guest": "basic order status only",
+            "registered": "orders and delivery, no money", "entitled": "everything"}[tier]
 
 
 def disclosure_warning(who: Caller, needs: str) -> None:
@@ -340,6 +341,7 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
     with db.session() as s:
         detail = invoices.get_invoice(session=s, invoice_id=invoice_id)
         delivery = einvoices.delivery(session=s, invoice_id=invoice_id) if detail else None
+        mailed = notifications.sent_for_invoice(session=s, invoice_id=invoice_id)
     if detail is None or detail.customer_id != header.id or delivery is None:
         return
     label = "Invoice" if detail.kind == "invoice" else "Credit note"
@@ -362,6 +364,10 @@ def invoice_detail(user: UserInfo, header: CustomerHeader, invoice_id: int,
         if detail.is_disputed:
             st.warning(f"Disputed: {text.plain(detail.dispute_reason or 'no reason recorded')}")
         einvoice_state(delivery)
+        if mailed:
+            st.caption("E-mailed on release to " + "; ".join(
+                f"{text.plain(m.contact_name)} ({text.plain(m.email)}) {when(m.queued_at)}, "
+                f"{labels.label('outbound_status', m.status).lower()}" for m in mailed))
         widgets.table(pd.DataFrame([{
             "#": ln.line_no, "Description": ln.description, "Qty": ln.quantity,
             "Unit price": euros(ln.unit_price_cents), "VAT rate": percent(ln.vat_rate_pct, 0),
@@ -510,25 +516,30 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
         "Language": labels.label("language", c.language),
         "E-mail": c.email or "", "Phone": c.phone or "", "Mobile": c.mobile or "",
         "Fax": c.fax or "", "Portal tier": labels.label("tier", c.portal_tier),
-        "Invoice e-mails": c.invoice_notifications} for c in contacts])
+        "Invoice e-mails": c.invoice_notifications,
+        "Monthly statement": c.statement_notifications} for c in contacts])
+    subscriptions = {"Invoice e-mails": customers.set_invoice_notifications,
+                     "Monthly statement": notifications.set_statement_notifications}
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key="contacts_editor",
-        disabled=[c for c in frame.columns if c != "Invoice e-mails"],
+        disabled=[c for c in frame.columns if c not in subscriptions],
         column_config={"id": None, "Invoice e-mails": st.column_config.CheckboxColumn(
-            help="Send newly released invoices to this contact by e-mail")})
-    st.caption("★ primary contact. Tick “Invoice e-mails” to subscribe a contact to new "
-               "invoices; the change is saved at once.")
-    changed = edited[edited["Invoice e-mails"] != frame["Invoice e-mails"]]
-    for _, row in changed.iterrows():
-        try:
-            with db.session() as s:
-                customers.set_invoice_notifications(
-                    session=s, contact_id=int(row["id"]), enabled=bool(row["Invoice e-mails"]),
-                    by_user_id=user.id, by_username=user.username)
-        except ValueError as exc:
-            st.error(text.plain(exc))
-        else:
-            st.toast(text.plain(f"Saved for {row['Name']}"))
+            help="Send newly released invoices and credit notes to this contact by e-mail"),
+            "Monthly statement": st.column_config.CheckboxColumn(
+                help="Send the statement of account after each month end")})
+    st.caption("★ primary contact. Tick “Invoice e-mails” or “Monthly statement” to "
+               "subscribe a contact; the change is saved at once.")
+    for column, subscribe in subscriptions.items():
+        changed = edited[edited[column] != frame[column]]
+        for _, row in changed.iterrows():
+            try:
+                with db.session() as s:
+                    subscribe(session=s, contact_id=int(row["id"]), enabled=bool(row[column]),
+                              by_user_id=user.id, by_username=user.username)
+            except ValueError as exc:
+                st.error(text.plain(exc))
+            else:
+                st.toast(text.plain(f"Saved for {row['Name']}"))
     widgets.export_buttons("contacts_export", "contacts", lambda: frame.drop(columns=["id"]))
 
 
