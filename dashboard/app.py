@@ -9,8 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.labels import label
-from dashboard.ui import auth, db, keys, live, search, state, text
+from dashboard.ui import auth, db, keys, live, public, search, state, text
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -25,7 +26,16 @@ if user is not None and st.session_state.get(state.LOGOUT_REQUESTED):
     user = None
 st.session_state.pop(state.LOGOUT_REQUESTED, None)  # cleared once the logout is done
 if user is None:
-    st.navigation([st.Page(auth.sign_in_placeholder, title="Sign in")], position="hidden")
+    # Signed out: the customers' public pages beside the staff sign-in.
+    tr = i18n.translator(public.language())
+    shown = st.navigation({tr("Customer Support OnLine"): [
+        st.Page(auth.sign_in_placeholder, title=tr("Staff sign-in"), default=True),
+        st.Page(PAGES / "track.py", title=tr("Track an order"), url_path="track"),
+        st.Page(PAGES / "contact.py", title=tr("Contact us"), url_path="contact"),
+    ]})
+    if shown.url_path in ("track", "contact"):
+        shown.run()
+        st.stop()
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title("Customer Support OnLine")

@@ -23,6 +23,7 @@ class Vendor:
     email: str
     phone: str
     website: str
+    fax: str = "+32 2 225 23 01"
 
 
 DEMO_VENDOR = Vendor(

@@ -69,6 +69,7 @@ VERIFICATION_METHODS = (
 INBOUND_SOURCES = ("smtp", "import", "web", "fax")
 INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
 NOTIFICATION_KINDS = ("invoice", "statement")
+PUBLIC_SCOPES = ("track", "form")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
 THROTTLE_SCOPES = ("account", "client", "account_client")
@@ -762,6 +763,22 @@ class DocumentNotification(Base):
     document_key: Mapped[str] = mapped_column(String(20))
     outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublicRequest(Base):
+    """One request to a public page (order tracking, an online form) by one client, kept a
+    day to limit how often a client may ask; several app servers count together."""
+
+    __tablename__ = "public_requests"
+    __table_args__ = (
+        one_of("scope", PUBLIC_SCOPES),
+        Index("ix_public_requests_scope_client_at", "scope", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(12))
+    client: Mapped[str] = mapped_column(String(64))  # keyed digest of the client's address
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class AuditLog(Base):

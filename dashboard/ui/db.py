@@ -78,6 +78,13 @@ def session() -> Iterator[Session]:
         yield s
 
 
+@contextmanager
+def plain_session() -> Iterator[Session]:
+    """A session whose caller commits, for services that commit in steps (intake)."""
+    with Session(engine(), expire_on_commit=False) as s:
+        yield s
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

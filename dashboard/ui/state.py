@@ -26,3 +26,7 @@ QUEUE_SELECT_MODE = "queue_select_mode"  # a lead ticks rows for bulk actions in
 BULK_UNDO = "bulk_last_close"            # BulkClose: what the last bulk close did, to undo it
 BULK_PENDING = "bulk_pending"       # BulkPending: a bulk action waiting to be confirmed
 NEWS_SEEN = "news_seen_event"       # the last enquiry event already told as a toast
+PUBLIC_LANGUAGE = "public_language"  # the language a visitor chose on the public pages
+PUBLIC_LANGUAGE_PICKER = "public_language_picker"
+PUBLIC_TOPIC = "public_topic"        # which online form is open
+PUBLIC_SENT = "public_sent"          # (reference, e-mail) of the form just sent
