@@ -41,7 +41,7 @@ def language_picker() -> i18n.Translate:
     current = language()
     with st.sidebar:
         picked = st.segmented_control(
-            "Language", options=list(i18n.LANGUAGES), default=current,
+            "Language · Langue · Taal · Sprache", options=list(i18n.LANGUAGES), default=current,
             format_func=lambda code: i18n.NAMES[code], key=state.PUBLIC_LANGUAGE_PICKER)
     if picked and picked != current:
         st.session_state[state.PUBLIC_LANGUAGE] = picked
