@@ -242,6 +242,7 @@ def _add_contacts(ctx: Context, customer: CustomerFile) -> None:
             portal_tier=weighted(rng, _TIERS, _TIER_CUMULATIVE),
             invoice_notifications=info.invoice_notifications, is_primary=position == 0,
             is_active=info.is_active,
+            statement_notifications=einvoicing.takes_monthly_statement(contact_id, role),
         ))
 
 

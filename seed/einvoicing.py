@@ -77,6 +77,11 @@ def on_peppol(customer_id: int, country: str, segment: str) -> bool:
         _rng("registered", customer_id).random() < 0.5)
 
 
+def takes_monthly_statement(contact_id: int, role: str) -> bool:
+    """About a third of the finance contacts asked for the monthly statement by e-mail."""
+    return role == "finance" and _rng("statement", contact_id).random() < 0.35
+
+
 def delivery(invoice_id: int, issued: date, released_ts: int | None, now_ts: int,
              registered: bool, language: str) -> tuple[str | None, str | None, str | None,
                                                             int | None]:

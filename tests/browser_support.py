@@ -414,7 +414,8 @@ class ConsoleLog:
 def console_page(browser: Browser, server: Server, failure_shot: str, *,
                  timeout_ms: float = TIMEOUT_MS, viewport: tuple[int, int] = (1366, 900),
                  gate: ComponentGate | None = None,
-                 failed: Callable[[], bool] = lambda: False) -> Iterator[Page]:
+                 failed: Callable[[], bool] = lambda: False,
+                 locale: str = "en-GB") -> Iterator[Page]:
     """A fresh browser profile (no cookies) on the app; fails on app errors in the console.
 
     When the test fails, the page is saved as ``failure_shot`` and the server's log printed.
@@ -423,7 +424,7 @@ def console_page(browser: Browser, server: Server, failure_shot: str, *,
     """
     console = ConsoleLog(server.port)
     width, height = viewport
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB",
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
                                   timezone_id="Europe/Brussels", accept_downloads=True)
     context.set_default_timeout(timeout_ms)
 
