@@ -66,7 +66,7 @@ VERIFICATION_METHODS = (
 INBOUND_SOURCES = ("smtp", "import", "web", "fax")
 INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
-OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
+OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
 THROTTLE_SCOPES = ("account", "client", "account_client")
 
 # Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
@@ -685,7 +685,7 @@ class OutboundMessage(Base):
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(300))
     references: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -723,6 +723,8 @@ class CannedReply(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # One reply is its four language rows; they are edited together and share this version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AuditLog(Base):
