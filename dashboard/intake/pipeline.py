@@ -282,7 +282,7 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
     fax = None if is_web else classify.match_fax(parsed, list(config.fax_patterns))
     automatic = None
     if fax is None and not is_web:
-        automatic = classify.automatic_reason(parsed, config.own_addresses)
+        automatic = classify.automatic_reason(parsed, config.own_addresses, config.automatic)
     who = _match_sender(session, parsed, fax, is_web)
     if fax is not None:
         inbound.source = "fax"
@@ -292,8 +292,11 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
     if ours and automatic is None and fax is None and not is_web:
         automatic = "our own outgoing message"
     if target is not None:
-        if automatic is not None:
+        if automatic is not None and config.automatic.note_on_enquiry:
             return _note_automatic(session, inbound, target, parsed, automatic, now)
+        if automatic is not None:
+            inbound.status, inbound.error, inbound.processed_at = "ignored", automatic, now
+            return Outcome(inbound.id, IGNORED, detail=automatic)
         return _thread(session, inbound, target, parsed, fax, now)
     if automatic is not None:
         inbound.status, inbound.error, inbound.processed_at = "ignored", automatic, now
