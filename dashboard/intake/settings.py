@@ -44,7 +44,11 @@ class IntakeSettings:
 def load(session: Session) -> IntakeSettings:
     """The settings in force, read afresh (a change on the settings page applies to the next
     message): see ``dashboard.services.intake_settings`` for the rows and their defaults."""
-    form = stored_settings.load_form(session=session)
+    return from_form(stored_settings.load_form(session=session))
+
+
+def from_form(form: stored_settings.IntakeForm) -> IntakeSettings:
+    """The settings a form holds, saved or not (to try a message on them first)."""
     return IntakeSettings(
         auto_assign=form.auto_assign, match_language=form.strategy == "least_open_language",
         fax_patterns=tuple(compile_gateways(list(form.fax_gateways))),
@@ -100,6 +104,13 @@ def check_fax_pattern(row: dict[str, Any]) -> FaxPattern:
     if problems:
         raise ValidationError(problems)
     return compile_fax_pattern({**row, "name": name})
+
+
+def pasted_bytes(message: str | bytes) -> bytes:
+    """A pasted message as bytes, refused in words when it cannot be one."""
+    data = message.encode("utf-8", "surrogateescape") if isinstance(message, str) else message
+    _pasted(data)
+    return data.lstrip()
 
 
 def _pasted(message: str | bytes) -> mime.ParsedMessage:
