@@ -14,6 +14,7 @@ from db.models import (
     AuditLog,
     Contact,
     Contract,
+    Customer,
     Enquiry,
     InboundMessage,
     InstalledItem,
@@ -195,3 +196,10 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     before, after = before or {}, after or {}
     keys = list(dict.fromkeys([*after, *before]))
     return [Change(key, before.get(key), after.get(key)) for key in keys]
+
+
+def customer_id_for(*, session: Session, customer_number: str) -> int | None:
+    """The customer a typed number names (to filter the log by), if any."""
+    found: int | None = session.scalar(select(Customer.id).where(
+        Customer.customer_number == customer_number.strip().upper()))
+    return found

@@ -26,3 +26,7 @@ QUEUE_SELECT_MODE = "queue_select_mode"  # a lead ticks rows for bulk actions in
 BULK_UNDO = "bulk_last_close"            # BulkClose: what the last bulk close did, to undo it
 BULK_PENDING = "bulk_pending"       # BulkPending: a bulk action waiting to be confirmed
 NEWS_SEEN = "news_seen_event"       # the last enquiry event already told as a toast
+CANNED_PICK = "canned_pick"         # the canned reply open on its page (id, or "new")
+CANNED_SEEN = "canned_seen"         # {reply id: version} as opened, for a stale-edit check
+INTAKE_SEEN = "intake_seen"         # the intake settings version the form was opened at
+OUTBOX_PICK = "outbox_pick"         # the outgoing e-mail open on the outbox page
