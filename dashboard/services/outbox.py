@@ -455,7 +455,10 @@ def cancel(*, session: Session, outbound_message_id: int, by_id: int,
 
 # --- what went wrong, in words ------------------------------------------------------------
 
-SMTP_REPLY = re.compile(r"(?<!\d)([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s*)?")
+# The server's reply code leads the stored error (``describe`` in the sender), also after
+# "SMTP server host:port unavailable: " when the relay itself refused us.
+SMTP_REPLY = re.compile(r"^(?:SMTP server \S+ unavailable: )?([245]\d\d)[ -]"
+                        r"(?:([245]\.\d{1,3}\.\d{1,3})\s*)?")
 ENHANCED = {  # RFC 3463 enhanced status codes, the ones relays send in practice
     "5.1.1": "The recipient's mail server says this mailbox does not exist. Check the "
              "address with the customer.",

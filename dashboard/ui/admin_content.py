@@ -386,10 +386,11 @@ def outbox_page(user: UserInfo) -> None:
     detail = st.container()
     picked = widgets.selectable(pd.DataFrame([{
         "Created": when(r.created_at), "To": r.to_address, "Subject": r.subject,
-        "Kind": label("outbound_kind", r.kind), "Status": label("outbound_status", r.status),
-        "Attempts": r.attempts, "Enquiry": r.enquiry_reference or NONE,
+        "Status": label("outbound_status", r.status),
+        "Problem": (r.error_in_words or "").split(" (")[0],
+        "Attempts": r.attempts, "Kind": label("outbound_kind", r.kind),
+        "Enquiry": r.enquiry_reference or NONE,
         "Sent": when(r.sent_at) if r.sent_at else NONE,
-        "Problem": r.error_in_words or "",
     } for r in rows]), "outbox_table", ids=[r.id for r in rows])
     with detail:
         if picked is None:
