@@ -238,6 +238,10 @@ def process(session: Session, inbound_id: int, now: datetime,
             earlier = earlier_with_same_message_id(session, inbound)
             if earlier is not None:
                 outcome = _note_reused_message_id(session, inbound, earlier, outcome)
+            if outcome.result == IGNORED:  # created and threaded ones are audited as such
+                audit.record(session=session, action="intake_ignored",
+                             entity_type="inbound_message", entity_id=inbound.id,
+                             after={"reason": outcome.detail, "enquiry_id": outcome.enquiry_id})
     except Exception as exc:  # anything that fails is kept in quarantine
         logger.warning("Inbound message %s quarantined: %s", inbound_id, exc)
         return quarantine(session, inbound_id, exc)
@@ -270,6 +274,8 @@ def quarantine(session: Session, inbound_id: int, exc: BaseException) -> Outcome
     inbound.enquiry_id = None
     inbound.processed_at = None
     session.flush()
+    audit.record(session=session, action="intake_quarantined", entity_type="inbound_message",
+                 entity_id=inbound_id, after={"error": detail[:400]})
     return Outcome(inbound_id, QUARANTINED, detail=detail)
 
 

@@ -233,6 +233,11 @@ def requeue_interrupted(*, session: Session, now: datetime) -> int:
              .where(OutboundMessage.id.in_(ids), *stalled)
              .values(status="queued", attempts=OutboundMessage.attempts + 1, last_error=error,
                      next_attempt_at=now))
+    for message_id, status in session.execute(select(OutboundMessage.id, OutboundMessage.status)
+                                              .where(OutboundMessage.id.in_(ids))):
+        audit.record(session=session, action="email_interrupted",
+                     entity_type="outbound_message", entity_id=message_id,
+                     before={"status": "sending"}, after={"status": status, "error": error})
     return len(ids)
 
 
@@ -300,9 +305,13 @@ def record_failure(*, session: Session, outbound_message_id: int, now: datetime,
         audit.record(session=session, action="email_failed", entity_type="outbound_message",
                      entity_id=outbound_message_id, after={"attempts": attempts, "error": error})
         return "failed"
+    retry_at = now + retry_delay(attempts)
     _execute(session, _while_sending(outbound_message_id).values(
-        status="queued", attempts=attempts, last_error=error,
-        next_attempt_at=now + retry_delay(attempts)))
+        status="queued", attempts=attempts, last_error=error, next_attempt_at=retry_at))
+    audit.record(session=session, action="email_deferred", entity_type="outbound_message",
+                 entity_id=outbound_message_id,
+                 after={"attempts": attempts, "error": error, "next_attempt_at":
+                        retry_at.isoformat()})
     return "queued"
 
 
