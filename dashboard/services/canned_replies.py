@@ -261,9 +261,10 @@ def _write_group(session: Session, old: Reply, group: list[CannedReply], expecte
 
 # --- previewing ---------------------------------------------------------------------------
 
-def preview_enquiries(*, session: Session, limit: int = 50,
-                      language: str | None = None) -> list[PreviewEnquiry]:
-    """Recent enquiries to try a reply on, those with the most linked documents first."""
+def preview_enquiries(*, session: Session, limit: int = 50, language: str | None = None,
+                      category: str | None = None) -> list[PreviewEnquiry]:
+    """Recent enquiries to try a reply on: of the reply's category first, then those with
+    the most linked documents."""
     linked = sum((case((column.is_not(None), 1), else_=0) for column in (
         Enquiry.order_id, Enquiry.invoice_id, Enquiry.contract_id, Enquiry.installed_item_id,
         Enquiry.contact_id)), start=case((Enquiry.customer_id.is_not(None), 1), else_=0))
@@ -271,7 +272,8 @@ def preview_enquiries(*, session: Session, limit: int = 50,
                     Customer.name)
              .outerjoin(Customer, Customer.id == Enquiry.customer_id)
              .where(Enquiry.merged_into_id.is_(None))
-             .order_by(desc(linked), desc(Enquiry.created_at), desc(Enquiry.id)).limit(limit))
+             .order_by(desc(case((Enquiry.category == category, 1), else_=0)), desc(linked),
+                       desc(Enquiry.created_at), desc(Enquiry.id)).limit(limit))
     if language is not None:
         query = query.where(Enquiry.language == language)
     return [PreviewEnquiry(*row) for row in session.execute(query)]

@@ -147,7 +147,7 @@ def _reply_editor(user: UserInfo, reply: Reply | None) -> None:
                     f"- {text.plain('{' + u + '}')} is not a placeholder any enquiry can "
                     "fill: choose placeholders from the list." for u in unknown))
 
-    _preview(user, texts, prefix)
+    _preview(user, texts, prefix, category)
 
     buttons = st.columns([1, 1, 1, 3])
     if buttons[0].button("Save reply" if reply else "Create reply", type="primary",
@@ -166,10 +166,11 @@ def _reply_editor(user: UserInfo, reply: Reply | None) -> None:
             st.rerun()
 
 
-def _preview(user: UserInfo, texts: dict[str, ReplyText], prefix: str) -> None:
+def _preview(user: UserInfo, texts: dict[str, ReplyText], prefix: str,
+             category: str | None) -> None:
     st.markdown("**Preview on a real enquiry**")
     with db.session() as s:
-        enquiries = canned_replies.preview_enquiries(session=s)
+        enquiries = canned_replies.preview_enquiries(session=s, category=category)
     if not enquiries:
         st.caption("There are no enquiries yet to preview the reply on.")
         return
@@ -359,7 +360,8 @@ def _show_verdict(v: Any) -> None:
                       ("Team", v.team or "none (no team routes it)"),
                       ("Links", ", ".join(v.links) or NONE)]
         st.dataframe(pd.DataFrame(lines, columns=["", "What intake would do"]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", height="content",
+                     column_config={"": st.column_config.TextColumn(width="small")})
 
 
 # --- outbox -------------------------------------------------------------------------------
