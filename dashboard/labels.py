@@ -133,7 +133,7 @@ TABLES: dict[str, dict[str, str]] = {
     "inventory_change": INVENTORY_CHANGE_LABELS, "audit": AUDIT_LABELS,
     "payment_method": PAYMENT_METHOD_LABELS, "inbound_source": INBOUND_SOURCE_LABELS,
     "outbound_status": OUTBOUND_STATUS_LABELS, "intake_result": INTAKE_RESULT_LABELS,
-    "outbound_kind": OUTBOUND_KIND_LABELS, "entity": ENTITY_LABELS, "field": FIELD_LABELS,
+    "outbound_kind": OUTBOUND_KIND_LABELS,
 }
 
 
@@ -142,4 +142,23 @@ def label(kind: str, value: str | None) -> str:
     if value is None:
         return NONE
     found = TABLES[kind].get(value)
+    return found if found is not None else value.replace("_", " ").capitalize()
+
+
+def entity_label(entity_type: str | None) -> str:
+    """The words for an audit row's entity kind. Kept out of ``TABLES``: these are names of
+    things ("enquiry", "user"), which ordinary text uses as words too."""
+    return label_in(ENTITY_LABELS, entity_type)
+
+
+def field_label(field: str | None) -> str:
+    """The words for a field in an audit row's before/after (kept out of ``TABLES`` as
+    above: "name", "to" and "reference" are words as well as keys)."""
+    return label_in(FIELD_LABELS, field)
+
+
+def label_in(table: dict[str, str], value: str | None) -> str:
+    if value is None:
+        return NONE
+    found = table.get(value)
     return found if found is not None else value.replace("_", " ").capitalize()

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.business_calendar import BRUSSELS
 from dashboard.formatting import count, when
 from dashboard.intake import trial
-from dashboard.labels import LANGUAGE_LABELS, NONE, label
+from dashboard.labels import LANGUAGE_LABELS, NONE, entity_label, field_label, label
 from dashboard.services import audit, canned_replies, intake_settings, outbox, templates
 from dashboard.services.canned_replies import REPLY_LANGUAGES, Reply, ReplyText
 from dashboard.services.errors import StaleEditError, ValidationError
@@ -466,7 +466,7 @@ def audit_page(user: UserInfo) -> None:
     what = row1[1].multiselect("What", actions, key="audit_what",
                                format_func=lambda a: label("audit", a))
     entity = row1[2].selectbox("Entity", [None, *entities], key="audit_entity",
-                               format_func=lambda e: "Any" if e is None else label("entity", e))
+                               format_func=lambda e: "Any" if e is None else entity_label(e))
     row2 = st.columns([1, 1, 2])
     entity_id = row2[0].number_input("Entity id", min_value=1, value=None, step=1,
                                      key="audit_entity_id")
@@ -496,9 +496,9 @@ def audit_page(user: UserInfo) -> None:
     detail = st.container()
     picked = widgets.selectable(pd.DataFrame([{
         "When": when(r.occurred_at), "Who": r.who, "What": label("audit", r.action),
-        "Entity": label("entity", r.entity_type) if r.entity_type else NONE,
+        "Entity": entity_label(r.entity_type) if r.entity_type else NONE,
         "Id": str(r.entity_id) if r.entity_id is not None else NONE,
-        "Changed": ", ".join(label("field", c.field) for c in audit.changes(r.before, r.after)
+        "Changed": ", ".join(field_label(c.field) for c in audit.changes(r.before, r.after)
                              if c.before != c.after)[:120] or NONE,
     } for r in rows]), "audit_table", ids=[r.id for r in rows])
     with detail:
@@ -510,9 +510,9 @@ def audit_page(user: UserInfo) -> None:
 
 def _audit_detail(r: audit.AuditRow) -> None:
     with st.container(border=True, key="audit_detail"):
-        entity = (f" · {label('entity', r.entity_type)} {r.entity_id}"
+        entity = (f" · {entity_label(r.entity_type)} {r.entity_id}"
                   if r.entity_type and r.entity_id is not None
-                  else f" · {label('entity', r.entity_type)}" if r.entity_type else "")
+                  else f" · {entity_label(r.entity_type)}" if r.entity_type else "")
         st.markdown(f"**{text.plain(label('audit', r.action))}** by {text.plain(r.who)}, "
                     f"{when(r.occurred_at)}{text.plain(entity)}")
         diff = audit.changes(r.before, r.after)
@@ -520,7 +520,7 @@ def _audit_detail(r: audit.AuditRow) -> None:
             st.caption("Nothing more was recorded with this event.")
             return
         st.dataframe(pd.DataFrame([{
-            "Field": label("field", c.field), "Before": shown(c.field, c.before),
+            "Field": field_label(c.field), "Before": shown(c.field, c.before),
             "After": shown(c.field, c.after),
             "": "changed" if c.before != c.after and r.before is not None else "",
         } for c in diff]), hide_index=True, width="stretch",
@@ -534,11 +534,11 @@ def _export(filters: audit.AuditFilter) -> pd.DataFrame:
     out = []
     for r in rows:
         base = {"When": when(r.occurred_at), "Who": r.who, "What": label("audit", r.action),
-                "Entity": label("entity", r.entity_type) if r.entity_type else "",
+                "Entity": entity_label(r.entity_type) if r.entity_type else "",
                 "Id": r.entity_id}
         diff = audit.changes(r.before, r.after) or [audit.Change("", None, None)]
         for c in diff:
-            out.append({**base, "Field": label("field", c.field) if c.field else "",
+            out.append({**base, "Field": field_label(c.field) if c.field else "",
                         "Before": shown(c.field, c.before) if c.field else "",
                         "After": shown(c.field, c.after) if c.field else ""})
     return pd.DataFrame(out, columns=["When", "Who", "What", "Entity", "Id", "Field",

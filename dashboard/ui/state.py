@@ -29,4 +29,3 @@ NEWS_SEEN = "news_seen_event"       # the last enquiry event already told as a t
 CANNED_PICK = "canned_pick"         # the canned reply open on its page (id, or "new")
 CANNED_SEEN = "canned_seen"         # {reply id: version} as opened, for a stale-edit check
 INTAKE_SEEN = "intake_seen"         # the intake settings version the form was opened at
-OUTBOX_PICK = "outbox_pick"         # the outgoing e-mail open on the outbox page
