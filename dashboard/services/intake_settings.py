@@ -2,8 +2,8 @@
 address, auto-assignment and its strategy, the fax gateways and the rules for automatic
 mail. Validated, versioned as one form, audited with before and after.
 
-Intake (``dashboard.intake.settings``) reads these rows on every run, so a change takes
-effect with the next message, without a restart.
+Intake (``dashboard.intake.settings``) reads these rows for each import and web form, and
+the SMTP listener within half a minute (its ``SETTINGS_TTL``): no restart is needed.
 """
 
 from __future__ import annotations
