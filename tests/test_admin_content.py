@@ -25,6 +25,7 @@ from dashboard.services import audit, canned_replies, intake_settings, outbox, w
 from dashboard.services.canned_replies import ReplyText
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo
+from db.models import Attachment as AttachmentRow
 from db.models import AuditLog, CannedReply, Enquiry, InboundMessage, OutboundMessage, Setting
 from tests import factories as f
 from tests.browser_support import free_port
@@ -483,7 +484,7 @@ def test_the_log_filters_by_who_what_entity_customer_and_period(
     assert total == 3 and [r.action for r in everything][-1] == "enquiry_note"
     by_lead, _ = audit.search(session=session, filters=audit.AuditFilter(user_ids=(lead.id,)))
     assert [(r.action, r.entity_id, r.who) for r in by_lead] == [
-        ("enquiry_note", mine.id, "Marc Dubois (marc)")]
+        ("enquiry_note", mine.id, "Marc Dubois")]
     assert by_lead[0].after is not None and by_lead[0].after["note"] == "Called back"
     customer_id = audit.customer_id_for(session=session, customer_number=" c100777 ")
     assert customer_id == cust.id
@@ -501,7 +502,8 @@ def test_the_log_filters_by_who_what_entity_customer_and_period(
     assert audit.search(session=session, filters=audit.AuditFilter(
         until=now - timedelta(days=1)))[1] == 1
     people, actions, entities = audit.filter_options(session=session)
-    assert [p for _, p in people] == ["Claire Weber (claire)", "Marc Dubois (marc)"]
+    assert [p for _, p in people] == ["Claire Weber (signs in as claire)",
+                                      "Marc Dubois (signs in as marc)"]
     assert actions == ["canned_reply_created", "enquiry_note", "login"]
     assert entities == ["canned_reply", "enquiry"]
 
@@ -535,3 +537,35 @@ def test_the_export_is_belgian_csv_and_xlsx(session: Session, admin: UserInfo) -
     cells, _ = xlsx_sheet(tables.to_xlsx(frame, sheet_name="audit-log"), 1)
     assert cells["A1"] == "What" and cells[f"A{len(frame) + 1}"] == "canned_reply_created"
     assert "=HYPERLINK(1)" in cells.values()  # text in a cell, not a formula
+
+
+def test_migration_keeps_the_outbox_and_its_attachments(engine: Engine) -> None:
+    """0013 rebuilds the outbox table on SQLite: the rows and the attachments' links stay,
+    and a cancelled e-mail can be stored afterwards."""
+    from sqlalchemy import text
+
+    from db.migrate import downgrade, upgrade
+
+    downgrade(engine, "0010")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO outbound_messages (id, kind, to_address, subject, body_text, "
+            "message_id, status, attempts, created_at) VALUES (7, 'reply', 'a@b.be', 'S', "
+            "'B', '<m7@csol.example>', 'failed', 6, '2026-11-17 09:30:00')"))
+        conn.execute(text(
+            "INSERT INTO attachments (outbound_message_id, filename, content_type, "
+            "size_bytes, sha256, content) VALUES (7, 'x.pdf', 'application/pdf', 1, 'ab', "
+            ":content)"), {"content": b"x"})
+        conn.execute(text(
+            "INSERT INTO canned_replies (name, language, subject, body, is_active) "
+            "VALUES ('Old', 'en', 'S', 'B', true)"))
+    upgrade(engine)
+    with Session(engine) as s, s.begin():
+        message = s.get_one(OutboundMessage, 7)
+        assert (message.status, message.attempts) == ("failed", 6)
+        assert s.scalar(select(func.count()).select_from(AttachmentRow)
+                        .where(AttachmentRow.outbound_message_id == 7)) == 1
+        assert s.scalars(select(CannedReply.version)).one() == 1
+        outbox.cancel(session=s, outbound_message_id=7, by_id=None, by_username=None)
+    with Session(engine) as s:
+        assert s.get_one(OutboundMessage, 7).status == "cancelled"

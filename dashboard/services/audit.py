@@ -96,9 +96,8 @@ class AuditRow:
 
     @property
     def who(self) -> str:
-        if self.full_name:
-            return f"{self.full_name} ({self.username})" if self.username else self.full_name
-        return self.username or "the system"
+        """The person's name; a name typed at a failed sign-in as typed; else the system."""
+        return self.full_name or self.username or "the system"
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,7 @@ def _json(value: Any) -> dict[str, Any] | None:
 
 def filter_options(*, session: Session) -> tuple[list[tuple[int, str]], list[str], list[str]]:
     """People who appear in the log (id, name), the actions and the entity kinds recorded."""
-    people = [(uid, f"{name} ({username})") for uid, name, username in session.execute(
+    people = [(uid, f"{name} (signs in as {username})") for uid, name, username in session.execute(
         select(User.id, User.full_name, User.username)
         .where(User.id.in_(select(AuditLog.user_id).where(AuditLog.user_id.is_not(None))
                            .distinct())).order_by(User.full_name))]

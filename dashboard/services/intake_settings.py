@@ -64,7 +64,8 @@ AUTOMATIC_CHECKS = {
     "reports": "Delivery and read reports (multipart/report)",
     "precedence": "Precedence: bulk, junk or list",
     "autoreply_headers": "X-Autoreply or X-Autorespond headers",
-    "mail_servers": "Sent by a mail server (MAILER-DAEMON) or with a null return path",
+    "mail_servers": "Sent by a mail server (MAILER-DAEMON) or with an empty return path "
+                    "(a bounce)",
     "own_address": "Sent from the intake address itself",
     "subjects": "Out-of-office and delivery-failure subjects in EN/FR/NL/DE",
 }

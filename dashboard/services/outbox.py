@@ -431,7 +431,7 @@ def _not_failed(session: Session, outbound_message_id: int, doing: str) -> Value
                       f"{status} now (someone may have done it already). Reload the list.")
 
 
-def resend(*, session: Session, outbound_message_id: int, by_id: int,
+def resend(*, session: Session, outbound_message_id: int, by_id: int | None,
            by_username: str | None, now: datetime) -> None:
     """Put a failed e-mail back in the queue, with a fresh count of attempts; the sender
     delivers it on its next run. Refused unless it is still ``failed``."""
@@ -448,7 +448,7 @@ def resend(*, session: Session, outbound_message_id: int, by_id: int,
                  after={"status": "queued", "attempts": 0})
 
 
-def cancel(*, session: Session, outbound_message_id: int, by_id: int,
+def cancel(*, session: Session, outbound_message_id: int, by_id: int | None,
            by_username: str | None) -> None:
     """Give up on a failed e-mail for good: it stays listed as cancelled, never sent."""
     changed = _execute(session, update(OutboundMessage).where(

@@ -495,7 +495,8 @@ def audit_page(user: UserInfo) -> None:
         return
     detail = st.container()
     picked = widgets.selectable(pd.DataFrame([{
-        "When": when(r.occurred_at), "Who": r.who, "What": label("audit", r.action),
+        "When": when(r.occurred_at), "Who": r.who, "Username": r.username or NONE,
+        "What": label("audit", r.action),
         "Entity": entity_label(r.entity_type) if r.entity_type else NONE,
         "Id": str(r.entity_id) if r.entity_id is not None else NONE,
         "Changed": ", ".join(field_label(c.field) for c in audit.changes(r.before, r.after)
@@ -533,7 +534,8 @@ def _export(filters: audit.AuditFilter) -> pd.DataFrame:
         rows, _ = audit.search(session=s, filters=filters, limit=audit.EXPORT_LIMIT)
     out = []
     for r in rows:
-        base = {"When": when(r.occurred_at), "Who": r.who, "What": label("audit", r.action),
+        base = {"When": when(r.occurred_at), "Who": r.who, "Username": r.username or "",
+                "What": label("audit", r.action),
                 "Entity": entity_label(r.entity_type) if r.entity_type else "",
                 "Id": r.entity_id}
         diff = audit.changes(r.before, r.after) or [audit.Change("", None, None)]
@@ -541,5 +543,5 @@ def _export(filters: audit.AuditFilter) -> pd.DataFrame:
             out.append({**base, "Field": field_label(c.field) if c.field else "",
                         "Before": shown(c.field, c.before) if c.field else "",
                         "After": shown(c.field, c.after) if c.field else ""})
-    return pd.DataFrame(out, columns=["When", "Who", "What", "Entity", "Id", "Field",
-                                      "Before", "After"])
+    return pd.DataFrame(out, columns=["When", "Who", "Username", "What", "Entity", "Id",
+                                      "Field", "Before", "After"])
