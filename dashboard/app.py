@@ -67,9 +67,16 @@ sections: dict[str, list[st.Page]] = {
 if user.has_role("lead"):
     sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview"),
                         st.Page(PAGES / "metrics.py", title="Enquiry metrics",
-                                url_path="metrics")]
+                                url_path="metrics"),
+                        st.Page(PAGES / "canned_replies.py", title="Canned replies",
+                                url_path="canned-replies")]
 if user.has_role("admin"):
-    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
+    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access"),
+                         st.Page(PAGES / "intake_settings.py", title="Intake settings",
+                                 url_path="intake-settings"),
+                         st.Page(PAGES / "outbox.py", title="Outbox", url_path="outbox"),
+                         st.Page(PAGES / "audit_log.py", title="Audit log",
+                                 url_path="audit-log")]
 
 page = st.navigation(sections)
 keys.bind(keys.FIND)

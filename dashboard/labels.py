@@ -57,7 +57,10 @@ PAYMENT_METHOD_LABELS = {"bank_transfer": "Bank transfer", "direct_debit": "Dire
 INBOUND_SOURCE_LABELS = {"smtp": "E-mail", "import": "Imported file", "web": "Web form",
                          "fax": "Fax"}
 OUTBOUND_STATUS_LABELS = {"queued": "Waiting to be sent", "sending": "Being sent",
-                          "sent": "Sent", "failed": "Not delivered"}
+                          "sent": "Sent", "failed": "Not delivered",
+                          "cancelled": "Cancelled"}
+OUTBOUND_KIND_LABELS = {"reply": "Reply", "invoice": "Invoice", "statement": "Statement",
+                        "notification": "Notification"}
 # Where an invoice's Peppol e-invoice is, and why a receiver rejected one (Peppol status
 # reason codes).
 EINVOICE_STATE_LABELS = {"sent": "Sent, awaiting delivery", "delivered": "Delivered",
@@ -85,8 +88,52 @@ AUDIT_LABELS = {
     "document_sent_to_typed_address": "Document e-mailed to an address not on file",
     "enquiry_opened": "Enquiry opened", "enquiry_viewed": "Enquiry viewed",
     "document_notified": "Document e-mailed to a subscribed contact",
-    "contact_invoice_notifications": "Invoice e-mails switched",
     "contact_statement_notifications": "Monthly statement switched",
+    # the administration of replies, intake and the outbox, and the writes they watch over
+    "canned_reply_created": "Canned reply created", "canned_reply_changed": "Canned reply changed",
+    "canned_reply_retired": "Canned reply retired",
+    "canned_reply_restored": "Canned reply offered again",
+    "intake_settings_changed": "Intake settings changed",
+    "email_queued": "E-mail queued", "email_sent": "E-mail sent",
+    "email_failed": "E-mail not delivered", "email_resent": "E-mail sent again",
+    "email_cancelled": "E-mail cancelled", "email_deferred": "E-mail to be tried again",
+    "email_interrupted": "E-mail delivery interrupted",
+    "intake_ignored": "Message set aside as automatic",
+    "intake_quarantined": "Message kept in quarantine", "enquiry_received": "Enquiry received",
+    "enquiry_status": "Enquiry status changed", "enquiry_assigned": "Enquiry assigned",
+    "enquiry_priority": "Enquiry priority changed",
+    "enquiry_category": "Enquiry category changed", "enquiry_reply": "Reply sent",
+    "enquiry_claimed": "Enquiry claimed", "enquiry_merged": "Enquiry merged",
+    "enquiry_linked": "Document linked", "enquiry_note": "Internal note added",
+    "enquiry_customer_message": "Customer message added",
+    "intake_reprocessed": "Intake message processed again",
+    "intake_enquiry_by_hand": "Enquiry made by hand from a message",
+    "intake_message_id_reused": "Message-ID used twice",
+    "inventory_added": "Item added", "inventory_relocated": "Item moved",
+    "inventory_removed": "Item removed",
+    "contact_invoice_notifications": "Invoice notifications changed",
+    "receivables.close": "Receivable month closed",
+}
+ENTITY_LABELS = {
+    "enquiry": "Enquiry", "customer": "Customer", "contact": "Contact", "user": "User",
+    "outbound_message": "Outgoing e-mail", "inbound_message": "Incoming message",
+    "installed_item": "Installed item", "canned_reply": "Canned reply",
+    "intake_settings": "Intake settings", "receivable_close": "Receivables close",
+    "setting": "Setting", "sla_policy": "SLA policy", "team": "Team",
+}
+FIELD_LABELS = {
+    "name": "Name", "category": "Category", "is_active": "Offered to representatives",
+    **{f"subject_{code}": f"Subject ({name})" for code, name in (
+        ("en", "English"), ("fr", "French"), ("nl", "Dutch"), ("de", "German"))},
+    **{f"body_{code}": f"Text ({name})" for code, name in (
+        ("en", "English"), ("fr", "French"), ("nl", "Dutch"), ("de", "German"))},
+    "intake_address": "Intake address", "auto_assign": "Auto-assignment",
+    "fax_gateways": "Fax gateways", "automatic_mail": "Automatic mail rules",
+    "status": "Status", "attempts": "Attempts", "error": "Error", "to": "To",
+    "subject": "Subject", "kind": "Kind", "assignee_id": "Assignee", "priority": "Priority",
+    "reference": "Reference", "channel": "Channel", "enquiry_id": "Enquiry",
+    "customer_id": "Customer", "contact_id": "Contact", "role": "Role",
+    "username": "Username", "reason": "Reason", "body": "Text",
 }
 
 TABLES: dict[str, dict[str, str]] = {
@@ -101,6 +148,7 @@ TABLES: dict[str, dict[str, str]] = {
     "payment_method": PAYMENT_METHOD_LABELS, "inbound_source": INBOUND_SOURCE_LABELS,
     "outbound_status": OUTBOUND_STATUS_LABELS, "intake_result": INTAKE_RESULT_LABELS,
     "einvoice_state": EINVOICE_STATE_LABELS, "einvoice_reason": EINVOICE_REASON_LABELS,
+    "outbound_kind": OUTBOUND_KIND_LABELS,
 }
 
 
@@ -109,4 +157,23 @@ def label(kind: str, value: str | None) -> str:
     if value is None:
         return NONE
     found = TABLES[kind].get(value)
+    return found if found is not None else value.replace("_", " ").capitalize()
+
+
+def entity_label(entity_type: str | None) -> str:
+    """The words for an audit row's entity kind. Kept out of ``TABLES``: these are names of
+    things ("enquiry", "user"), which ordinary text uses as words too."""
+    return label_in(ENTITY_LABELS, entity_type)
+
+
+def field_label(field: str | None) -> str:
+    """The words for a field in an audit row's before/after (kept out of ``TABLES`` as
+    above: "name", "to" and "reference" are words as well as keys)."""
+    return label_in(FIELD_LABELS, field)
+
+
+def label_in(table: dict[str, str], value: str | None) -> str:
+    if value is None:
+        return NONE
+    found = table.get(value)
     return found if found is not None else value.replace("_", " ").capitalize()

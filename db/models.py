@@ -71,7 +71,7 @@ INBOUND_STATUSES = ("received", "processed", "ignored", "quarantined")
 NOTIFICATION_KINDS = ("invoice", "statement")
 PUBLIC_SCOPES = ("track", "form")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
-OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
+OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
 THROTTLE_SCOPES = ("account", "client", "account_client")
 
 # Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
@@ -703,7 +703,7 @@ class OutboundMessage(Base):
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(300))
     references: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -741,6 +741,8 @@ class CannedReply(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # One reply is its four language rows; they are edited together and share this version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class DocumentNotification(Base):

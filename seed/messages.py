@@ -98,14 +98,14 @@ def send(ctx: Context, *, kind: str, to: str, subject: str, body: str, created_t
     age = clock.now_ts - created_ts
     if status is None:
         status = "queued" if age < 600 else ("failed" if chance(ctx.rng, 0.004) else "sent")
-    attempts = {"queued": 0, "sending": 1, "sent": 1, "failed": 5}[status]
+    attempts = {"queued": 0, "sending": 1, "sent": 1, "failed": 5, "cancelled": 5}[status]
     ctx.batch["outbound_messages"].append(OutboundMessageRow(
         id=outbound_id, kind=kind, enquiry_id=enquiry_id, customer_id=customer_id,
         to_address=to, subject=subject[:400], body_text=body, message_id=message_id,
         in_reply_to=in_reply_to, references=in_reply_to, status=status, attempts=attempts,
         next_attempt_at=ctx.stamp(clock.now_ts + 60) if status == "queued" else None,
         last_error=(f"550 5.1.1 <{to}>: Recipient address rejected: user unknown"
-                    if status == "failed" else None),
+                    if status in ("failed", "cancelled") else None),
         sent_at=ctx.stamp(created_ts + 3) if status == "sent" else None,
         created_by_id=created_by, created_at=ctx.stamp(created_ts)))
     return outbound_id, message_id

@@ -63,9 +63,11 @@ def add_statement(ctx: Context, customer: CustomerFile) -> None:
 
 
 def add_outbox_showcase(ctx: Context, customer: CustomerFile) -> None:
-    """Mail waiting in the outbox, being sent, or bounced, so the outbox has every state."""
+    """Mail waiting in the outbox, being sent, bounced, or bounced and cancelled by an
+    admin, so the outbox has every state."""
     contact = customer.contacts[0]
-    ages = {"queued": 2 * MINUTE, "sending": MINUTE, "failed": 3 * HOUR}
+    ages = {"queued": 2 * MINUTE, "sending": MINUTE, "failed": 3 * HOUR,
+            "cancelled": 26 * HOUR}
     for status in customer.quota.outbox:
         subject, body = NOTIFICATION[contact.language]
         invoice = customer.invoices[0] if customer.invoices else None

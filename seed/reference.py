@@ -63,7 +63,7 @@ def canned_reply_rows() -> list[Row]:
             subject, body = texts[language]
             rows.append(CannedReplyRow(id=len(rows) + 1, name=name, language=language,
                                        category=category, subject=subject, body=body,
-                                       is_active=True))
+                                       is_active=True, version=1))
     return rows
 
 

@@ -38,7 +38,7 @@ INVOICE_PAYMENTS = ("unpaid", "partial", "unpaid")
 DUE_THIS_WEEK = ((-1, "unpaid"), (-3, "unpaid"), (-6, "partial"), (0, "unpaid"))
 CONTRACTS = ("expiring", "expiring", "expiring", "auto_renew", "auto_renew", "expired",
              "expired", "terminated")
-OUTBOX = ("queued", "sending", "failed")
+OUTBOX = ("queued", "sending", "failed", "cancelled")  # cancelled: failed, then given up
 KEY_ACCOUNTS = 3
 
 

@@ -249,8 +249,10 @@ _SEGMENTS = re.compile(r"\s*(?:·|—|–|→|\(|\)|\n|\*\*|\||\[|\])\s*")
 _SHORT_SEGMENTS = re.compile(r"\s*(?:·|—|–|→|,|;|:|\(|\)|\n|\*\*|\||\[|\])\s*")
 # "— none —" is how an empty choice reads; "none" is a code only as a whole text.
 _WORDS_AS_SUCH = {"none"}
-# Cells whose values are people's user names (which may equal role codes: "rep", "admin").
-IDENTIFIER_COLUMNS = {"Username", "User"}
+# Cells whose values are people's user names (which may equal role codes: "rep", "admin"),
+# and regular expressions an admin typed (the fax gateway patterns).
+IDENTIFIER_COLUMNS = {"Username", "User", "Sender pattern", "Subject pattern",
+                      "Body pattern (optional)"}
 
 _EURO_FIRST = re.compile(r"€\s?[-+−]?\d")
 _DOLLAR = re.compile(r"\$\s?\d")

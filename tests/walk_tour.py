@@ -196,8 +196,17 @@ def tour(walk: Walk, role: str, places: Sights, *, password: str | None = None,
     if role in ("lead", "admin"):
         team(walk, at, places)
         metrics(walk, at)
+    if role in ("lead", "admin"):
+        walk.look(go(at, "canned_replies"), "Canned replies")
+        at.selectbox(key=state.CANNED_PICK).select_index(1).run()
+        walk.look(at, "Canned replies", "a reply open, with its preview")
     if role == "admin":
         walk.look(go(at, "users"), "Users & access")
+        walk.look(go(at, "intake_settings"), "Intake settings")
+        walk.look(go(at, "outbox"), "Outbox")
+        at.multiselect(key="outbox_status").set_value([]).run()
+        walk.look(at, "Outbox", "every status")
+        walk.look(go(at, "audit_log"), "Audit log")
 
 
 def today(walk: Walk, at: AppTest, queries: tuple[str, ...]) -> None:

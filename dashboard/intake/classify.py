@@ -13,6 +13,8 @@ from typing import Any
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from dashboard.intake.mime import ParsedMessage
+from dashboard.services import intake_settings
+from dashboard.services.intake_settings import AutomaticMail
 from dashboard.services.search import normalise_phone, payment_reference_digits
 from db.text import fold
 
@@ -38,51 +40,50 @@ BULK_PRECEDENCE = ("bulk", "junk", "list")
 DAEMON_SENDERS = ("mailer-daemon", "mail-daemon", "mailerdaemon")
 
 
-def automatic_reason(parsed: ParsedMessage, own_addresses: frozenset[str] = frozenset()
-                     ) -> str | None:
-    """Why this is an auto-reply, bounce or receipt (never answered, never an enquiry)."""
+def automatic_reason(parsed: ParsedMessage, own_addresses: frozenset[str] = frozenset(),
+                     rules: AutomaticMail | None = None) -> str | None:
+    """Why this is an auto-reply, bounce or receipt (never answered, never an enquiry), by
+    the checks the rules leave on and the subjects and senders they add."""
+    rules = rules or AutomaticMail()
+    on = rules.checks
     auto_submitted = parsed.header("auto-submitted").split(";")[0].split("(")[0].strip().lower()
-    if auto_submitted and auto_submitted != "no":
+    if on.get("auto_submitted", True) and auto_submitted and auto_submitted != "no":
         return f"Auto-Submitted: {auto_submitted}"
-    if parsed.content_type == "multipart/report":
+    if on.get("reports", True) and parsed.content_type == "multipart/report":
         return "delivery or read report (multipart/report)"
     precedence = parsed.header("precedence").strip().lower()
-    if precedence in BULK_PRECEDENCE:
+    if on.get("precedence", True) and precedence in BULK_PRECEDENCE:
         return f"Precedence: {precedence}"
-    for name in ("x-autoreply", "x-autorespond"):
-        if name in parsed.headers:
-            return f"{name.title()} header"
-    local = (parsed.from_address or "").split("@")[0]
-    if local in DAEMON_SENDERS:
-        return "sent by a mail server (MAILER-DAEMON)"
-    if parsed.headers.get("return-path", "").strip() == "<>":
-        return "null return path (bounce)"
-    if parsed.from_address and parsed.from_address in own_addresses:
+    if on.get("autoreply_headers", True):
+        for name in ("x-autoreply", "x-autorespond"):
+            if name in parsed.headers:
+                return f"{name.title()} header"
+    address = (parsed.from_address or "").lower()
+    local = address.split("@")[0]
+    if on.get("mail_servers", True):
+        if local in DAEMON_SENDERS:
+            return "sent by a mail server (MAILER-DAEMON)"
+        if parsed.headers.get("return-path", "").strip() == "<>":
+            return "null return path (bounce)"
+    if on.get("own_address", True) and address and address in own_addresses:
         return "sent from our own address"
-    if AUTO_SUBJECT.match(parsed.subject):
+    if address and (address in rules.extra_senders or local in rules.extra_senders):
+        return "sender listed as automatic in the intake settings"
+    if on.get("subjects", True) and AUTO_SUBJECT.match(parsed.subject):
         return "out-of-office or delivery subject"
+    if rules.extra_subjects:
+        subject = fold(REPLY_PREFIX.sub("", parsed.subject)).strip()
+        for phrase in rules.extra_subjects:
+            if subject.startswith(fold(phrase).strip()):
+                return f"subject starts with “{phrase}” (intake settings)"
     return None
 
 
 # --- fax-to-e-mail gateways ----------------------------------------------------------------
 
-# Built in, always on; the ``fax_gateway_patterns`` setting adds gateways, it cannot narrow
-# these. HylaFAX's faxrcvd mails "From: The HylaFAX Receive Agent <fax>" (the MTA adds the
-# host; FaxMaster is the recipient), Subject "Facsimile received from <TSI>" (newer
-# templates: 'Fax received from "<TSI>"', "Facsimile reçu de", "Fax empfangen von"); the TSI
-# is whatever the sending machine calls itself, so the caller-ID lines of faxinfo's output in
-# the body (CIDNumber, CallID1) are read as well. eFax sends from subdomains of efax.com
-# (message@inbound.efax.com), Subject 'eFax from "<name>" - 2 page(s), Caller-ID: <number>'.
-DEFAULT_FAX_PATTERNS: list[dict[str, str]] = [
-    {"name": "HylaFAX", "from": r"^(?:fax|faxmaster)(?:@|$)|hylafax",
-     "subject": r'^(?:facsimile|fax)\s+(?:received\s+from|re[çc]u\s+de|empfangen\s+von)'
-                r'\s*"?(?P<number>[^"]*?)"?\s*$',
-     "body": r"^[ \t]*(?:CIDNumber|CallID1|Anrufe ID 1)[ \t]*:[ \t]*"
-             r"(?P<number>\+?\d[\d ()./-]{4,})"},
-    {"name": "eFax", "from": r"@(?:[\w-]+\.)*efax\.com$",
-     "subject": r'^eFax\s+(?:message\s+)?from\b'
-                r'(?:.*?caller[ -]?id:?\s*"?(?P<number>\+?[\d ()./-]{6,}))?'},
-]
+# The gateways in force come from the intake settings; these built-in HylaFAX and eFax ones
+# (dashboard.services.intake_settings) are the default and what old settings add to.
+DEFAULT_FAX_PATTERNS = intake_settings.DEFAULT_FAX_PATTERNS
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,18 @@ def compile_fax_pattern(row: dict[str, Any]) -> FaxPattern:
         sender=re.compile(str(row.get("from") or ".*"), re.IGNORECASE),
         subject=re.compile(str(row.get("subject") or "(?P<number>.+)"), re.IGNORECASE),
         body=re.compile(body, re.IGNORECASE | re.MULTILINE) if body else None)
+
+
+def compile_gateways(rows: list[dict[str, str]]) -> list[FaxPattern]:
+    """The gateways as listed; one that does not compile is skipped with a warning (the
+    settings page refuses such a pattern, but an old row must not stop the others)."""
+    compiled: list[FaxPattern] = []
+    for row in rows:
+        try:
+            compiled.append(compile_fax_pattern(row))
+        except re.error as exc:
+            logger.warning("Fax gateway pattern %r skipped: %s", row.get("name"), exc)
+    return compiled
 
 
 def fax_patterns(setting: Any) -> list[FaxPattern]:

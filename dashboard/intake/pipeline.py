@@ -31,6 +31,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -59,6 +60,7 @@ from db.models import (
     Invoice,
     Order,
     OutboundMessage,
+    Team,
     User,
 )
 from db.types import utcnow
@@ -236,6 +238,10 @@ def process(session: Session, inbound_id: int, now: datetime,
             earlier = earlier_with_same_message_id(session, inbound)
             if earlier is not None:
                 outcome = _note_reused_message_id(session, inbound, earlier, outcome)
+            if outcome.result == IGNORED:  # created and threaded ones are audited as such
+                audit.record(session=session, action="intake_ignored",
+                             entity_type="inbound_message", entity_id=inbound.id,
+                             after={"reason": outcome.detail, "enquiry_id": outcome.enquiry_id})
     except Exception as exc:  # anything that fails is kept in quarantine
         logger.warning("Inbound message %s quarantined: %s", inbound_id, exc)
         return quarantine(session, inbound_id, exc)
@@ -268,6 +274,8 @@ def quarantine(session: Session, inbound_id: int, exc: BaseException) -> Outcome
     inbound.enquiry_id = None
     inbound.processed_at = None
     session.flush()
+    audit.record(session=session, action="intake_quarantined", entity_type="inbound_message",
+                 entity_id=inbound_id, after={"error": detail[:400]})
     return Outcome(inbound_id, QUARANTINED, detail=detail)
 
 
@@ -282,7 +290,7 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
     fax = None if is_web else classify.match_fax(parsed, list(config.fax_patterns))
     automatic = None
     if fax is None and not is_web:
-        automatic = classify.automatic_reason(parsed, config.own_addresses)
+        automatic = classify.automatic_reason(parsed, config.own_addresses, config.automatic)
     who = _match_sender(session, parsed, fax, is_web)
     if fax is not None:
         inbound.source = "fax"
@@ -292,8 +300,11 @@ def _process(session: Session, inbound: InboundMessage, now: datetime,
     if ours and automatic is None and fax is None and not is_web:
         automatic = "our own outgoing message"
     if target is not None:
-        if automatic is not None:
+        if automatic is not None and config.automatic.note_on_enquiry:
             return _note_automatic(session, inbound, target, parsed, automatic, now)
+        if automatic is not None:
+            inbound.status, inbound.error, inbound.processed_at = "ignored", automatic, now
+            return Outcome(inbound.id, IGNORED, detail=automatic)
         return _thread(session, inbound, target, parsed, fax, now)
     if automatic is not None:
         inbound.status, inbound.error, inbound.processed_at = "ignored", automatic, now
@@ -624,6 +635,98 @@ def _create(session: Session, config: intake_settings.IntakeSettings, inbound: I
                         "category": category, "inbound_message_id": inbound.id,
                         "assignee_id": assignee_id})
     return enquiry
+
+
+# --- what intake would do, without storing anything ---------------------------------------
+
+@dataclass(frozen=True)
+class DryRun:
+    """What processing a message would do, worked out by the same steps and read-only."""
+
+    sender: str
+    subject: str
+    fax_gateway: str | None  # the gateway that took it for a fax, or None: e-mail
+    fax_number: str | None   # the fax's sender number (E.164 where it could be read)
+    automatic: str | None    # why it would be set aside as automatic mail
+    contact: str | None      # "name (customer name, C…)" found for the sender
+    customer: str | None     # "customer name (C…)"
+    matched_by: str | None   # what the contact or customer was found by
+    thread_reference: str | None  # the enquiry it would join
+    result: str              # created, threaded or ignored
+    channel: str | None = None
+    category: str | None = None
+    language: str | None = None
+    team: str | None = None
+    links: tuple[str, ...] = ()  # the business numbers it would link
+
+
+def dry_run(session: Session, raw: bytes, source: str = "smtp",
+            config: intake_settings.IntakeSettings | None = None) -> DryRun:
+    """Parse and classify ``raw`` exactly as ``process`` would and say what would become of
+    it; nothing is written. Raises ``mime.UnreadableMessage`` for bytes that are no message."""
+    config = config or intake_settings.load(session)
+    parsed = mime.parse(raw)
+    is_web = source == "web"
+    fax = None if is_web else classify.match_fax(parsed, list(config.fax_patterns))
+    automatic = None
+    if fax is None and not is_web:
+        automatic = classify.automatic_reason(parsed, config.own_addresses, config.automatic)
+    who = _match_sender(session, parsed, fax, is_web)
+    target, ours = _thread_target(session, parsed, who)
+    if ours and automatic is None and fax is None and not is_web:
+        automatic = "our own outgoing message"
+    sender = (f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name
+              and parsed.from_address else parsed.from_address or parsed.from_name)
+    customer = who.customer
+    contact_text = None
+    if who.contact is not None and customer is not None:
+        contact_text = (f"{who.contact.full_name} ({customer.name}, "
+                        f"{customer.customer_number})")
+    matched_by = (f"the e-mail address {parsed.from_address}" if who.by_email
+                  else f"the number {who.number}" if who.number
+                  else None)
+    base = DryRun(
+        sender=sender, subject=parsed.subject, fax_gateway=fax.gateway if fax else None,
+        fax_number=(_fax_number(fax, who) or None) if fax else None, automatic=automatic,
+        contact=contact_text,
+        customer=f"{customer.name} ({customer.customer_number})" if customer else None,
+        matched_by=matched_by if (who.contact or customer) else None,
+        thread_reference=None, result=IGNORED)
+    if target is not None:
+        noted = automatic is None or config.automatic.note_on_enquiry
+        return replace(base, thread_reference=target.reference if noted else None,
+                       result=THREADED if automatic is None else IGNORED)
+    if automatic is not None:
+        return base
+    text = _text(parsed, fax)
+    channel = "fax" if fax else "web" if is_web else "email"
+    documents = _documents(session, classify.document_mentions(f"{parsed.subject}\n{text}"))
+    chosen = customer.id if customer is not None else (
+        documents[0].customer_id if documents else None)
+    links, first_kind = _links(documents, chosen)
+    owner = session.get(Customer, chosen) if chosen is not None else None
+    if customer is None and owner is not None:
+        base = replace(base, customer=f"{owner.name} ({owner.customer_number})",
+                       matched_by="a document number in the message")
+    contact = who.contact if (who.contact is not None and chosen is not None
+                              and who.contact.customer_id == chosen) else None
+    language = _language(parsed, contact, owner, channel)
+    category = (CATEGORY_FOR_DOCUMENT[first_kind] if first_kind
+                else classify.guess_category(parsed.subject, text))
+    team_id = route_team(session=session, category=category, language=language)
+    team = session.scalar(select(Team.name).where(Team.id == team_id)) if team_id else None
+    numbers: dict[str, tuple[Any, Any]] = {
+        "order": (Order.id, Order.order_number), "invoice": (Invoice.id, Invoice.number),
+        "contract": (Contract.id, Contract.contract_number),
+        "item": (InstalledItem.id, InstalledItem.serial_number)}
+    shown = []
+    for kind, document_id in links.items():
+        id_column, number_column = numbers[kind]
+        number = session.scalar(select(number_column).where(id_column == document_id))
+        if number:
+            shown.append(str(number))
+    return replace(base, result=CREATED, channel=channel, category=category,
+                   language=language, team=team, links=tuple(shown))
 
 
 # --- outcomes and the "Intake problems" view ----------------------------------------------

@@ -1,14 +1,13 @@
-"""Intake settings from the ``settings`` table, in the shapes the demo seed writes them, and
-trying a fax gateway pattern on a pasted message before it is saved."""
+"""Intake settings in force (read from the ``settings`` table through
+``dashboard.services.intake_settings``), and trying a fax gateway pattern on a pasted message
+before it is saved."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.intake import mime
@@ -16,17 +15,15 @@ from dashboard.intake.classify import (
     FaxMatch,
     FaxPattern,
     compile_fax_pattern,
+    compile_gateways,
     fax_patterns,
     match_fax,
     sender_matches,
 )
+from dashboard.services import intake_settings as stored_settings
 from dashboard.services.errors import ValidationError
-from db.models import Setting
+from dashboard.services.intake_settings import AutomaticMail
 
-AUTO_ASSIGN = "auto_assign"
-FAX_GATEWAY_PATTERNS = "fax_gateway_patterns"
-INTAKE_ADDRESS = "intake_address"
-DEFAULT_INTAKE_ADDRESS = "support@csol.example"
 MAX_PASTED_BYTES = 2 * 1024 * 1024
 PATTERN_FIELDS = (("from", "sender"), ("subject", "subject"), ("body", "body"))
 
@@ -37,41 +34,25 @@ class IntakeSettings:
     match_language: bool
     fax_patterns: tuple[FaxPattern, ...]
     intake_address: str
+    automatic: AutomaticMail = field(default_factory=AutomaticMail)
 
     @property
     def own_addresses(self) -> frozenset[str]:
         return frozenset({self.intake_address.lower()})
 
 
-def _value(raw: Any) -> Any:
-    if isinstance(raw, str):  # tolerate a value stored as JSON text inside the JSON column
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
-
-
 def load(session: Session) -> IntakeSettings:
-    """``auto_assign`` is ``{"enabled": bool, "match_language": bool, …}`` (or a plain bool);
-    ``fax_gateway_patterns`` a list of ``{"name", "from", "subject", "body"}`` regexes (a
-    ``number`` group names the fax number) added to the built-in HylaFAX and eFax ones;
-    missing rows mean off / the built-in gateways only."""
-    rows = {key: _value(value) for key, value in session.execute(
-        select(Setting.key, Setting.value).where(
-            Setting.key.in_((AUTO_ASSIGN, FAX_GATEWAY_PATTERNS, INTAKE_ADDRESS))))}
-    assign = rows.get(AUTO_ASSIGN)
-    if isinstance(assign, dict):
-        enabled, match_language = bool(assign.get("enabled")), bool(
-            assign.get("match_language", False))
-    else:
-        enabled, match_language = bool(assign), False
-    address = rows.get(INTAKE_ADDRESS)
+    """The settings in force, read afresh (a change on the settings page applies to the next
+    message): see ``dashboard.services.intake_settings`` for the rows and their defaults."""
+    return from_form(stored_settings.load_form(session=session))
+
+
+def from_form(form: stored_settings.IntakeForm) -> IntakeSettings:
+    """The settings a form holds, saved or not (to try a message on them first)."""
     return IntakeSettings(
-        auto_assign=enabled, match_language=match_language,
-        fax_patterns=tuple(fax_patterns(rows.get(FAX_GATEWAY_PATTERNS))),
-        intake_address=address if isinstance(address, str) and address
-        else DEFAULT_INTAKE_ADDRESS)
+        auto_assign=form.auto_assign, match_language=form.strategy == "least_open_language",
+        fax_patterns=tuple(compile_gateways(list(form.fax_gateways))),
+        intake_address=form.intake_address, automatic=form.automatic)
 
 
 # --- trying a gateway pattern -------------------------------------------------------------
@@ -123,6 +104,13 @@ def check_fax_pattern(row: dict[str, Any]) -> FaxPattern:
     if problems:
         raise ValidationError(problems)
     return compile_fax_pattern({**row, "name": name})
+
+
+def pasted_bytes(message: str | bytes) -> bytes:
+    """A pasted message as bytes, refused in words when it cannot be one."""
+    data = message.encode("utf-8", "surrogateescape") if isinstance(message, str) else message
+    _pasted(data)
+    return data.lstrip()
 
 
 def _pasted(message: str | bytes) -> mime.ParsedMessage:

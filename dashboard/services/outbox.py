@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Update, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.services import audit, templates
@@ -233,6 +233,11 @@ def requeue_interrupted(*, session: Session, now: datetime) -> int:
              .where(OutboundMessage.id.in_(ids), *stalled)
              .values(status="queued", attempts=OutboundMessage.attempts + 1, last_error=error,
                      next_attempt_at=now))
+    for message_id, status in session.execute(select(OutboundMessage.id, OutboundMessage.status)
+                                              .where(OutboundMessage.id.in_(ids))):
+        audit.record(session=session, action="email_interrupted",
+                     entity_type="outbound_message", entity_id=message_id,
+                     before={"status": "sending"}, after={"status": status, "error": error})
     return len(ids)
 
 
@@ -300,9 +305,13 @@ def record_failure(*, session: Session, outbound_message_id: int, now: datetime,
         audit.record(session=session, action="email_failed", entity_type="outbound_message",
                      entity_id=outbound_message_id, after={"attempts": attempts, "error": error})
         return "failed"
+    retry_at = now + retry_delay(attempts)
     _execute(session, _while_sending(outbound_message_id).values(
-        status="queued", attempts=attempts, last_error=error,
-        next_attempt_at=now + retry_delay(attempts)))
+        status="queued", attempts=attempts, last_error=error, next_attempt_at=retry_at))
+    audit.record(session=session, action="email_deferred", entity_type="outbound_message",
+                 entity_id=outbound_message_id,
+                 after={"attempts": attempts, "error": error, "next_attempt_at":
+                        retry_at.isoformat()})
     return "queued"
 
 
@@ -350,3 +359,183 @@ def _state(message: OutboundMessage) -> DeliveryState:
         last_error=message.last_error, sent_at=message.sent_at, created_at=message.created_at,
         next_attempt_at=message.next_attempt_at,
     )
+
+
+# --- the outbox as admins see it ----------------------------------------------------------
+
+ADMIN_LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class OutboxFilter:
+    statuses: tuple[str, ...] = ()   # none: all
+    since: datetime | None = None    # created at or after (UTC)
+    until: datetime | None = None    # created before (UTC)
+    recipient: str = ""              # part of the address
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+    enquiry_reference: str | None
+
+    @property
+    def error_in_words(self) -> str | None:
+        return explain_error(self.last_error) if self.last_error else None
+
+
+def list_outbox(*, session: Session, filters: OutboxFilter, limit: int = ADMIN_LIST_LIMIT,
+                offset: int = 0) -> tuple[list[OutboxRow], int]:
+    """Outgoing e-mail newest first, filtered in SQL; and how many match in all."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.statuses:
+        conditions.append(OutboundMessage.status.in_(filters.statuses))
+    if filters.since is not None:
+        conditions.append(OutboundMessage.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(OutboundMessage.created_at < filters.until)
+    if filters.recipient.strip():
+        needle = filters.recipient.strip().lower().replace("\\", "\\\\").replace(
+            "%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(OutboundMessage.to_address).like(f"%{needle}%",
+                                                                      escape="\\"))
+    total = session.scalar(select(func.count()).select_from(OutboundMessage)
+                           .where(*conditions)) or 0
+    rows = session.execute(
+        select(OutboundMessage.id, OutboundMessage.kind, OutboundMessage.to_address,
+               OutboundMessage.subject, OutboundMessage.status, OutboundMessage.attempts,
+               OutboundMessage.last_error, OutboundMessage.created_at, OutboundMessage.sent_at,
+               OutboundMessage.next_attempt_at, Enquiry.reference)
+        .outerjoin(Enquiry, Enquiry.id == OutboundMessage.enquiry_id)
+        .where(*conditions)
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+        .limit(limit).offset(offset))
+    return [OutboxRow(*row) for row in rows], total
+
+
+def _not_failed(session: Session, outbound_message_id: int, doing: str) -> ValueError:
+    status = session.scalar(select(OutboundMessage.status)
+                            .where(OutboundMessage.id == outbound_message_id))
+    if status is None:
+        return ValueError("That e-mail no longer exists.")
+    return ValueError(f"Only an e-mail that was not delivered can be {doing}; this one is "
+                      f"{status} now (someone may have done it already). Reload the list.")
+
+
+def resend(*, session: Session, outbound_message_id: int, by_id: int | None,
+           by_username: str | None, now: datetime) -> None:
+    """Put a failed e-mail back in the queue, with a fresh count of attempts; the sender
+    delivers it on its next run. Refused unless it is still ``failed``."""
+    before = session.execute(select(OutboundMessage.attempts, OutboundMessage.last_error)
+                             .where(OutboundMessage.id == outbound_message_id)).first()
+    changed = _execute(session, update(OutboundMessage).where(
+        OutboundMessage.id == outbound_message_id, OutboundMessage.status == "failed")
+        .values(status="queued", attempts=0, next_attempt_at=now))
+    if changed != 1 or before is None:
+        raise _not_failed(session, outbound_message_id, "sent again")
+    audit.record(session=session, action="email_resent", user_id=by_id, username=by_username,
+                 entity_type="outbound_message", entity_id=outbound_message_id,
+                 before={"status": "failed", "attempts": before[0], "error": before[1]},
+                 after={"status": "queued", "attempts": 0})
+
+
+def cancel(*, session: Session, outbound_message_id: int, by_id: int | None,
+           by_username: str | None) -> None:
+    """Give up on a failed e-mail for good: it stays listed as cancelled, never sent."""
+    changed = _execute(session, update(OutboundMessage).where(
+        OutboundMessage.id == outbound_message_id, OutboundMessage.status == "failed")
+        .values(status="cancelled", next_attempt_at=None))
+    if changed != 1:
+        raise _not_failed(session, outbound_message_id, "cancelled")
+    audit.record(session=session, action="email_cancelled", user_id=by_id,
+                 username=by_username, entity_type="outbound_message",
+                 entity_id=outbound_message_id, before={"status": "failed"},
+                 after={"status": "cancelled"})
+
+
+# --- what went wrong, in words ------------------------------------------------------------
+
+# The server's reply code leads the stored error (``describe`` in the sender), also after
+# "SMTP server host:port unavailable: " when the relay itself refused us.
+SMTP_REPLY = re.compile(r"^(?:SMTP server \S+ unavailable: )?([245]\d\d)[ -]"
+                        r"(?:([245]\.\d{1,3}\.\d{1,3})\s*)?")
+ENHANCED = {  # RFC 3463 enhanced status codes, the ones relays send in practice
+    "5.1.1": "The recipient's mail server says this mailbox does not exist. Check the "
+             "address with the customer.",
+    "5.1.2": "The recipient's domain does not exist or takes no mail. Check the part after "
+             "the @.",
+    "5.1.3": "The address is not written correctly.",
+    "5.2.1": "The recipient's mailbox is disabled.",
+    "5.2.2": "The recipient's mailbox is full.",
+    "4.2.2": "The recipient's mailbox is full for now.",
+    "5.2.3": "The message is larger than the recipient's server accepts. Send fewer or "
+             "smaller attachments.",
+    "5.3.4": "The message is larger than the recipient's server accepts. Send fewer or "
+             "smaller attachments.",
+    "5.7.1": "The recipient's server refused the message (a policy or spam rule).",
+    "5.7.26": "The recipient's server refused the message: our domain's sender checks "
+              "(SPF/DKIM/DMARC) did not pass. Ask IT.",
+}
+SMTP_CODES = {
+    421: "The mail server closed the connection for now (too busy, or shutting down).",
+    450: "The recipient's mailbox is not available for now.",
+    451: "The mail server had a temporary problem processing the message.",
+    452: "The mail server has no room for the message for now.",
+    454: "The mail server could not start a secure connection for now.",
+    500: "The mail server did not understand what was sent to it.",
+    501: "The mail server refused an address or parameter as badly written.",
+    503: "The mail server refused the order of the commands (a sender problem).",
+    530: "The mail server wants us to sign in first: check the SMTP user in the settings.",
+    535: "The mail server refused our sign-in: the SMTP user or password is wrong.",
+    550: "The recipient's mail server refused the message: the mailbox does not exist or "
+         "does not accept mail.",
+    551: "The recipient is not known at that server.",
+    552: "The message is larger than the recipient's mailbox or server accepts.",
+    553: "The recipient's address is not accepted as written.",
+    554: "The recipient's server refused the message.",
+}
+EXCEPTIONS = (
+    ("ConnectionRefusedError", "Our mail server refused the connection: it is not running "
+                               "or not at that address. Ask IT to check the SMTP settings."),
+    ("timed out", "Our mail server did not answer in time."),
+    ("TimeoutError", "Our mail server did not answer in time."),
+    ("gaierror", "The mail server's name could not be looked up: check the SMTP host."),
+    ("Name or service not known", "The mail server's name could not be looked up: check "
+                                  "the SMTP host."),
+    ("SSL", "A secure connection to the mail server could not be made (certificate or TLS "
+            "settings)."),
+    ("SMTPServerDisconnected", "The mail server hung up during delivery."),
+    ("interrupted", "Delivery was interrupted because the sender stopped."),
+    ("Cannot build the e-mail", "The e-mail could not be built from what is stored (an "
+                                "address or attachment the mail library refuses)."),
+)
+
+
+def explain_error(error: str) -> str:
+    """A stored delivery error as a sentence a person can act on, with the server's own
+    words kept after it."""
+    first = error.strip().splitlines()[0] if error.strip() else ""
+    found = SMTP_REPLY.search(first)
+    if found:
+        code, enhanced = int(found.group(1)), found.group(2)
+        words = ENHANCED.get(enhanced or "") or SMTP_CODES.get(code)
+        if words is None:
+            words = ("The mail server refused the message for good." if code >= 500
+                     else "The mail server refused the message for now.")
+        retry = (" It is not tried again by itself." if code >= 500
+                 else " It is tried again by itself unless it has run out of attempts.")
+        return f"{words}{retry} (Server said: {first})"
+    for needle, words in EXCEPTIONS:
+        if needle.lower() in first.lower():
+            return f"{words} (Detail: {first})"
+    return f"The e-mail could not be delivered. (Detail: {first})" if first else \
+        "The e-mail could not be delivered."

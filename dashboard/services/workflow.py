@@ -213,9 +213,12 @@ def add_note(*, session: Session, enquiry_id: int, body: str, by: UserInfo,
     if not body.strip():
         raise ValidationError(["Write the note first."])
     enquiry = load_for_change(session, enquiry_id, None)
-    _event(session, enquiry, "note", by, now, body.strip())
+    event = _event(session, enquiry, "note", by, now, body.strip())
     session.execute(update(Enquiry).where(Enquiry.id == enquiry_id).values(updated_at=now)
                     .execution_options(synchronize_session=False))
+    session.flush()
+    _audit(session, enquiry, "enquiry_note", by, None,
+           {"event_id": event.id, "note": body.strip()[:500]})
 
 
 def set_priority(*, session: Session, enquiry_id: int, priority: str, by: UserInfo,
@@ -267,6 +270,8 @@ def record_customer_message(*, session: Session, enquiry_id: int, inbound_messag
                data={"from": before, "to": "open"})
     else:
         _save(session, enquiry, None, updated_at=now)
+    _audit(session, enquiry, "enquiry_customer_message", None, None,
+           {"inbound_message_id": inbound_message_id, "status": enquiry.status})
     return enquiry
 
 

@@ -30,3 +30,6 @@ PUBLIC_LANGUAGE = "public_language"  # the language a visitor chose on the publi
 PUBLIC_LANGUAGE_PICKER = "public_language_picker"
 PUBLIC_TOPIC = "public_topic"        # which online form is open
 PUBLIC_SENT = "public_sent"          # (reference, e-mail) of the form just sent
+CANNED_PICK = "canned_pick"         # the canned reply open on its page (id, or "new")
+CANNED_SEEN = "canned_seen"         # {reply id: version} as opened, for a stale-edit check
+INTAKE_SEEN = "intake_seen"         # the intake settings version the form was opened at

@@ -18,7 +18,7 @@ from alembic import op
 import db.types
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013_admin_content"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
