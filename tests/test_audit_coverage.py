@@ -168,6 +168,12 @@ NOT_AUDITED = {
     "dashboard.services.closes.closed_months": "as close_months",
     "dashboard.services.closes.close_before": "as close_months",
     "dashboard.services.portfolio.portfolio": "reads the portfolio, closing months as above",
+    "dashboard.services.notifications.claim":
+        "claims a document for a contact inside the notification job; the e-mail it queues "
+        "is audited (record_queued, outbox.enqueue)",
+    "dashboard.services.public.allowed":
+        "counts a request to a public page; a refusal is audited, and so is each lookup "
+        "(public.track) and form (the intake)",
 }
 # Loops and command lines that only call the writing functions listed in RUNS.
 DRIVERS = {
@@ -199,7 +205,9 @@ from dashboard.services import (
     enquiry_detail,
     intake_settings,
     inventory,
+    notifications,
     outbox,
+    public,
     routing,
     users,
     workflow,
@@ -344,6 +352,24 @@ def _web_form(w: World) -> None:
                                 NOW)
 
 
+def _online_form(w: World) -> None:
+    with Session(w.engine) as s:
+        webform.submit_online_form(s, webform.OnlineForm(
+            topic="invoices", name="Anne Dupré", email="anne@dupre.be", phone="",
+            customer_number="C100001", subject="Invoice question",
+            message="Please send the invoice again.", document="INV-2026-000001"),
+            "fr", NOW)
+
+
+def _notified(w: World) -> None:
+    due = notifications.Due("invoice", w.ids["contact"], w.ids["customer"], "anne@dupre.be",
+                            "Anne Dupré", "fr", "INV-2026-000001", w.ids["invoice"])
+    claim = notifications.claim(session=w.s, due=due, now=NOW)
+    assert claim is not None
+    notifications.record_queued(session=w.s, claim_id=claim, outbound_message_id=w.ids["due"],
+                                due=due)
+
+
 def _intake_save(w: World) -> None:
     form = intake_settings.load_form(session=w.s)
     from dataclasses import replace
@@ -390,6 +416,15 @@ RUNS: dict[str, Callable[[World], Any]] = {
     "dashboard.services.customers.record_caller": lambda w: customers.record_caller(
         session=w.s, customer_id=w.ids["customer"], contact_id=w.ids["contact"],
         verification="customer_number", by_user_id=w.rep.id, by_username=w.rep.username),
+    "dashboard.services.notifications.set_statement_notifications":
+        lambda w: notifications.set_statement_notifications(
+            session=w.s, contact_id=w.ids["contact"], enabled=True, by_user_id=w.rep.id,
+            by_username=w.rep.username),
+    "dashboard.services.notifications.record_queued": _notified,
+    "dashboard.services.public.track": lambda w: public.track(
+        session=w.s, order_number="SO-2026-000001", customer_number_or_postcode="C100001",
+        client="test-client"),
+    "dashboard.intake.webform.submit_online_form": _online_form,
     "dashboard.services.customers.set_invoice_notifications":
         lambda w: customers.set_invoice_notifications(
             session=w.s, contact_id=w.ids["contact"], enabled=True, by_user_id=w.rep.id,
