@@ -18,6 +18,7 @@ PAGES = Path(__file__).resolve().parent.parent / "pages"
 st.set_page_config(page_title="CSOL console", layout="wide")
 st.html(Path(__file__).parent / "ui" / "layout.css")  # a stylesheet of ours, no user text
 db.engine()  # first request: migrate and, in demo mode, seed
+db.settle_memory()  # once per process: start-up objects out of the collector's way
 
 authenticator = auth.authenticator()
 user = auth.restore(authenticator)

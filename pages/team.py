@@ -46,8 +46,7 @@ if urgent:
     frame = enquiry_ui.enquiry_frame(listed, enquiry_ui.account_flags(listed))
     frame.insert(1, "Assignee", [owner for owner, _ in urgent])
     picked = widgets.picked_row(
-        enquiry_ui.style_badges(
-            widgets.highlight(frame, "SLA", lambda v: widgets.SLA_STYLES.get(str(v), ""))),
+        enquiry_ui.mark_badges(widgets.marked(frame, "SLA", widgets.sla_mark)),
         "team_urgent")
     if picked is not None:
         enquiry_ui.open_enquiry(urgent[picked][1].reference)

@@ -117,7 +117,7 @@ def test_today_lists_my_enquiries_with_sla_state(app_db: str) -> None:
     assert metrics["Unassigned in my team"] == "1"
     table = at.dataframe[0].value
     assert list(table["Subject"]) == ["Invoice copy please"]
-    assert "Breached" in table["SLA"].iloc[0]
+    assert table["SLA"].iloc[0] == "🔴 Breached"
 
 
 def test_wrong_password_says_so(app_db: str) -> None:

@@ -127,7 +127,7 @@ def test_header_shows_the_account_at_a_glance(account: dict) -> None:
 def test_orders_tab_lists_late_order_with_tracking(account: dict) -> None:
     at = open_customer(sign_in(new_app(), "rep"), "Orders & delivery")
     table = at.dataframe[0].value
-    assert list(table["Late"]) == ["late"]
+    assert list(table["Late"]) == ["🔴 late"]
     assert list(table["Carrier"]) == ["bpost"]
 
 

@@ -116,3 +116,67 @@ def test_placeholder_cookie_key_refused_outside_demo_mode(monkeypatch) -> None: 
     monkeypatch.setenv("CSOL_DEMO_MODE", "true")
     monkeypatch.setenv("CSOL_COOKIE_KEY", "change-me")
     assert load_settings().demo_mode
+
+
+def _count_statements(session: Session) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: seen.append(statement))
+    return seen
+
+
+def test_header_is_one_statement_and_agrees_with_the_receivables_position(
+        session: Session) -> None:
+    """Credits larger than what is overdue, credits larger than everything, documents not
+    issued yet, a cancelled invoice with its credit note, a dispute on a paid invoice, and
+    items out of warranty with and without their customer's contract."""
+    cases = []
+    heavy = f.customer(session, "Garage Lefèvre & Fils")
+    f.invoice(session, heavy, 400_00, due_date=TODAY - timedelta(days=120))
+    f.invoice(session, heavy, 250_00, due_date=TODAY - timedelta(days=15))
+    f.invoice(session, heavy, 900_00, due_date=TODAY + timedelta(days=20))
+    f.invoice(session, heavy, -500_00, kind="credit_note", due_date=TODAY + timedelta(days=9))
+    f.invoice(session, heavy, 700_00, issue_date=TODAY + timedelta(days=1),
+              due_date=TODAY + timedelta(days=31))   # not issued by today: not counted
+    cancelled = f.invoice(session, heavy, 80_00, status="cancelled",
+                          due_date=TODAY - timedelta(days=50))
+    f.invoice(session, heavy, -80_00, kind="credit_note", credited_invoice_id=cancelled.id)
+    f.invoice(session, heavy, 60_00, open_cents=0, status="paid", is_disputed=True)
+    cases.append(heavy)
+    generous = f.customer(session, "Stad Willebroek")
+    f.invoice(session, generous, 100_00, due_date=TODAY - timedelta(days=200))
+    session.add(Payment(customer_id=generous.id, received_on=TODAY - timedelta(days=2),
+                        amount_cents=900_00, unallocated_cents=900_00,
+                        method="bank_transfer", bank_reference="BANK-2"))
+    cases.append(generous)
+    other = f.customer(session, "Van den Bossche NV")
+    theirs = f.contract(session, other, end_date=TODAY + timedelta(days=400))
+    prod = f.product(session)
+    f.item(session, generous, f.site(session, generous), prod,
+           warranty_end=TODAY - timedelta(days=3))
+    f.item(session, other, f.site(session, other), prod, contract_id=theirs.id)
+    cases.append(other)
+    session.flush()
+    seen = _count_statements(session)
+    for c in cases:
+        before = len(seen)
+        h = customers.get_header(session=session, customer_id=c.id, today=TODAY)
+        assert len(seen) - before == 1, seen[before:]
+        assert h is not None
+        p = customers.account_position(session=session, customer_id=c.id, today=TODAY)
+        assert (h.balance_cents, h.overdue_cents, h.severely_overdue_cents) == (
+            p.balance_cents, p.overdue_cents, p.severely_overdue_cents)
+        flags = customers.account_flags(session=session, customer_ids=[c.id], today=TODAY)
+        assert flags[c.id].items_uncovered == h.items_uncovered
+    h = customers.get_header(session=session, customer_id=heavy.id, today=TODAY)
+    assert h is not None
+    assert (h.balance_cents, h.overdue_cents, h.severely_overdue_cents) == (
+        1_050_00, 150_00, 0)   # 500 of credit covers the 120-day-old 400 and 100 of the 250
+    assert h.open_disputes == 0  # disputed but paid
+    g = customers.get_header(session=session, customer_id=generous.id, today=TODAY)
+    assert g is not None
+    assert (g.balance_cents, g.overdue_cents, g.items_uncovered) == (-800_00, 0, 1)
+    o = customers.get_header(session=session, customer_id=other.id, today=TODAY)
+    assert o is not None and o.items_uncovered == 0 and o.contracts_renewing == 0

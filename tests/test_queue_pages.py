@@ -80,7 +80,7 @@ def test_queue_rows_and_the_enquiry_header_say_the_account_is_overdue(desk: dict
     at = open_queue(sign_in(new_app(), "rep"))
     table = at.dataframe[0].value
     row = table[table["Reference"] == "ENQ-2026-000001"].iloc[0]
-    assert row["Account"] == "Overdue"          # the invoice fell due on 31/10/2026
+    assert row["Account"] == "🔴 Overdue"       # the invoice fell due on 31/10/2026
     at = open_enquiry(at)
     assert any(str(m.value).startswith(":red-badge[Overdue 121,00") for m in at.markdown)
 

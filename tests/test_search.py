@@ -208,3 +208,28 @@ def test_tracking_and_bank_references(session: Session, desk: dict[str, int]) ->
     assert tracking.matched == "Tracking number" and tracking.customer_id == desk["dupre"]
     bank = first(session, "kbc-20261102-0042")
     assert bank.matched == "Bank reference" and bank.document_kind == "payment"
+
+
+def test_a_name_prefix_as_a_range_finds_what_like_finds(session: Session) -> None:
+    """The range form (>= prefix, < the next string) against LIKE 'prefix%', with names at
+    the end of the alphabet and beyond ASCII, and prefixes ending on a space or a digit."""
+    from sqlalchemy import select
+
+    from db.models import Customer
+
+    names = ["Zwaluw Bouw", "Zz Top Koeriers", "zzz", "Yser Métal", "Ørsted Belgium",
+             "Łódź Trading", "Ωmega Services", "日本 Import", "Van den Bossche NV",
+             "Van der Poel", "Vandenberghe", "3M Belgium", "3D Print Lab", "{Curly} SRL",
+             "Garage 2000", "Garage 2001 & Co"]
+    for name in names:
+        f.customer(session, name)
+    session.flush()
+    stored = list(session.scalars(select(Customer.name_search)))
+    for typed in ("z", "zz", "zzz", "y", "ø", "ł", "ω", "日本", "van d", "van den ", "van",
+                  "3", "3m", "{", "garage 200", "garage 2001", "zzzz", "~"):
+        found = set(session.scalars(select(Customer.name_search).where(
+            search._prefix_filter(session, Customer.name_search, typed))))
+        expected = {s for s in stored if s.startswith(typed)}
+        assert found == expected, typed
+    assert search.prefix_end("az") == "a{" and search.prefix_end("a\U0010ffff") == "b"
+    assert search.prefix_end("\U0010ffff") is None and search.prefix_end("\ud7ff") == "\ue000"

@@ -281,3 +281,39 @@ def test_claim_next_race_never_hands_out_one_enquiry_twice(engine: Engine) -> No
     assert len(claimed) == 60 and len(set(claimed)) == 60
     with Session(engine) as s:
         assert s.scalar(select(Enquiry.id).where(Enquiry.assignee_id.is_(None))) is None
+
+
+def test_view_counts_equal_each_views_own_count(session: Session) -> None:
+    """The one-statement counts agree with listing each view, filters included."""
+    from dashboard.services.users import get_user
+
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("UTC"))
+    billing = f.team(session, "Billing")
+    other = f.team(session, "Logistics")
+    f.user(session, "anna", team_id=billing.id)
+    colleague = f.user(session, "ben", team_id=billing.id)
+    customer = f.customer(session)
+    for i, (team, assignee, status, due) in enumerate([
+            (billing, None, "new", now - timedelta(hours=1)),       # breached
+            (billing, None, "open", now + timedelta(minutes=20)),   # at risk
+            (billing, colleague, "open", now + timedelta(days=2)),
+            (billing, None, "pending_customer", now - timedelta(hours=3)),
+            (other, None, "new", now - timedelta(hours=2)),
+            (billing, None, "resolved", now - timedelta(days=1))]):
+        f.enquiry(session, team_id=team.id, assignee_id=assignee.id if assignee else None,
+                  status=status, customer_id=customer.id, channel="email" if i % 2 else "phone",
+                  first_response_due_at=due, first_response_risk_at=due - timedelta(hours=1),
+                  resolution_due_at=due + timedelta(days=3),
+                  resolution_risk_at=due + timedelta(days=2))
+    session.flush()
+    user = get_user(session=session, username="anna")
+    assert user is not None
+    seen = []
+    for flt in (queue.QueueFilter(), queue.QueueFilter(channels=("email",))):
+        counts = queue.view_counts(session=session, user=user, flt=flt, now=now)
+        listed = {view: queue.list_queue(session=session, user=user, view=view, flt=flt,
+                                         now=now).total for view in queue.VIEWS}
+        assert counts == listed, flt
+        seen.append(counts)
+    assert seen[0] == {"mine": 0, "unassigned": 3, "team": 4, "at_risk": 1, "breached": 1,
+                       "all": 5}

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat, money
 from dashboard.services import audit, receivables
 from dashboard.services.receivables import SEVERELY_OVERDUE_DAYS
-from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment
+from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment, User
 
 RENEWAL_WINDOW_DAYS = 90
 
@@ -73,37 +73,65 @@ def _count(n: int, noun: str) -> str:
 
 
 def get_header(*, session: Session, customer_id: int, today: date) -> CustomerHeader | None:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        return None
-    manager = customer.account_manager
-    account = account_position(session=session, customer_id=customer_id, today=today)
-    disputes = session.scalar(
-        select(func.count()).select_from(Invoice)
-        .where(Invoice.customer_id == customer_id, Invoice.is_disputed.is_(True),
-               Invoice.open_cents != 0, receivables.counted()))
-    uncovered = session.scalar(
-        _uncovered_items(today).where(InstalledItem.customer_id == customer_id))
-    renewing = session.scalar(
+    """The header in one statement: the customer, its account manager, and each figure as
+    a subquery on that customer's own rows."""
+    severe_before = today - timedelta(days=SEVERELY_OVERDUE_DAYS)
+    issued = and_(Invoice.open_cents != 0, Invoice.issue_date <= today)
+    owed = and_(issued, Invoice.open_cents > 0)
+    documents = (
+        select(func.coalesce(func.sum(Invoice.open_cents).filter(owed), 0).label("owed"),
+               func.coalesce(func.sum(Invoice.open_cents).filter(
+                   owed, Invoice.due_date < today), 0).label("overdue"),
+               func.coalesce(func.sum(Invoice.open_cents).filter(
+                   owed, Invoice.due_date < severe_before), 0).label("severe"),
+               func.coalesce(func.sum(Invoice.open_cents).filter(
+                   issued, Invoice.open_cents < 0), 0).label("credit_notes"),
+               func.count().filter(Invoice.is_disputed.is_(True)).label("disputes"))
+        .where(Invoice.customer_id == customer_id, Invoice.open_cents != 0,
+               receivables.counted())
+        .subquery())
+    on_account = (
+        select(func.coalesce(func.sum(Payment.unallocated_cents), 0))
+        .where(Payment.customer_id == customer_id, Payment.unallocated_cents != 0,
+               Payment.received_on <= today)
+        .scalar_subquery())
+    uncovered = (_uncovered_items(today, [customer_id])
+                 .where(InstalledItem.customer_id == customer_id).scalar_subquery())
+    renewing = (
         select(func.count()).select_from(Contract).where(
             Contract.customer_id == customer_id, Contract.status == "active",
             Contract.end_date.between(today, today + timedelta(days=RENEWAL_WINDOW_DAYS)))
-    )
-    contacts = session.scalar(
+        .scalar_subquery())
+    contacts = (
         select(func.count()).select_from(Contact)
         .where(Contact.customer_id == customer_id, Contact.is_active.is_(True))
-    )
+        .scalar_subquery())
+    row = session.execute(
+        select(Customer, User.full_name, documents.c.owed, documents.c.overdue,
+               documents.c.severe, documents.c.credit_notes, documents.c.disputes,
+               on_account, uncovered, renewing, contacts)
+        .outerjoin(User, User.id == Customer.account_manager_id)
+        .join(documents, literal(True))
+        .where(Customer.id == customer_id)).first()
+    if row is None:
+        return None
+    (customer, manager, owed_cents, overdue_cents, severe_cents, credit_notes, disputes,
+     unallocated, items_uncovered, contracts_renewing, contact_count) = row
+    # As ``receivables.position``: credits (open credit notes, money on account) are set
+    # against the oldest amounts first, and the overdue ones are the oldest.
+    credit = -int(credit_notes) + int(unallocated)
     return CustomerHeader(
         id=customer.id, customer_number=customer.customer_number, name=customer.name,
         vat_number=format_vat(customer.vat_number), country=customer.country,
         language=customer.language, segment=customer.segment,
-        account_manager=manager.full_name if manager else None, city=customer.city,
+        account_manager=manager, city=customer.city,
         phone=customer.phone, email=customer.email,
-        balance_cents=account.balance_cents, overdue_cents=account.overdue_cents,
-        severely_overdue_cents=account.severely_overdue_cents,
+        balance_cents=int(owed_cents) - credit,
+        overdue_cents=max(int(overdue_cents) - credit, 0),
+        severely_overdue_cents=max(int(severe_cents) - credit, 0),
         credit_limit_cents=customer.credit_limit_cents, open_disputes=int(disputes or 0),
-        items_uncovered=int(uncovered or 0), contracts_renewing=int(renewing or 0),
-        contacts=int(contacts or 0),
+        items_uncovered=int(items_uncovered or 0),
+        contracts_renewing=int(contracts_renewing or 0), contacts=int(contact_count or 0),
     )
 
 
@@ -161,18 +189,21 @@ def account_flags(*, session: Session, customer_ids: Iterable[int], today: date
         return {}
     positions = account_positions(session=session, customer_ids=ids, today=today)
     uncovered = dict(session.execute(
-        _uncovered_items(today).where(InstalledItem.customer_id.in_(ids))
+        _uncovered_items(today, ids).where(InstalledItem.customer_id.in_(ids))
         .group_by(InstalledItem.customer_id)
         .with_only_columns(InstalledItem.customer_id, func.count())).all())
     return {i: AccountFlags(positions[i].overdue_cents, int(uncovered.get(i, 0)))
             for i in ids}
 
 
-def _uncovered_items(today: date) -> Select[Any]:
-    """Installed items with neither a running contract nor a warranty on ``today``."""
+def _uncovered_items(today: date, customer_ids: list[int]) -> Select[Any]:
+    """Installed items with neither a running contract nor a warranty on ``today``. The
+    contracts looked at are those of ``customer_ids`` (an item's covering contract is its
+    customer's): PostgreSQL otherwise hashes every contract for the anti-join."""
     return (
         select(func.count()).select_from(InstalledItem)
         .outerjoin(Contract, and_(Contract.id == InstalledItem.contract_id,
+                                  Contract.customer_id.in_(customer_ids),
                                   Contract.status == "active", Contract.end_date >= today))
         .where(InstalledItem.status == "installed", Contract.id.is_(None),
                (InstalledItem.warranty_end.is_(None)) | (InstalledItem.warranty_end < today)))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from stdnum.be import ogm_vcs as ogm
 from stdnum.be import vat as be_vat
@@ -90,16 +90,32 @@ def payment_reference_digits(query: str) -> str | None:
     return None
 
 
+def prefix_end(prefix: str) -> str | None:
+    """The least string after every string that starts with ``prefix``, in code-point order
+    (None: there is none). With it a prefix is a range ``>= prefix AND < end``."""
+    for i in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[i]) + 1
+        if 0xD800 <= code <= 0xDFFF:  # surrogates cannot be stored: skip to the next
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:i] + chr(code)
+    return None
+
+
 def _prefix_filter(
     session: Session, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
     prefix: str
 ) -> ColumnElement[bool]:
-    """A prefix match that uses the column's index on both databases."""
+    """A prefix match as a range, which both databases read from the column's own index in
+    its order (PostgreSQL's LIKE walked the whole index to honour ORDER BY ... LIMIT)."""
+    end = prefix_end(prefix)
+    condition = column >= prefix if end is None else and_(column >= prefix, column < end)
     if session.get_bind().dialect.name == "postgresql":
+        # The range is exact in a code-point collation (C, C.UTF-8); under another one the
+        # LIKE, checked on the few rows in range, keeps out what only sorts alike.
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return column.like(escaped + "%", escape="\\")
-    # SQLite's LIKE ignores the index on a case-sensitive column; a range does not.
-    return (column >= prefix) & (column < prefix + "\U0010ffff")
+        condition = and_(condition, column.like(escaped + "%", escape="\\"))
+    return condition
 
 
 def _hits(session: Session, query: Select[Any] | Any, matched: str, kind: str | None

@@ -9,7 +9,7 @@ from typing import Any
 
 import bcrypt
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from dashboard.services import audit, login_throttle, sessions
@@ -68,7 +68,8 @@ def normalise_username(username: str) -> str:
 
 def _find(session: Session, username: str) -> User | None:
     return session.scalars(
-        select(User).where(func.lower(User.username) == normalise_username(username))
+        select(User).options(joinedload(User.team))  # _info names the team: no lazy load
+        .where(func.lower(User.username) == normalise_username(username))
     ).first()
 
 
@@ -78,7 +79,7 @@ def get_user(*, session: Session, username: str) -> UserInfo | None:
 
 
 def get_user_by_id(*, session: Session, user_id: int) -> UserInfo | None:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id, options=[joinedload(User.team)])  # checked every run
     return _info(user) if user and user.is_active else None
 
 

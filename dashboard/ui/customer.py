@@ -29,7 +29,7 @@ from dashboard.services import (
 from dashboard.services.customers import UNKNOWN_CALLER, Caller, ContactRow, CustomerHeader
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, search, state, text, widgets
-from dashboard.ui.enquiry import enquiry_frame, open_enquiry, styled_enquiries
+from dashboard.ui.enquiry import enquiry_frame, marked_enquiries, open_enquiry
 from db.models import CATEGORIES, ORDER_STATUSES, PRIORITIES, VERIFICATION_METHODS
 
 PAGE_SIZE = 25
@@ -219,8 +219,8 @@ def orders_tab(user: UserInfo, customer_id: int, today: date, who: Caller) -> No
         return
     detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
-        widgets.highlight(orders_frame(page.rows, today), "Late",
-                          lambda v: widgets.ALERT if v else ""), "orders_table",
+        widgets.marked(orders_frame(page.rows, today), "Late",
+                       lambda v: widgets.ALERT if v else ""), "orders_table",
         ids=[r.id for r in page.rows], Total=MONEY)
     widgets.pager("orders", page.total, PAGE_SIZE)
 
@@ -314,8 +314,8 @@ def invoices_tab(user: UserInfo, header: CustomerHeader, today: date, who: Calle
         return
     detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
-        widgets.highlight(invoices_frame(page.rows, today), "Status",
-                          lambda v: widgets.ALERT if str(v).startswith("Overdue") else ""),
+        widgets.marked(invoices_frame(page.rows, today), "Status",
+                       lambda v: widgets.ALERT if str(v).startswith("Overdue") else ""),
         "invoices_table", ids=[r.id for r in page.rows], Total=MONEY, Open=MONEY)
     widgets.pager("invoices", page.total, PAGE_SIZE)
 
@@ -551,7 +551,7 @@ def enquiries_tab(customer_id: int) -> None:
         st.info("No enquiries from this customer yet.")
         return
     frame = enquiry_frame(rows)
-    picked = widgets.picked_row(styled_enquiries(rows), "customer_enquiries")
+    picked = widgets.picked_row(marked_enquiries(rows), "customer_enquiries")
     if picked is not None:
         open_enquiry(rows[picked].reference)
     st.caption(f"Newest first; {len(rows)} shown. Select one to open it.")

@@ -71,6 +71,31 @@ def _prepare(eng: Engine, cfg: Settings) -> None:
     box.empty()
 
 
+# What the pages load on first use; imported before the freeze below so their objects are
+# frozen too instead of being walked by every later full collection.
+_PAGE_MODULES = ("dashboard.ui.customer", "dashboard.ui.queue", "dashboard.ui.enquiry",
+                 "dashboard.ui.metrics", "dashboard.ui.balances", "dashboard.charts")
+
+
+@st.cache_resource(show_spinner=False)
+def _settled() -> bool:
+    import gc
+    import importlib
+
+    for name in _PAGE_MODULES:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+def settle_memory() -> None:
+    """Once per process, after start-up: move the ~hundreds of thousands of long-lived
+    objects (modules, plotly's validators, the engine) into the collector's permanent
+    generation, so the full collections Python still runs do not walk them each time."""
+    _settled()
+
+
 @contextmanager
 def session() -> Iterator[Session]:
     """A short transaction: committed when the block ends, rolled back on error."""

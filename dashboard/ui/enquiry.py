@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.documents import preview
 from dashboard.formatting import money, time_left, when
@@ -63,19 +62,15 @@ def enquiry_frame(rows: list[EnquiryRow],
     return frame
 
 
-def styled_enquiries(rows: list[EnquiryRow], flags: dict[int, customers.AccountFlags] | None
-                     = None) -> pd.DataFrame | Styler:
-    """The enquiry table with its SLA column coloured by state, and badges in colour."""
-    return style_badges(widgets.highlight(enquiry_frame(rows, flags), "SLA",
-                                          lambda value: widgets.SLA_STYLES.get(str(value), "")))
+def marked_enquiries(rows: list[EnquiryRow], flags: dict[int, customers.AccountFlags] | None
+                     = None) -> pd.DataFrame:
+    """The enquiry table for the screen: the SLA state and the account badges with their
+    signs."""
+    return mark_badges(widgets.marked(enquiry_frame(rows, flags), "SLA", widgets.sla_mark))
 
 
-def style_badges(table: pd.DataFrame | Styler) -> pd.DataFrame | Styler:
-    frame = table.data if isinstance(table, Styler) else table
-    if "Account" not in frame.columns:
-        return table
-    styler = table if isinstance(table, Styler) else table.style
-    return styler.map(lambda v: widgets.ALERT if v else "", subset=["Account"])
+def mark_badges(frame: pd.DataFrame) -> pd.DataFrame:
+    return widgets.marked(frame, "Account", lambda v: widgets.ALERT if v else "")
 
 
 # --- the enquiry page --------------------------------------------------------------------

@@ -52,8 +52,8 @@ def inventory_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
         return
     detail = st.container()  # above the table, where the eye is
     picked = widgets.selectable(
-        widgets.highlight(items_frame(page.rows), "Coverage",
-                          lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table",
+        widgets.marked(items_frame(page.rows), "Coverage",
+                       lambda v: widgets.ALERT if v == "Not covered" else ""), "items_table",
         ids=[r.id for r in page.rows])
     widgets.pager("items", page.total, 50)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard import charts
 from dashboard.formatting import day, duration_minutes, number, percent, signed, when
@@ -355,10 +354,9 @@ def drill_section(period: Period, flt: EnquiryFilter) -> None:
     st.markdown(f"**{drill_title(drill)}** — {number(result.total)} enquiries"
                 + (f", the newest {shown} shown" if shown < result.total else ""))
     frame = drill_frame(result.rows)
-    styled = widgets.highlight(frame, "SLA resolution", _sla_style)
-    if isinstance(styled, Styler):
-        styled = styled.map(_sla_style, subset=["SLA first response"])
-    picked = widgets.picked_row(styled, "metrics_drill_table")
+    shown = widgets.marked(widgets.marked(frame, "SLA resolution", widgets.sla_mark),
+                           "SLA first response", widgets.sla_mark)
+    picked = widgets.picked_row(shown, "metrics_drill_table")
     if picked is not None:
         _open(result.rows[picked])
     widgets.export_buttons(
@@ -392,10 +390,6 @@ def drill_title(drill: Drill) -> str:
     if drill.kind == "heat" and drill.weekday is not None and drill.hour is not None:
         title += f" {metrics.WEEKDAYS[drill.weekday]} {drill.hour:02d}:00–{drill.hour + 1:02d}:00"
     return title
-
-
-def _sla_style(value: object) -> str:
-    return widgets.SLA_STYLES.get(str(value), "")
 
 
 def drill_frame(rows: tuple[metrics.DrillRow, ...]) -> pd.DataFrame:

@@ -18,9 +18,9 @@ from dashboard.ui import db, keys, live, state, text, widgets
 from dashboard.ui.enquiry import (
     account_flags,
     enquiry_frame,
+    mark_badges,
+    marked_enquiries,
     open_enquiry,
-    style_badges,
-    styled_enquiries,
 )
 from db.models import CATEGORIES, CHANNELS, ENQUIRY_STATUSES, LANGUAGES, PRIORITIES
 
@@ -91,7 +91,7 @@ def live_today(user: UserInfo) -> None:
     if not mine:
         st.success("Nothing assigned to you is open.")
         return
-    picked = widgets.picked_row(styled_enquiries(mine, account_flags(mine)), "today_enquiries")
+    picked = widgets.picked_row(marked_enquiries(mine, account_flags(mine)), "today_enquiries")
     st.caption("Most urgent first; times in Brussels, SLA time left in business hours "
                f"(Mon–Fri 08:30–17:00). Select a row to open the enquiry. Updated {when(now)}.")
     if picked is not None:
@@ -127,8 +127,7 @@ def queue_table(user: UserInfo, page: Page[QueueRow]) -> None:
         widgets.pager("queue", page.total, page.limit)
         return
     frame = queue_frame(page.rows)
-    styled = style_badges(widgets.highlight(frame, "SLA",
-                                            lambda v: widgets.SLA_STYLES.get(str(v), "")))
+    styled = mark_badges(widgets.marked(frame, "SLA", widgets.sla_mark))
     several = user.has_role("lead") and st.toggle(
         "Select several", key=state.QUEUE_SELECT_MODE,
         help="Tick rows to close or assign them together; a ticked row does not open.")
