@@ -197,6 +197,7 @@ class Samples:
     reference: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     console: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     notes: list[str] = field(default_factory=list)
+    errors: int = 0
 
 
 # --------------------------------------------------------------------------- targets
@@ -381,6 +382,7 @@ class Bench:
         self.server, self.browser, self.samples, self.db_cpu = server, browser, samples, db_cpu
         self.recording = True
         self.contexts: dict[str, tuple[BrowserContext, Page]] = {}
+        self.errors = 0
 
     # -- pages
 
@@ -394,6 +396,27 @@ class Bench:
     def close(self) -> None:
         for context, _ in self.contexts.values():
             context.close()
+
+    def attempt(self, username: str, run: int, flow: Callable[[], None]) -> None:
+        """Run one person's round; a failure is noted (with a screenshot and the server's
+        last words) and that person starts over in a new browser profile next round."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            flow()
+        except (PlaywrightError, AssertionError) as exc:
+            self.errors += 1
+            shot = ROOT / "test-artifacts" / f"bench-browser-{username}-round{run + 1}.png"
+            shot.parent.mkdir(exist_ok=True)
+            context, page = self.contexts.pop(username)
+            with suppress(PlaywrightError):
+                page.screenshot(path=str(shot))
+            context.close()
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.samples.notes.append(f"ERROR in {username}'s round {run + 1}: {first} "
+                                      f"(screenshot {shot.relative_to(ROOT)})")
+            print(f"  {self.samples.notes[-1]}\n--- server log ---\n"
+                  f"{self.server.log.read_text(errors='replace')[-1500:]}", flush=True)
 
     def new_page(self) -> tuple[BrowserContext, Page]:
         context = self.browser.new_context(viewport={"width": 1366, "height": 900},
@@ -736,15 +759,17 @@ def run_database(url: str, args: Any, workdir: Path) -> Samples:
             bench.recording = run >= args.warmup
             if ref and run == 0:  # Datasette's first page compiles its templates
                 ref.page.goto(ref.invoices_url(targets[0]))
-            rep_round(bench, targets[3 * run: 3 * run + 3], run, ref)
+            bench.attempt("rep", run, lambda run=run: rep_round(  # type: ignore[misc]
+                bench, targets[3 * run: 3 * run + 3], run, ref))
             if not args.no_lead:
-                lead_round(bench, lead)
+                bench.attempt("lead", run, lambda: lead_round(bench, lead))
             print(f"  round {run + 1}/{rounds} done after {time.monotonic() - started:.0f} s",
                   flush=True)
         bench.close()
         if ref:
             ref.context.close()
-        samples.notes.append(f"server pid {server.process.pid}, log {server.log}")
+        samples.errors = bench.errors
+        samples.notes.append(f"server pid {server.process.pid}")
     return samples
 
 
@@ -840,7 +865,7 @@ def main() -> None:
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install -y chromium)")
     urls = args.database_urls or [database_url()]
     started = time.monotonic()
-    reports, failed = [], 0
+    reports, failed, errors = [], 0, 0
     raw: dict[str, object] = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "databases": {}}
     for url in urls:
         shown = make_url(url).render_as_string(hide_password=True)
@@ -855,11 +880,15 @@ def main() -> None:
             args.json.write_text(json.dumps(raw, indent=1, ensure_ascii=False))
         reports.append(text)
         failed += bad
+        errors += samples.errors
         print("\n" + text + "\n", flush=True)
     if len(reports) > 1:
         print("\n\n".join(reports))
-    print(f"\n{failed} budget(s) failed; {time.monotonic() - started:.0f} s in all. Figures "
-          "move with the machine's load: compare runs taken under the same load.")
+    print(f"\n{failed} budget(s) failed, {errors} round(s) broke off; "
+          f"{time.monotonic() - started:.0f} s in all. Figures move with the machine's load: "
+          "compare runs taken under the same load.")
+    if errors:  # a measurement that missed budgets is still a measurement; a broken one not
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
