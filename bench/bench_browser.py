@@ -77,7 +77,7 @@ BENCH_REQUIREMENTS = ROOT / "bench" / "requirements.txt"
 PASSWORDS = {"rep": "demo-rep-2026", "lead": "demo-lead-2026", "admin": "demo-admin-2026"}
 TABS = ("Orders & delivery", "Invoices & credit notes", "Statement", "Contracts",
         "Installed base", "Contacts", "Enquiries", "Timeline")
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 60_000  # per wait; --timeout changes it (a crowded machine needs more)
 SERVER_START_S = 90.0
 
 # Metrics ranges tried for a first load, heaviest first; then the lighter ones.
@@ -854,11 +854,14 @@ def main() -> None:
     p.add_argument("--no-lead", action="store_true", help="skip the metrics and balances pages")
     p.add_argument("--in-place", action="store_true",
                    help="use the SQLite file itself, not a copy (it gets written to)")
+    p.add_argument("--timeout", type=float, default=60, help="seconds any one wait may take")
     p.add_argument("--json", type=Path, default=None,
                    help="also write every sample to this file (to compare runs later)")
     p.add_argument("--live-seconds", default=None,
                    help="CSOL_LIVE_SECONDS for the server (default: the app's own, 30 s)")
     args = p.parse_args()
+    global TIMEOUT_MS  # one setting for every wait of the run
+    TIMEOUT_MS = int(args.timeout * 1000)
     if args.quick:
         args.runs, args.no_lead = min(args.runs, 2), True
     if not CHROMIUM.exists():
