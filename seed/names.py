@@ -320,7 +320,9 @@ PUBLIC_BODIES: dict[str, tuple[str, ...]] = {
            "Clinique Saint-{saint_fr} {city}", "Haute École de {city}", "Zone de police {city}"),
     "de": ("Gemeinde {city}", "ÖSHZ {city}", "Klinik St. Josef {city}",
            "Autonome Hochschule {city}"),
-    "en": ("European School {city}", "International Policy Centre {city}"),
+    "en": ("European School {city}", "International Policy Centre {city}",
+           "European Research Centre {city}", "International Institute {city}",
+           "European Agency Office {city}", "International Hospital {city}"),
     "lu": ("Ville de {city}", "Commune de {city}", "Centre Hospitalier {city}",
            "Lycée Technique {city}", "Office social {city}"),
 }
@@ -354,7 +356,10 @@ DEPARTMENTS: dict[str, tuple[str, ...]] = {
            "Ressources humaines"),
     "de": ("IT-Abteilung", "Unterrichtswesen", "Sportdienst", "Bibliothek", "Finanzen",
            "Bauhof"),
-    "en": ("IT department", "Facilities", "Library", "Finance"),
+    "en": ("IT department", "Facilities", "Library", "Finance", "Procurement",
+           "Human Resources", "Admissions", "Student Services", "Research Office",
+           "Communications", "Estates", "Legal Service", "Language Centre",
+           "Science Department", "Sports Centre", "Conference Services"),
     "lu": ("Service informatique", "Enseignement", "Service des sports", "Bibliothèque",
            "Finances", "Service technique"),
 }
