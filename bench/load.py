@@ -47,7 +47,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench.common import BENCH_ENVIRONMENT, parser, percentile, table, url
@@ -467,20 +467,20 @@ class Representative:
         await self.step("send reply", lambda: c.rerun({send: True}),
                         lambda: self.on("enquiry"), "left the enquiry")
 
-    async def live(self, until: float) -> None:
-        """Sign in, then flows until ``until``; after a failure, start again as a new tab."""
+    async def live(self, until: float, rounds: int | None = None, first: int = 0) -> None:
+        """Flows until ``until`` (or ``rounds`` of them), starting with the call flow (0) or
+        the queue flow (1); after a failure, start again as a new tab."""
         self.until = until
         flows = [self.call_flow, self.queue_flow]
-        if self.rng.random() < 0.5:
-            flows.reverse()
-        turn = 0
-        while time.monotonic() < until:
+        turn = first
+        while time.monotonic() < until and (rounds is None or turn - first < rounds):
             try:
                 if self.client.closed or not self.signed_in:
                     await self.restart()
                 await flows[turn % 2]()
                 turn += 1
-                await self.think()
+                if rounds is None or turn - first < rounds:
+                    await self.think()
             except TimeUp:
                 break
             except (ActionError, AssertionError) as exc:
@@ -674,6 +674,7 @@ class Plan:
     timeout: float = 60.0
     ramp: float = 30.0
     auto_rerun: bool = True
+    rounds: int | None = None  # flows per representative, whatever the duration
 
 
 @dataclass
@@ -705,7 +706,7 @@ async def run_users(base: str, users: int, duration: float, plan: Plan, seed: in
         except (ActionError, OSError, AssertionError) as exc:
             if not isinstance(exc, ActionError) or not exc.recorded:
                 results.failed(SIGN_IN, ActionError("disconnect", str(exc)))
-        await rep.live(until)
+        await rep.live(until, plan.rounds, first=i % 2)  # half start on the phone
 
     async def minutes() -> None:
         minute = 0
@@ -836,6 +837,10 @@ def main() -> None:
         done = []
         print(f"server {base} (pid {pid or '?'}) on {database}; {len(people)} accounts, "
               f"{len(targets)} customers; think {args.think:g} s ±50 %", flush=True)
+        # A fresh server imports each page's modules on its first run: one representative
+        # walks both flows first, unmeasured, so the levels see a warm server.
+        warm = asyncio.run(run_users(base, 1, 600, replace(plan, think=0.2, rounds=2)))
+        print(f"warm-up: {warm.count()} steps, {warm.error_count()} errors", flush=True)
         if args.soak:
             level = measure(base, pid, database, levels[0], args.soak * 60, plan, soak=True)
             print_level(level)

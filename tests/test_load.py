@@ -34,15 +34,18 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_two_representatives_walk_both_flows_without_errors(database: str, tmp_path: Path
                                                             ) -> None:
     people, targets = load.people_and_targets(database)
-    plan = load.Plan(people[:2], targets, think=0.1, timeout=20, ramp=0.3)
+    # One walks the call flow, the other the queue flow.
+    plan = load.Plan(people[:2], targets, think=0.1, timeout=20, ramp=0.3, rounds=1)
     with load.app_server(database, log=tmp_path / "streamlit.log") as (base, pid):
-        results = asyncio.run(load.run_users(base, 2, 10, plan))
+        results = asyncio.run(load.run_users(base, 2, 60, plan))
         assert load.cpu_seconds(pid) > 0
     errors = {action: found for action, found in results.errors.items() if found}
     assert not errors, (errors, (tmp_path / "streamlit.log").read_text()[-3000:])
     done = {action: len(times) for action, times in results.times.items()}
     assert done.get(load.SIGN_IN) == 2, done
-    # Both flows ran to their last step: a call saved, and a queue opened and claimed from.
-    assert done.get("save call", 0) >= 1, done
-    assert done.get("claim next", 0) >= 1, done
-    assert any(action.startswith("search by ") for action in done), done
+    # Both flows ran to their last step.
+    assert sum(n for action, n in done.items() if action.startswith("search by ")) == 1, done
+    assert done.get("customer tab") == 1, done
+    assert done.get("save call") == 1, done
+    assert done.get("claim next") == 1, done
+    assert done.get("send reply") == 1, done
