@@ -525,11 +525,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
-    raise KeyError("VmRSS")
+    raise KeyError(field)
 
 
 class DatabaseCpu(threading.Thread):
@@ -685,11 +685,12 @@ class Level:
     server_cpu: float
     db_cpu: float | None
     client_cpu: float
-    rss_mb: list[float]
+    rss_mb: list[tuple[str, float, int]]  # (when, server RSS, steps done by then)
+    peak_mb: float | None = None
 
 
 async def run_users(base: str, users: int, duration: float, plan: Plan, seed: int = 1,
-                    on_minute: Callable[[int], None] | None = None) -> Results:
+                    on_minute: Callable[[int, Results], None] | None = None) -> Results:
     """``users`` representatives for ``duration`` s, signing in one after the other over the
     first ``plan.ramp`` s (a morning's sign-ins are spread, not one burst)."""
     results = Results()
@@ -713,7 +714,7 @@ async def run_users(base: str, users: int, duration: float, plan: Plan, seed: in
         while on_minute is not None:
             await asyncio.sleep(60)
             minute += 1
-            on_minute(minute)
+            on_minute(minute, results)
 
     ticker = asyncio.create_task(minutes())
     await asyncio.gather(*(one(i) for i in range(users)))
@@ -729,13 +730,14 @@ def measure(base: str, pid: int | None, database: str, users: int, duration: flo
         db_cpu.start()
         time.sleep(1.5)
         db_cpu.reset()
-    rss: list[float] = [rss_mb(pid)] if pid else []
+    rss: list[tuple[str, float, int]] = [("start", rss_mb(pid), 0)] if pid else []
 
-    def minute(n: int) -> None:
+    def minute(n: int, results: Results) -> None:
         if pid:
-            rss.append(rss_mb(pid))
+            rss.append((f"minute {n}", rss_mb(pid), results.count()))
             if soak:
-                print(f"  minute {n}: server RSS {rss[-1]:.0f} MB", flush=True)
+                print(f"  minute {n}: server RSS {rss[-1][1]:.0f} MB, "
+                      f"{results.count()} steps, {results.error_count()} errors", flush=True)
 
     server_start = cpu_seconds(pid) if pid else 0.0
     client_start = resource.getrusage(resource.RUSAGE_SELF)
@@ -745,7 +747,7 @@ def measure(base: str, pid: int | None, database: str, users: int, duration: flo
     client_end = resource.getrusage(resource.RUSAGE_SELF)
     server_cpu = cpu_seconds(pid) - server_start if pid else float("nan")
     if pid:
-        rss.append(rss_mb(pid))
+        rss.append(("end", rss_mb(pid), results.count()))
     database_cpu = None
     if db_cpu is not None:
         time.sleep(1.2)
@@ -754,7 +756,8 @@ def measure(base: str, pid: int | None, database: str, users: int, duration: flo
         database_cpu = db_cpu.seconds() if db_cpu.error is None else float("nan")
     client_cpu = (client_end.ru_utime + client_end.ru_stime
                   - client_start.ru_utime - client_start.ru_stime)
-    return Level(users, seconds, results, server_cpu, database_cpu, client_cpu, rss)
+    return Level(users, seconds, results, server_cpu, database_cpu, client_cpu, rss,
+                 rss_mb(pid, "VmHWM") if pid else None)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -784,7 +787,7 @@ def level_row(level: Level) -> tuple[object, ...]:
             "in server" if level.db_cpu is None
             else f"{level.db_cpu:.1f} ({level.db_cpu / level.seconds:.2f})",
             f"{level.client_cpu:.1f}",
-            f"{level.rss_mb[0]:.0f} → {level.rss_mb[-1]:.0f}" if level.rss_mb else "—")
+            f"{level.rss_mb[0][1]:.0f} → {level.rss_mb[-1][1]:.0f}" if level.rss_mb else "—")
 
 
 def budget(level: Level) -> tuple[bool, str]:
@@ -862,8 +865,9 @@ def main() -> None:
                  "server CPU ms/action", "db CPU s (cores)", "client CPU s", "RSS MB")))
     if args.soak:
         level = levels_done[0]
-        print(table([(i, mb) for i, mb in enumerate(level.rss_mb)],
-                    ("minute", "server RSS MB")))
+        print(table(level.rss_mb, ("when", "server RSS MB", "steps so far")))
+        if level.peak_mb is not None:
+            print(f"server peak RSS (VmHWM, since it started) {level.peak_mb:.0f} MB")
     for level in levels_done:
         if level.users == BUDGET_USERS and args.think == BUDGET_THINK:
             ok, line = budget(level)
