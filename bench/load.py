@@ -196,6 +196,8 @@ class Client:
             return
         element = delta.new_element  # type: ignore[attr-defined]
         etype = element.WhichOneof("type")
+        if etype is None:
+            return
         if etype == "exception":
             if self.run is not None:
                 self.run.exceptions.append(
@@ -241,9 +243,11 @@ class Client:
 
         if self.closed:
             raise ActionError("disconnect", "connection closed")
+        if query is not None:  # going to another page: its own address
+            self.query = query
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = self.query if query is None else query
+        state.query_string = self.query
         state.page_script_hash = self.page_hash if page is None else page
         state.fragment_id = fragment_id
         state.is_auto_rerun = auto
