@@ -442,6 +442,8 @@ class Representative:
 
     async def queue_flow(self) -> None:
         c = self.client
+        if "queue" not in c.pages:
+            raise ActionError("unexpected", f"no Queue in the menu (page {self._where()})")
         await self.step("open queue", lambda: c.rerun(page=c.pages["queue"], query=""),
                         lambda: self.on("queue"), "no queue")
         await self.think()
@@ -487,9 +489,9 @@ class Representative:
                     await self.think()
             except TimeUp:
                 break
-            except (ActionError, AssertionError) as exc:
+            except (ActionError, AssertionError, KeyError) as exc:
                 if not isinstance(exc, ActionError):  # a widget the step needs is missing
-                    exc = ActionError("unexpected", str(exc))
+                    exc = ActionError("unexpected", f"{type(exc).__name__} {exc}")
                 if not exc.recorded:
                     self.results.failed("between steps", exc)
                 turn += 1
