@@ -805,8 +805,13 @@ def budget(level: Level) -> tuple[bool, str]:
     return ok, (f"N={level.users}: worst p95 {worst[0]:.0f} ms ({worst[1]}), {errors} errors")
 
 
+LEVEL_HEADERS = ("users", "s", "actions", "auto", "errors", "server CPU s (cores)",
+                 "server CPU ms/action", "db CPU s (cores)", "client CPU s", "RSS MB")
+
+
 def print_level(level: Level) -> None:
     print(table(action_rows(level), ("users", "action", "done", "p50 ms", "p95 ms", "errors")))
+    print(table([level_row(level)], LEVEL_HEADERS))
     shown = [(a, e) for a, errs in level.results.errors.items() for e in errs[:2]]
     for action, error in shown[:6]:
         print(f"  error in {action}: {error}")
@@ -866,9 +871,7 @@ def main() -> None:
         with app_server(database, args.port, server_args, args.log) as (base, pid):
             levels_done = run_all(base, pid)
 
-    print(table([level_row(lv) for lv in levels_done],
-                ("users", "s", "actions", "auto", "errors", "server CPU s (cores)",
-                 "server CPU ms/action", "db CPU s (cores)", "client CPU s", "RSS MB")))
+    print(table([level_row(lv) for lv in levels_done], LEVEL_HEADERS))
     if args.soak:
         level = levels_done[0]
         print(table(level.rss_mb, ("when", "server RSS MB", "steps so far")))
