@@ -495,7 +495,8 @@ class Representative:
                 if not exc.recorded:
                     self.results.failed("between steps", exc)
                 turn += 1
-                await self.restart(reconnect=exc.kind in ("timeout", "disconnect"))
+                if time.monotonic() < until:
+                    await self.restart(reconnect=exc.kind in ("timeout", "disconnect"))
         await self.stop()
 
     async def restart(self, reconnect: bool = True) -> None:
