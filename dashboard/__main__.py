@@ -1,6 +1,7 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
-``python -m dashboard balances close [--recompute]``."""
+``python -m dashboard balances close [--recompute]``,
+``python -m dashboard enquiries auto-close``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -21,7 +22,7 @@ from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
 from dashboard.mail import sender
-from dashboard.services import closes, portfolio, users
+from dashboard.services import auto_close, closes, portfolio, users
 from db.config import database_url
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
@@ -79,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
                        help="work out months already closed again, e.g. after payments were "
                        "booked into a closed month")
 
+    enquiries_cmd = areas.add_parser("enquiries", help="enquiries").add_subparsers(
+        dest="action", required=True)
+    enquiries_cmd.add_parser(
+        "auto-close", help="close resolved enquiries the customer left unanswered for the "
+        "auto-close period (settings page; run from cron, e.g. hourly)")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -91,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return intake_cli.run(engine, args)
     if args.area == "balances":
         return close_months(engine, args)
+    if args.area == "enquiries":
+        return auto_close_enquiries(engine)
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -129,6 +138,14 @@ def create_user(engine: Engine, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"Created {args.role} {args.username}.")
+    return 0
+
+
+def auto_close_enquiries(engine: Engine) -> int:
+    with Session(engine) as session, session.begin():
+        closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
+    print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
+                                                        else "."))
     return 0
 
 

@@ -17,6 +17,7 @@ PAGES = Path(__file__).resolve().parent.parent / "pages"
 st.set_page_config(page_title="CSOL console", layout="wide")
 st.html(Path(__file__).parent / "ui" / "layout.css")  # a stylesheet of ours, no user text
 db.engine()  # first request: migrate and, in demo mode, seed
+db.refresh_config()  # the business calendar and SLA defaults as saved now
 
 authenticator = auth.authenticator()
 user = auth.restore(authenticator)
@@ -57,9 +58,14 @@ sections: dict[str, list[st.Page]] = {
 if user.has_role("lead"):
     sections["Team"] = [st.Page(PAGES / "team.py", title="Team overview"),
                         st.Page(PAGES / "metrics.py", title="Enquiry metrics",
-                                url_path="metrics")]
+                                url_path="metrics"),
+                        st.Page(PAGES / "sla_policies.py", title="SLA policies",
+                                url_path="sla-policies")]
 if user.has_role("admin"):
-    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access")]
+    sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access"),
+                         st.Page(PAGES / "business_calendar.py", title="Business calendar",
+                                 url_path="calendar"),
+                         st.Page(PAGES / "settings.py", title="Settings", url_path="settings")]
 
 page = st.navigation(sections)
 keys.bind(keys.FIND)

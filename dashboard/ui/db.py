@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, Settings, load_settings
+from dashboard.services import sla
 from dashboard.ui import first_run
 
 # How long the metrics and balances pages keep a result before reading it again.
@@ -69,6 +70,13 @@ def _prepare(eng: Engine, cfg: Settings) -> None:
         first_run.seed_demo(
             eng, progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
     box.empty()
+
+
+def refresh_config() -> None:
+    """Put the saved business calendar and at-risk default in force for this run: a change
+    an admin saves reaches every page at its next rerun, without a restart."""
+    with session() as s:
+        sla.refresh(session=s)
 
 
 @contextmanager

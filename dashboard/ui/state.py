@@ -26,3 +26,6 @@ QUEUE_SELECT_MODE = "queue_select_mode"  # a lead ticks rows for bulk actions in
 BULK_UNDO = "bulk_last_close"            # BulkClose: what the last bulk close did, to undo it
 BULK_PENDING = "bulk_pending"       # BulkPending: a bulk action waiting to be confirmed
 NEWS_SEEN = "news_seen_event"       # the last enquiry event already told as a toast
+RECOMPUTE_PREVIEW = "recompute_preview"  # (panel key, sla_admin.Preview) shown before applying
+POLICY_CHOICE = "sla_policy_choice"   # the policy open in the SLA policies form (id, or "new")
+SEEN_SETTING = "seen_setting"     # + "_<form>": the version of a policy or setting being edited
