@@ -202,6 +202,6 @@ def save_outbox_retry(*, session: Session, retry: OutboxRetry, version: int,
 
 def versions(*, session: Session) -> dict[str, int]:
     """The version of every setting on the page, for the forms to send back."""
-    rows = dict(session.execute(select(Setting.key, Setting.version)).tuples().all())
+    rows = dict(session.execute(select(Setting.key, Setting.version)).all())
     return {key: rows.get(key, 0)
             for key in (COMPANY, AT_RISK_PERCENT, AUTO_CLOSE_DAYS, OUTBOX_RETRY, CALENDAR)}

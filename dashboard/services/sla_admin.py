@@ -90,7 +90,7 @@ def open_counts(*, session: Session) -> dict[int, int]:
         select(Enquiry.sla_policy_id, func.count())
         .where(Enquiry.status.in_(OPEN_ENQUIRY_STATUSES), Enquiry.merged_into_id.is_(None),
                Enquiry.sla_policy_id.is_not(None))
-        .group_by(Enquiry.sla_policy_id)).tuples().all()
+        .group_by(Enquiry.sla_policy_id)).all()
     return {int(policy_id): int(n) for policy_id, n in rows if policy_id is not None}
 
 
@@ -121,8 +121,9 @@ def check(*, session: Session, policy: Policy) -> Policy:
     if policy.at_risk_percent is not None and not 0 <= policy.at_risk_percent <= 100:
         problems.append("The at-risk share is a whole percentage from 0 to 100.")
     others = [p for p in list_policies(session=session) if p.id != policy.id]
-    if any(p.name.lower() == policy.name.lower() for p in others):
-        problems.append(f"Another policy is already called {policy.name}.")
+    namesake = next((p for p in others if p.name.lower() == policy.name.lower()), None)
+    if namesake is not None:
+        problems.append(f"Another policy is already called {namesake.name}.")
     if policy.is_active and any(
             p.is_active and (p.priority, p.channel, p.segment)
             == (policy.priority, policy.channel, policy.segment) for p in others):
@@ -245,7 +246,7 @@ def preview(*, session: Session, now: datetime, calendar: BusinessCalendar | Non
     if enquiry_ids is not None:
         query = query.where(Enquiry.id.in_(enquiry_ids))
     checked, moves = 0, []
-    for e, segment in session.execute(query).tuples():
+    for e, segment in session.execute(query):
         checked += 1
         policy = sla.choose(chosen, priority=e.priority, channel=e.channel, segment=segment)
         before = {"first_response_due_at": e.first_response_due_at,
