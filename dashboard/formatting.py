@@ -66,6 +66,13 @@ def when(moment: datetime | None, locale: str = UI_LOCALE) -> str:
     return format_datetime(local(moment), "dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=locale)
 
 
+def when_short(moment: datetime | None, locale: str = UI_LOCALE) -> str:
+    """Day, month and time without the year, for narrow columns of near dates."""
+    if moment is None:
+        return ""
+    return format_datetime(local(moment), "dd/MM HH:mm", tzinfo=BRUSSELS, locale=locale)
+
+
 def day(value: date | None, locale: str = UI_LOCALE) -> str:
     if value is None:
         return ""

@@ -52,7 +52,7 @@ with right:
                 st.session_state[state.FLASH] = f"Closed on {day(when_closed)}"
                 st.rerun()
     for closure in closures:
-        cols = st.columns([4, 1], vertical_alignment="center")
+        cols = st.columns([3, 2], vertical_alignment="center")
         cols[0].markdown(f"{day(closure.day)} — {text.plain(closure.name)}")
         if cols[1].button("Remove", key=f"closure_remove_{closure.id}"):
             try:
@@ -64,6 +64,6 @@ with right:
                 st.session_state[state.FLASH] = f"{day(closure.day)} is a working day again"
                 st.rerun()
     st.markdown("**Days off ahead (next 120 days)**")
-    widgets.table(admin_config.upcoming_days_off(calendar, db.today()))
+    widgets.table(admin_config.upcoming_days_off(calendar, db.today(), closures))
 
 admin_config.recompute_panel(admin, "calendar", "the business calendar changed")

@@ -339,3 +339,23 @@ def test_calendar_problems_are_said_in_words(session: Session, admin: UserInfo) 
                                                             "name": "Christmas Eve"}
     with pytest.raises(ValidationError, match="already removed"):
         calendar_service.remove_closure(session=session, closure_id=closure.id, by=admin)
+
+
+def test_a_policy_edit_shows_only_what_it_moves_itself(
+        session: Session, admin: UserInfo, open_enquiries: dict[str, Enquiry]) -> None:
+    # A closure waits for a recompute: it moves all three, the edit below none of them more.
+    calendar_service.add_closure(session=session, day=date(2026, 11, 24), name="Bridge day",
+                                 by=admin)
+    sla.refresh(session=session)
+    (saved,) = sla_admin.list_policies(session=session)
+    same = sla_admin.check(session=session, policy=saved)
+    assert len(sla_admin.preview(session=session, now=NOW).moves) == 3
+    assert sla_admin.effect_of(session=session, now=NOW, policy=same).moves == ()
+    # A fax-only policy would move none of these e-mail enquiries either; a new e-mail one
+    # all three.
+    fax = Policy(**{**saved.values(), "name": "Fax", "channel": "fax"})
+    assert sla_admin.effect_of(session=session, now=NOW, policy=fax).moves == ()
+    email = Policy(**{**saved.values(), "name": "E-mail", "channel": "email",
+                      "resolution_minutes": 2040})
+    moved = sla_admin.effect_of(session=session, now=NOW, policy=email).moves
+    assert {m.policy_after for m in moved} == {"E-mail"} and len(moved) == 3

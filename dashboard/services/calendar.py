@@ -175,3 +175,23 @@ def describe(calendar: BusinessCalendar) -> list[tuple[str, str]]:
     """(weekday, "08:30–17:00" or "Closed") for the page."""
     return [(name, "Closed" if h is None else f"{_hhmm(h[0])}–{_hhmm(h[1])}")
             for name, h in zip(WEEKDAY_NAMES, calendar.hours, strict=True)]
+
+
+def days_off(calendar: BusinessCalendar, start: date, days: int,
+             closure_names: dict[date, str] | None = None) -> list[tuple[date, str]]:
+    """Weekdays the line would open but does not, from ``start`` on: (day, why)."""
+    found = []
+    names: dict[int, holidays.HolidayBase] = {}
+    for offset in range(days):
+        day = date.fromordinal(start.toordinal() + offset)
+        if calendar.hours[day.weekday()] is None:
+            continue
+        if day in calendar.closures:
+            name = (closure_names or {}).get(day, "").strip()
+            found.append((day, f"Company closure: {name}" if name else "Company closure"))
+        elif calendar.is_holiday(day):
+            if day.year not in names:
+                names[day.year] = holidays.country_holidays(calendar.holiday_country,
+                                                            years=day.year)
+            found.append((day, f"Public holiday: {names[day.year].get(day)}"))
+    return found

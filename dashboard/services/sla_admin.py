@@ -282,6 +282,16 @@ def edited(*, session: Session, policy: Policy) -> list[Policy]:
     return [*others, policy]
 
 
+def effect_of(*, session: Session, now: datetime, policy: Policy) -> Preview:
+    """The open enquiries an edited policy (not saved yet) would move, and how: only what
+    the edit itself changes, not what already waits for a recompute (a calendar change)."""
+    pending = {m.enquiry_id: m.values for m in preview(session=session, now=now).moves}
+    edited_preview = preview(session=session, now=now,
+                             policies=edited(session=session, policy=policy))
+    changed = [m for m in edited_preview.moves if pending.get(m.enquiry_id) != m.values]
+    return Preview(edited_preview.checked, tuple(changed))
+
+
 def recompute(*, session: Session, now: datetime, by: UserInfo, reason: str) -> Preview:
     """Work the open enquiries' due times out again with the saved policies and the
     calendar in force, in the caller's transaction: all of them or none."""

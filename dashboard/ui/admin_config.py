@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import labels
 from dashboard.business_calendar import WEEKDAY_NAMES, BusinessCalendar
-from dashboard.formatting import count, day, duration_minutes, when
+from dashboard.formatting import count, day, duration_minutes, when_short
 from dashboard.services import calendar as calendar_service
 from dashboard.services import settings as settings_service
 from dashboard.services import sla, sla_admin
@@ -51,8 +51,9 @@ def moves_table(preview: Preview) -> None:
     shown = preview.moves[:MOVES_SHOWN]
     widgets.table(pd.DataFrame([{
         "Enquiry": m.reference, "Subject": m.subject,
-        "State now": sla.LABELS[m.state_before], "State after": sla.LABELS[m.state_after],
-        "Policy after": m.policy_after or "— (no SLA)",
+        "SLA state": sla.LABELS[m.state_before] if m.state_before == m.state_after
+        else f"{sla.LABELS[m.state_before]} → {sla.LABELS[m.state_after]}",
+        "Policy": m.policy_after or "— (no SLA)",
         "First response due": _moved(m.first_response_due_before, m.first_response_due_after),
         "Resolution due": _moved(m.resolution_due_before, m.resolution_due_after),
     } for m in shown]))
@@ -62,8 +63,8 @@ def moves_table(preview: Preview) -> None:
 
 def _moved(before: datetime | None, after: datetime | None) -> str:
     if before == after:
-        return when(after) or "—"
-    return f"{when(before) or '—'} → {when(after) or '—'}"
+        return when_short(after) or "—"
+    return f"{when_short(before) or '—'} → {when_short(after) or '—'}"
 
 
 def preview_summary(preview: Preview) -> None:
@@ -176,12 +177,11 @@ def policy_preview(policy: Policy) -> None:
     try:
         with db.session() as s:
             checked = sla_admin.check(session=s, policy=policy)
-            preview = sla_admin.preview(session=s, now=db.now(),
-                                        policies=sla_admin.edited(session=s, policy=checked))
+            preview = sla_admin.effect_of(session=s, now=db.now(), policy=checked)
     except ValidationError as exc:
         refused(exc)
         return
-    st.markdown("**If saved and applied, this change would move:**")
+    st.markdown("**This change, once saved and applied, would move:**")
     preview_summary(preview)
     moves_table(preview)
 
@@ -195,17 +195,24 @@ def _hhmm(value: object) -> str:
 def calendar_form(calendar: BusinessCalendar) -> BusinessCalendar | None:
     """Opening hours, time zone and holiday country; the parsed calendar when saved."""
     with st.form("calendar_hours"):
-        st.markdown("**Opening hours**")
+        widths = [2, 1, 2, 2]
+        for col, title in zip(st.columns(widths), ("**Weekday**", "**Open**", "**Opens**",
+                                                    "**Closes**"), strict=True):
+            col.markdown(title)
         rows: list[tuple[str, str] | None] = []
         for index, name in enumerate(WEEKDAY_NAMES):
             hours = calendar.hours[index]
-            cols = st.columns([2, 1, 2, 2], vertical_alignment="bottom")
+            cols = st.columns(widths, vertical_alignment="center")
             cols[0].markdown(name)
-            is_open = cols[1].checkbox("Open", value=hours is not None, key=f"cal_open_{index}")
-            opens = cols[2].text_input("Opens", value=_hhmm(hours[0]) if hours else "08:30",
-                                       key=f"cal_opens_{index}", max_chars=5)
-            closes = cols[3].text_input("Closes", value=_hhmm(hours[1]) if hours else "17:00",
-                                        key=f"cal_closes_{index}", max_chars=5)
+            is_open = cols[1].checkbox(f"{name} open", value=hours is not None,
+                                       key=f"cal_open_{index}", label_visibility="collapsed")
+            opens = cols[2].text_input(f"{name} opens", max_chars=5, key=f"cal_opens_{index}",
+                                       value=_hhmm(hours[0]) if hours else "08:30",
+                                       label_visibility="collapsed")
+            closes = cols[3].text_input(f"{name} closes", max_chars=5,
+                                        key=f"cal_closes_{index}",
+                                        value=_hhmm(hours[1]) if hours else "17:00",
+                                        label_visibility="collapsed")
             rows.append((opens, closes) if is_open else None)
         where = st.columns(2)
         zones = calendar_service.time_zones()
@@ -223,20 +230,14 @@ def calendar_form(calendar: BusinessCalendar) -> BusinessCalendar | None:
                                   closures=calendar.closures)
 
 
-def upcoming_days_off(calendar: BusinessCalendar, today: date, days: int = 120) -> pd.DataFrame:
-    """Weekdays the line would open but does not: public holidays and closures ahead."""
-    rows = []
-    for offset in range(days):
-        moment = date.fromordinal(today.toordinal() + offset)
-        if calendar.hours[moment.weekday()] is None:
-            continue
-        if moment in calendar.closures:
-            rows.append({"Day": day(moment), "Weekday": WEEKDAY_NAMES[moment.weekday()],
-                         "Why": "Company closure"})
-        elif calendar.is_holiday(moment):
-            rows.append({"Day": day(moment), "Weekday": WEEKDAY_NAMES[moment.weekday()],
-                         "Why": "Public holiday"})
-    return pd.DataFrame(rows, columns=["Day", "Weekday", "Why"])
+def upcoming_days_off(calendar: BusinessCalendar, today: date,
+                      closures: list[calendar_service.Closure], days: int = 120
+                      ) -> pd.DataFrame:
+    names = {c.day: c.name for c in closures}
+    return pd.DataFrame([{"Day": day(d), "Weekday": WEEKDAY_NAMES[d.weekday()], "Why": why}
+                         for d, why in calendar_service.days_off(calendar, today, days,
+                                                                 names)],
+                        columns=["Day", "Weekday", "Why"])
 
 
 def settings_number(label: str, value: int, key: str) -> int:
