@@ -1,7 +1,7 @@
 """Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
 ``python -m dashboard balances close [--recompute]``,
-``python -m dashboard enquiries auto-close``."""
+``python -m dashboard enquiries auto-close``, ``python -m dashboard retention purge``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
 from dashboard.mail import sender
-from dashboard.services import auto_close, closes, portfolio, users
+from dashboard.services import auto_close, closes, portfolio, retention, users
 from db.config import database_url
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         "auto-close", help="close resolved enquiries the customer left unanswered for the "
         "auto-close period (settings page; run from cron, e.g. hourly)")
 
+    retention_cmd = areas.add_parser("retention", help="keeping records").add_subparsers(
+        dest="action", required=True)
+    retention_cmd.add_parser("purge", help="delete audit rows older than the retention "
+                             "period (settings page; run from cron, e.g. daily)")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -100,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         return close_months(engine, args)
     if args.area == "enquiries":
         return auto_close_enquiries(engine)
+    if args.area == "retention":
+        with Session(engine) as session, session.begin():
+            deleted = retention.purge(session=session, now=datetime.now(UTC))
+        print(f"Deleted {deleted} audit rows older than the retention period.")
+        return 0
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)

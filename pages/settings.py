@@ -19,6 +19,7 @@ with db.session() as s:
     at_risk = settings.at_risk_percent(session=s)
     auto_close = settings.auto_close_days(session=s)
     retry = settings.outbox_retry(session=s)
+    retention_months = settings.audit_retention_months(session=s)
 
 
 def saved(key: str, message: str, write: Callable[..., object], **values: object) -> None:
@@ -77,3 +78,15 @@ with right, st.form("settings_outbox"):
     if st.form_submit_button("Save", type="primary"):
         saved(settings.OUTBOX_RETRY, "Outbox retry policy saved", settings.save_outbox_retry,
               retry=settings.OutboxRetry(tries, first, longest))
+
+with st.form("settings_retention"):
+    st.markdown("**Retention**")
+    cols = st.columns([1, 2], vertical_alignment="bottom")
+    with cols[0]:
+        months = admin_config.settings_number("Keep the audit log (months)", retention_months,
+                                              "audit_retention_months")
+    cols[1].caption("Older audit rows are deleted by python -m dashboard retention purge "
+                    "(run from cron); the purge itself is recorded.")
+    if st.form_submit_button("Save", type="primary"):
+        saved(settings.AUDIT_RETENTION_MONTHS, "Retention period saved",
+              settings.save_audit_retention_months, months=months)

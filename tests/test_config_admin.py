@@ -359,3 +359,23 @@ def test_a_policy_edit_shows_only_what_it_moves_itself(
                       "resolution_minutes": 2040})
     moved = sla_admin.effect_of(session=session, now=NOW, policy=email).moves
     assert {m.policy_after for m in moved} == {"E-mail"} and len(moved) == 3
+
+
+def test_retention_deletes_audit_rows_older_than_the_saved_period(
+        session: Session, admin: UserInfo) -> None:
+    from dashboard.services import retention
+
+    now = datetime(2026, 3, 31, 12, tzinfo=BXL)
+    for when in (datetime(2025, 2, 27, 23, tzinfo=BXL), datetime(2025, 3, 1, 1, tzinfo=BXL)):
+        session.add(AuditLog(action="login", occurred_at=when))
+    session.flush()
+    assert retention.purge(session=session, now=now) == 0  # ten years by default
+    with pytest.raises(ValidationError, match="12 to 600 months"):
+        settings.save_audit_retention_months(session=session, months=6, version=0, by=admin)
+    settings.save_audit_retention_months(session=session, months=13, version=0, by=admin)
+    # 13 months before 31 March 2026 is 28 February 2025 (no 29th): the 27th goes.
+    assert retention.cutoff(session=session, now=now) == datetime(2025, 2, 28, tzinfo=BXL)
+    assert retention.purge(session=session, now=now) == 1
+    (row,) = audits(session, "audit_purged")
+    assert row.after == {"deleted": 1, "older_than": "2025-02-28T00:00:00+01:00"}
+    assert len(audits(session, "login")) == 1

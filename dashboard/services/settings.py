@@ -1,8 +1,8 @@
 """Settings an admin changes on the settings page: the company printed on documents, the
-at-risk share, the auto-close period and the outbox's retries (the business calendar is
-``calendar``). Each is one row of ``settings``, read where it is used, with the code's
-default (or, for the company, the secrets file) while no row is saved; each write is
-validated, versioned and audited with before and after."""
+at-risk share, the auto-close period, the outbox's retries and how long the audit log is kept
+(the business calendar is ``calendar``). Each is one row of ``settings``, read where it is
+used, with the code's default (or, for the company, the secrets file) while no row is
+saved; each write is validated, versioned and audited with before and after."""
 
 from __future__ import annotations
 
@@ -27,10 +27,14 @@ AT_RISK_PERCENT = "sla_at_risk_percent"
 AUTO_CLOSE_DAYS = "auto_close_business_days"
 OUTBOX_RETRY = "outbox_retry"
 CALENDAR = "calendar"
+AUDIT_RETENTION_MONTHS = "audit_retention_months"
 CHANGED = "setting_changed"
 
 DEFAULT_AT_RISK_PERCENT = 25
 DEFAULT_AUTO_CLOSE_DAYS = 5
+# Ten years: what Belgian bookkeeping keeps its records for; less than a year hides too much.
+DEFAULT_AUDIT_RETENTION_MONTHS = 120
+MIN_AUDIT_RETENTION_MONTHS = 12
 MAX_AUTO_CLOSE_DAYS = 60
 IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 COMPANY_LABELS = {"name": "Company name", "street": "Street and number",
@@ -152,6 +156,21 @@ def auto_close_days(*, session: Session) -> int:
     return _int(stored(session=session, key=AUTO_CLOSE_DAYS).value, DEFAULT_AUTO_CLOSE_DAYS)
 
 
+def audit_retention_months(*, session: Session) -> int:
+    """How long audit rows are kept before ``retention.purge`` deletes them."""
+    return _int(stored(session=session, key=AUDIT_RETENTION_MONTHS).value,
+                DEFAULT_AUDIT_RETENTION_MONTHS)
+
+
+def save_audit_retention_months(*, session: Session, months: int, version: int,
+                                by: UserInfo) -> None:
+    if not isinstance(months, int) or not MIN_AUDIT_RETENTION_MONTHS <= months <= 600:
+        raise ValidationError([f"Keep the audit log {MIN_AUDIT_RETENTION_MONTHS} to 600 "
+                               "months."])
+    save(session=session, key=AUDIT_RETENTION_MONTHS, value=months, version=version, by=by,
+         what="retention period")
+
+
 def outbox_retry(*, session: Session) -> OutboxRetry:
     saved = stored(session=session, key=OUTBOX_RETRY).value
     if not isinstance(saved, dict):
@@ -204,4 +223,5 @@ def versions(*, session: Session) -> dict[str, int]:
     """The version of every setting on the page, for the forms to send back."""
     rows = dict(session.execute(select(Setting.key, Setting.version)).all())
     return {key: rows.get(key, 0)
-            for key in (COMPANY, AT_RISK_PERCENT, AUTO_CLOSE_DAYS, OUTBOX_RETRY, CALENDAR)}
+            for key in (COMPANY, AT_RISK_PERCENT, AUTO_CLOSE_DAYS, OUTBOX_RETRY, CALENDAR,
+                        AUDIT_RETENTION_MONTHS)}
