@@ -72,6 +72,10 @@ AUDIT_LABELS = {
     "document_sent": "Document e-mailed",
     "document_sent_to_typed_address": "Document e-mailed to an address not on file",
     "enquiry_opened": "Enquiry opened", "enquiry_viewed": "Enquiry viewed",
+    "setting_changed": "Setting changed", "sla_policy_created": "SLA policy created",
+    "sla_policy_changed": "SLA policy changed", "sla_recomputed": "Due times worked out again",
+    "closure_added": "Company closure added", "closure_removed": "Company closure removed",
+    "audit_purged": "Old audit rows deleted",
 }
 
 TABLES: dict[str, dict[str, str]] = {
