@@ -379,3 +379,23 @@ def test_retention_deletes_audit_rows_older_than_the_saved_period(
     (row,) = audits(session, "audit_purged")
     assert row.after == {"deleted": 1, "older_than": "2025-02-28T00:00:00+01:00"}
     assert len(audits(session, "login")) == 1
+
+
+def test_the_two_jobs_run_from_the_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.__main__ import main
+    from db.engine import make_engine
+    from db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    long_ago = datetime(2026, 1, 5, 10, tzinfo=BXL)
+    with Session(engine) as s, s.begin():
+        e = f.enquiry(s, status="resolved", resolved_at=long_ago, created_at=long_ago)
+        reference = e.reference
+        s.add(AuditLog(action="login", occurred_at=datetime(2001, 1, 1, tzinfo=UTC)))
+    engine.dispose()
+    assert main(["--database-url", url, "enquiries", "auto-close"]) == 0
+    assert f"Closed 1 resolved enquiries: {reference}." in capsys.readouterr().out
+    assert main(["--database-url", url, "retention", "purge"]) == 0
+    assert "Deleted 1 audit rows" in capsys.readouterr().out
