@@ -78,15 +78,18 @@ def closures(*, session: Session) -> list[Closure]:
         select(BusinessClosure).order_by(BusinessClosure.day))]
 
 
-def load(*, session: Session) -> BusinessCalendar:
+def load(*, session: Session, saved: settings_service.Stored | None = None
+         ) -> BusinessCalendar:
     days = frozenset(session.scalars(select(BusinessClosure.day)))
-    return _from_value(settings_service.stored(session=session,
-                                               key=settings_service.CALENDAR).value, days)
+    if saved is None:
+        saved = settings_service.stored(session=session, key=settings_service.CALENDAR)
+    return _from_value(saved.value, days)
 
 
-def refresh(*, session: Session) -> BusinessCalendar:
+def refresh(*, session: Session, saved: settings_service.Stored | None = None
+            ) -> BusinessCalendar:
     """Read the calendar and put it in force in this process."""
-    calendar = load(session=session)
+    calendar = load(session=session, saved=saved)
     business_calendar.use(calendar)
     return calendar
 

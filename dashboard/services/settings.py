@@ -72,6 +72,13 @@ def stored(*, session: Session, key: str) -> Stored:
     return Stored(None, 0) if row is None else Stored(row.value, row.version)
 
 
+def stored_many(*, session: Session, keys: tuple[str, ...]) -> dict[str, Stored]:
+    """Several settings in one statement (the per-run refresh reads two)."""
+    rows = {row.key: Stored(row.value, row.version) for row in session.execute(
+        select(Setting.key, Setting.value, Setting.version).where(Setting.key.in_(keys)))}
+    return {key: rows.get(key, Stored(None, 0)) for key in keys}
+
+
 def save(*, session: Session, key: str, value: Any, version: int, by: UserInfo | None,
          what: str) -> int:
     """Write ``value`` over the version the admin saw (0: none saved yet); audited with the
@@ -146,9 +153,10 @@ def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def at_risk_percent(*, session: Session) -> int:
+def at_risk_percent(*, session: Session, saved: Stored | None = None) -> int:
     """The share of a target left under which a clock is at risk, for policies without one."""
-    return _int(stored(session=session, key=AT_RISK_PERCENT).value, DEFAULT_AT_RISK_PERCENT)
+    saved = saved if saved is not None else stored(session=session, key=AT_RISK_PERCENT)
+    return _int(saved.value, DEFAULT_AT_RISK_PERCENT)
 
 
 def auto_close_days(*, session: Session) -> int:

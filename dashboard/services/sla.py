@@ -68,8 +68,11 @@ def worst(*clocks: Clock) -> Clock:
 def refresh(*, session: Session) -> None:
     """Put the saved business calendar and at-risk default in force in this process."""
     global _default_percent
-    calendar.refresh(session=session)
-    _default_percent = settings.at_risk_percent(session=session)
+    saved = settings.stored_many(session=session,
+                                 keys=(settings.CALENDAR, settings.AT_RISK_PERCENT))
+    calendar.refresh(session=session, saved=saved[settings.CALENDAR])
+    _default_percent = settings.at_risk_percent(session=session,
+                                                saved=saved[settings.AT_RISK_PERCENT])
 
 
 def default_percent() -> int:
