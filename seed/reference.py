@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+import holidays
+
 from seed.phrases import CANNED_REPLIES
-from seed.rows import AuditLogRow, CannedReplyRow, Row, SettingRow, SlaPolicyRow
+from seed.rows import AuditLogRow, CannedReplyRow, ClosureRow, Row, SettingRow, SlaPolicyRow
 from seed.staff import Staff
 
 
@@ -83,6 +85,19 @@ def setting_rows() -> list[Row]:
     # defaults until an admin saves them on the settings page.
     return [SettingRow(key=key, value=json.dumps(value), version=1)
             for key, value in values.items()]
+
+
+def closure_rows(today: date) -> list[Row]:
+    """One company closure: the Friday after the next Ascension Day at least two months
+    ahead, the Belgian bridge day. That far out it moves no seeded open enquiry's due time,
+    which the seed works out in the default calendar."""
+    year = today.year
+    while True:
+        found = [d for d, name in holidays.country_holidays("BE", years=year).items()
+                 if name == "Ascension Day" and d > today + timedelta(days=60)]
+        if found:
+            return [ClosureRow(id=1, day=found[0] + timedelta(days=1), name="Bridge day")]
+        year += 1
 
 
 def audit_rows(staff: Staff, now_ts: int, stamp: Callable[[int], str]) -> list[Row]:
