@@ -2,7 +2,8 @@
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
 ``python -m dashboard balances close [--recompute]``,
 ``python -m dashboard peppol export --since DATE DIR``,
-``python -m dashboard notify invoices|statements``."""
+``python -m dashboard notify invoices|statements``,
+``python -m dashboard enquiries auto-close``, ``python -m dashboard retention purge``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +25,8 @@ from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
 from dashboard.mail import sender
-from dashboard.services import closes, portfolio, users
+from dashboard.services import auto_close, closes, portfolio, retention, users
+from dashboard.vendor import Vendor
 from db.config import database_url
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
@@ -100,6 +102,16 @@ def main(argv: list[str] | None = None) -> int:
                           "note for the contacts subscribed to invoice e-mails")
     notify_cmd.add_parser("statements", help="queue last month's statement of account for "
                           "the contacts subscribed to it")
+    enquiries_cmd = areas.add_parser("enquiries", help="enquiries").add_subparsers(
+        dest="action", required=True)
+    enquiries_cmd.add_parser(
+        "auto-close", help="close resolved enquiries the customer left unanswered for the "
+        "auto-close period (settings page; run from cron, e.g. hourly)")
+
+    retention_cmd = areas.add_parser("retention", help="keeping records").add_subparsers(
+        dest="action", required=True)
+    retention_cmd.add_parser("purge", help="delete audit rows older than the retention "
+                             "period (settings page; run from cron, e.g. daily)")
 
     intake_cli.add_commands(areas)
 
@@ -117,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         return export_e_invoices(engine, args)
     if args.area == "notify":
         return notify_contacts(engine, args)
+    if args.area == "enquiries":
+        return auto_close_enquiries(engine)
+    if args.area == "retention":
+        with Session(engine) as session, session.begin():
+            deleted = retention.purge(session=session, now=datetime.now(UTC))
+        print(f"Deleted {deleted} audit rows older than the retention period.")
+        return 0
     if args.area == "db":
         if args.action == "upgrade":
             upgrade(engine, args.revision)
@@ -158,16 +177,24 @@ def create_user(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _company(engine: Engine) -> Vendor:
+    """The company as the documents print it (the settings page, else the secrets file)."""
+    from dashboard.services import settings
+
+    with Session(engine) as session:
+        return settings.company(session=session)
+
+
 def notify_contacts(engine: Engine, args: argparse.Namespace) -> int:
     from dashboard import notify  # PDF libraries load only for this command
-    from dashboard.vendor import load_vendor
 
     now = datetime.now(BRUSSELS)
+    vendor = _company(engine)
     if args.action == "invoices":
-        report = notify.notify_invoices(engine=engine, vendor=load_vendor(), now=now)
+        report = notify.notify_invoices(engine=engine, vendor=vendor, now=now)
     else:
-        report = notify.notify_statements(engine=engine, vendor=load_vendor(),
-                                          today=now.date(), now=now)
+        report = notify.notify_statements(engine=engine, vendor=vendor, today=now.date(),
+                                          now=now)
     print(report.summary("invoice" if args.action == "invoices" else "statement")
           + " The outbox sender delivers them (python -m dashboard outbox send).")
     return 0
@@ -177,9 +204,8 @@ def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
     """One file per document; a customer without a Peppol address is reported, not fatal."""
     from dashboard.documents import ubl  # the XML writer loads only for this command
     from dashboard.services import einvoices
-    from dashboard.vendor import load_vendor
 
-    vendor = load_vendor()
+    vendor = _company(engine)
     args.directory.mkdir(parents=True, exist_ok=True)
     written, skipped = 0, []
     with Session(engine) as session:
@@ -199,6 +225,11 @@ def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
     print(f"Wrote {written} e-invoices to {args.directory}.")
     for reason in skipped:
         print(f"Skipped: {reason}", file=sys.stderr)
+def auto_close_enquiries(engine: Engine) -> int:
+    with Session(engine) as session, session.begin():
+        closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
+    print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
+                                                        else "."))
     return 0
 
 

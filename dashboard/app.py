@@ -19,6 +19,7 @@ st.set_page_config(page_title="CSOL console", layout="wide")
 st.html(Path(__file__).parent / "ui" / "layout.css")  # a stylesheet of ours, no user text
 db.engine()  # first request: migrate and, in demo mode, seed
 db.settle_memory()  # once per process: start-up objects out of the collector's way
+db.refresh_config()  # the business calendar and SLA defaults as saved now
 
 authenticator = auth.authenticator()
 user = auth.restore(authenticator)
@@ -70,9 +71,14 @@ if user.has_role("lead"):
                         st.Page(PAGES / "metrics.py", title="Enquiry metrics",
                                 url_path="metrics"),
                         st.Page(PAGES / "canned_replies.py", title="Canned replies",
-                                url_path="canned-replies")]
+                                url_path="canned-replies"),
+                        st.Page(PAGES / "sla_policies.py", title="SLA policies",
+                                url_path="sla-policies")]
 if user.has_role("admin"):
     sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access"),
+                         st.Page(PAGES / "business_calendar.py", title="Business calendar",
+                                 url_path="calendar"),
+                         st.Page(PAGES / "settings.py", title="Settings", url_path="settings"),
                          st.Page(PAGES / "intake_settings.py", title="Intake settings",
                                  url_path="intake-settings"),
                          st.Page(PAGES / "outbox.py", title="Outbox", url_path="outbox"),

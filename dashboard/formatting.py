@@ -8,7 +8,8 @@ from decimal import Decimal
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_compact_decimal, format_currency, format_decimal
 
-from dashboard.business_calendar import BRUSSELS, MINUTES_PER_DAY
+from dashboard import business_calendar
+from dashboard.business_calendar import BRUSSELS
 
 UI_LOCALE = "en_BE"
 # The customer's document language mapped to a Belgian/Luxembourg locale for babel.
@@ -65,6 +66,13 @@ def when(moment: datetime | None, locale: str = UI_LOCALE) -> str:
     return format_datetime(local(moment), "dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=locale)
 
 
+def when_short(moment: datetime | None, locale: str = UI_LOCALE) -> str:
+    """Day, month and time without the year, for narrow columns of near dates."""
+    if moment is None:
+        return ""
+    return format_datetime(local(moment), "dd/MM HH:mm", tzinfo=BRUSSELS, locale=locale)
+
+
 def day(value: date | None, locale: str = UI_LOCALE) -> str:
     if value is None:
         return ""
@@ -72,10 +80,11 @@ def day(value: date | None, locale: str = UI_LOCALE) -> str:
 
 
 def duration_minutes(minutes: int) -> str:
-    """Business minutes as people say them: '45 min', '3 h 10 min', '2 d 1 h' (8.5 h days)."""
+    """Business minutes as people say them: '45 min', '3 h 10 min', '2 d 1 h' (a day being
+    the usual open day of the calendar in force, 8.5 h by default)."""
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
-    days, rest = divmod(minutes, MINUTES_PER_DAY)
+    days, rest = divmod(minutes, business_calendar.active().minutes_per_day)
     hours, mins = divmod(rest, 60)
     if days:
         return f"{sign}{days} d {hours} h"

@@ -134,6 +134,10 @@ FIELD_LABELS = {
     "reference": "Reference", "channel": "Channel", "enquiry_id": "Enquiry",
     "customer_id": "Customer", "contact_id": "Contact", "role": "Role",
     "username": "Username", "reason": "Reason", "body": "Text",
+    "setting_changed": "Setting changed", "sla_policy_created": "SLA policy created",
+    "sla_policy_changed": "SLA policy changed", "sla_recomputed": "Due times worked out again",
+    "closure_added": "Company closure added", "closure_removed": "Company closure removed",
+    "audit_purged": "Old audit rows deleted",
 }
 
 TABLES: dict[str, dict[str, str]] = {

@@ -551,6 +551,8 @@ class SlaPolicy(Base):
             "first_response_minutes > 0 AND resolution_minutes >= first_response_minutes",
             name="targets_positive",
         ),
+        CheckConstraint("at_risk_percent IS NULL OR (at_risk_percent >= 0 AND "
+                        "at_risk_percent <= 100)", name="at_risk_percent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -560,7 +562,10 @@ class SlaPolicy(Base):
     segment: Mapped[str | None] = mapped_column(String(20))
     first_response_minutes: Mapped[int] = mapped_column(Integer)
     resolution_minutes: Mapped[int] = mapped_column(Integer)
+    # At risk once less than this share of a target is left; None: the settings' default.
+    at_risk_percent: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 # What the team metrics filter enquiries by (segment through the customer).
@@ -807,6 +812,17 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class BusinessClosure(Base):
+    """A day the company is closed beyond the public holidays (a bridge day, say)."""
+
+    __tablename__ = "business_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(80))
 
 
 @event.listens_for(Contact, "before_insert")

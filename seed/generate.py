@@ -214,6 +214,7 @@ def _add_reference_data(ctx: Context, hashes: dict[str, str]) -> None:
     batch["sla_policies"].extend(reference.sla_policy_rows())
     batch["canned_replies"].extend(reference.canned_reply_rows())
     batch["settings"].extend(reference.setting_rows())
+    batch["business_closures"].extend(reference.closure_rows(ctx.clock.today))
     batch["audit_log"].extend(reference.audit_rows(ctx.staff, now, stamp))
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+import holidays
+
 from seed.phrases import CANNED_REPLIES
-from seed.rows import AuditLogRow, CannedReplyRow, Row, SettingRow, SlaPolicyRow
+from seed.rows import AuditLogRow, CannedReplyRow, ClosureRow, Row, SettingRow, SlaPolicyRow
 from seed.staff import Staff
 
 
@@ -51,7 +53,8 @@ def sla_policy_rows() -> list[Row]:
     return [
         SlaPolicyRow(id=p.id, name=p.name, priority=p.priority, channel=p.channel, segment=None,
                      first_response_minutes=p.first_response_minutes,
-                     resolution_minutes=p.resolution_minutes, is_active=True)
+                     resolution_minutes=p.resolution_minutes, at_risk_percent=None,
+                     is_active=True, version=1)
         for p in POLICIES
     ]
 
@@ -77,13 +80,24 @@ def setting_rows() -> list[Row]:
         "auto_assign": {"enabled": True, "strategy": "least_open", "match_language": True},
         "fax_gateway_patterns": FAX_GATEWAY_PATTERNS,
         "intake_address": "support@csol.example",
-        "auto_close_business_days": 5,
-        "sla_at_risk_fraction": 0.25,
-        "outbox": {"max_attempts": 5, "retry_minutes": [1, 5, 15, 60]},
-        "company": {"name": "CSOL IT Services NV", "vat_number": "BE0403019261",
-                    "iban": "BE68539007547034", "phone": "+3228081234"},
     }
-    return [SettingRow(key=key, value=json.dumps(value)) for key, value in values.items()]
+    # The company, calendar, at-risk share, auto-close and outbox retries keep the code's
+    # defaults until an admin saves them on the settings page.
+    return [SettingRow(key=key, value=json.dumps(value), version=1)
+            for key, value in values.items()]
+
+
+def closure_rows(today: date) -> list[Row]:
+    """One company closure: the Friday after the next Ascension Day at least two months
+    ahead, the Belgian bridge day. That far out it moves no seeded open enquiry's due time,
+    which the seed works out in the default calendar."""
+    year = today.year
+    while True:
+        found = [d for d, name in holidays.country_holidays("BE", years=year).items()
+                 if name == "Ascension Day" and d > today + timedelta(days=60)]
+        if found:
+            return [ClosureRow(id=1, day=found[0] + timedelta(days=1), name="Bridge day")]
+        year += 1
 
 
 def audit_rows(staff: Staff, now_ts: int, stamp: Callable[[int], str]) -> list[Row]:

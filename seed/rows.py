@@ -53,6 +53,7 @@ AttachmentRow = _row_maker("attachments", "AttachmentRow")
 CannedReplyRow = _row_maker("canned_replies", "CannedReplyRow")
 AuditLogRow = _row_maker("audit_log", "AuditLogRow")
 SettingRow = _row_maker("settings", "SettingRow")
+ClosureRow = _row_maker("business_closures", "ClosureRow")
 
 ROW_MAKERS: dict[str, RowMaker] = {
     "teams": TeamRow, "users": UserRow, "customers": CustomerRow, "contacts": ContactRow,
@@ -63,7 +64,7 @@ ROW_MAKERS: dict[str, RowMaker] = {
     "sla_policies": SlaPolicyRow, "enquiries": EnquiryRow, "enquiry_events": EnquiryEventRow,
     "inbound_messages": InboundMessageRow, "outbound_messages": OutboundMessageRow,
     "attachments": AttachmentRow, "canned_replies": CannedReplyRow, "audit_log": AuditLogRow,
-    "settings": SettingRow,
+    "settings": SettingRow, "business_closures": ClosureRow,
 }
 
 

@@ -104,3 +104,15 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def default_business_calendar() -> Iterator[None]:
+    """The calendar and at-risk default in force are per process: a test that saves its own
+    leaves the next one the defaults."""
+    from dashboard import business_calendar
+    from dashboard.services import sla
+
+    yield
+    business_calendar.use(business_calendar.DEFAULT)
+    sla._default_percent = sla.DEFAULT_AT_RISK_PERCENT

@@ -1,11 +1,21 @@
-"""The business calendar: Mon–Fri 08:30–17:00 Brussels, Belgian holidays excluded."""
+"""The business calendar: Mon–Fri 08:30–17:00 Brussels, Belgian holidays excluded, by
+default; other calendars (hours per weekday, zone, holidays, closures) on both paths."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dashboard.business_calendar import add_business_minutes, business_minutes_between, is_open
+from dashboard import business_calendar as bc
+from dashboard.business_calendar import (
+    BusinessCalendar,
+    add_business_minutes,
+    business_minutes_between,
+    is_open,
+)
 
 BXL = ZoneInfo("Europe/Brussels")
 
@@ -71,8 +81,6 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_seconds_count_to_the_second_on_both_paths() -> None:
     """Paused time is kept in business seconds: one at a time and vectorised agree."""
-    import numpy as np
-
     from dashboard.business_calendar import (
         add_business_seconds,
         business_seconds,
@@ -88,3 +96,78 @@ def test_seconds_count_to_the_second_on_both_paths() -> None:
     assert business_minutes_between(friday, later) == 0
     assert list(business_seconds(np.array([to_us(friday)]), np.array([to_us(later)]))) == [45]
     assert add_business_minutes(friday, 2) == add_business_seconds(friday, 120)
+
+
+# --- another calendar: both paths still agree -------------------------------------------
+
+# Tuesday to Saturday, a short Saturday, in Luxembourg's holidays, with two closures; and one
+# in New York, whose clocks change on other Sundays than Brussels'; one in Auckland.
+LUX = BusinessCalendar(
+    hours=(None, (time(7, 0), time(15, 30)), (time(7, 0), time(15, 30)),
+           (time(9, 15), time(18, 45)), (time(7, 0), time(15, 30)), (time(8, 0), time(12, 0)),
+           None),
+    time_zone="Europe/Luxembourg", holiday_country="LU",
+    closures=frozenset({date(2026, 11, 10), date(2026, 12, 31)}))
+NEW_YORK = BusinessCalendar(hours=((time(9, 0), time(17, 30)),) * 5 + (None, None),
+                            time_zone="America/New_York", holiday_country="US")
+# Auckland's open hours straddle midnight in Brussels and in UTC.
+AUCKLAND = BusinessCalendar(hours=((time(8, 0), time(17, 0)),) * 5 + (None, None),
+                            time_zone="Pacific/Auckland", holiday_country="NZ")
+CALENDARS = (LUX, NEW_YORK, AUCKLAND, bc.DEFAULT)
+BASE = datetime(2025, 12, 20, tzinfo=UTC)
+
+
+def test_a_non_default_calendar_keeps_its_own_hours_holidays_and_closures() -> None:
+    lux = ZoneInfo("Europe/Luxembourg")
+    # Monday is closed: Sunday evening + 60 min is Tuesday 08:00.
+    assert bc.add_business_minutes(datetime(2026, 11, 22, 20, tzinfo=lux), 60, LUX) == \
+        datetime(2026, 11, 24, 8, 0, tzinfo=lux)
+    # Saturday 11:30 + 60 min: 30 min on Saturday, then Monday is closed, Tuesday 10 November
+    # a closure, and 11 November no holiday in Luxembourg: Wednesday 07:30.
+    assert bc.add_business_minutes(datetime(2026, 11, 7, 11, 30, tzinfo=lux), 60, LUX) == \
+        datetime(2026, 11, 11, 7, 30, tzinfo=lux)
+    # Thursday's long day: 9.5 h; the usual day is the 8.5 h of Tue, Wed and Fri.
+    assert bc.business_minutes_between(datetime(2026, 11, 26, 0, tzinfo=lux),
+                                       datetime(2026, 11, 27, 0, tzinfo=lux), LUX) == 570
+    assert LUX.minutes_per_day == 510 and NEW_YORK.minutes_per_day == 510
+    # 9 May (Europe Day) is a Luxembourg public holiday, on a Saturday in 2026.
+    assert not LUX.is_business_day(date(2026, 5, 9))
+    assert LUX.is_business_day(date(2026, 5, 16))
+
+
+@settings(max_examples=300, deadline=None)
+@given(which=st.sampled_from(range(len(CALENDARS))),
+       starts=st.lists(st.integers(0, 400 * 24 * 3600), min_size=1, max_size=20),
+       spans=st.lists(st.integers(-30 * 24 * 3600, 60 * 24 * 3600), min_size=20, max_size=20))
+def test_the_vectorised_path_agrees_with_the_scalar_path(which: int, starts: list[int],
+                                                         spans: list[int]) -> None:
+    calendar = CALENDARS[which]
+    pairs = [(BASE + timedelta(seconds=s), BASE + timedelta(seconds=s + d))
+             for s, d in zip(starts, spans, strict=False)]
+    a = np.array([bc.to_us(p[0]) for p in pairs], dtype=np.int64)
+    b = np.array([bc.to_us(p[1]) for p in pairs], dtype=np.int64)
+    assert list(bc.business_seconds(a, b, calendar)) == [
+        calendar.business_seconds_between(s, e) for s, e in pairs]
+    assert list(bc.business_minutes(a, b, calendar)) == [
+        bc.business_minutes_between(s, e, calendar) for s, e in pairs]
+
+
+@settings(max_examples=200, deadline=None)
+@given(which=st.sampled_from(range(len(CALENDARS))), start=st.integers(0, 400 * 24 * 3600),
+       seconds=st.integers(0, 20 * 510 * 60))
+def test_adding_then_measuring_gives_back_the_seconds(which: int, start: int,
+                                                      seconds: int) -> None:
+    calendar = CALENDARS[which]
+    begin = BASE + timedelta(seconds=start)
+    end = calendar.add_business_seconds(begin, seconds)
+    assert calendar.business_seconds_between(begin, end) == seconds
+    assert list(bc.business_seconds(np.array([bc.to_us(begin)]), np.array([bc.to_us(end)]),
+                                    calendar)) == [seconds]
+
+
+def test_the_calendar_in_force_is_what_the_module_functions_use() -> None:
+    monday = datetime(2026, 11, 23, 10, tzinfo=BXL)
+    assert is_open(monday)
+    bc.use(LUX)  # Monday is closed there; the autouse fixture puts the default back
+    assert not is_open(monday)
+    assert bc.active() is LUX

@@ -33,9 +33,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from dashboard import business_calendar
 from dashboard.business_calendar import (
     BRUSSELS,
-    MINUTES_PER_DAY,
     US_PER_MINUTE,
     business_minutes,
     business_minutes_of,
@@ -365,16 +365,20 @@ class EnquiryMetrics:
     people: pd.DataFrame           # person_id, person, open_now, resolved, median_handling
 
 
-# Duration bands for the distributions, in business minutes: under an hour, hours, then days.
-DAY = MINUTES_PER_DAY
-BANDS = (0, 30, 60, 120, 240, DAY, 2 * DAY, 3 * DAY, 5 * DAY, 10 * DAY)
+# Duration bands for the distributions, in business minutes: under an hour, hours, then days
+# (of the calendar in force: its usual open day).
+def bands() -> tuple[int, ...]:
+    day = business_calendar.active().minutes_per_day
+    return (0, 30, 60, 120, 240, day, 2 * day, 3 * day, 5 * day, 10 * day)
+
+
 BAND_LABELS = ("< 30 min", "30–60 min", "1–2 h", "2–4 h", "4 h–1 d", "1–2 d", "2–3 d",
                "3–5 d", "5–10 d", "10 d or more")
 
 
 def band_of(minutes: Ints) -> Ints:
     """Index into BAND_LABELS of each duration."""
-    return np.asarray(np.searchsorted(np.array(BANDS[1:]), minutes, side="right"),
+    return np.asarray(np.searchsorted(np.array(bands()[1:]), minutes, side="right"),
                       dtype=np.int64)
 
 

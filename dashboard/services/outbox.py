@@ -22,13 +22,12 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.services import audit, templates
+from dashboard.services import audit, settings, templates
 from db.models import OUTBOUND_KINDS, Attachment, Enquiry, OutboundMessage
 from db.types import utcnow
 
-MAX_ATTEMPTS = 6
-FIRST_RETRY_DELAY = timedelta(minutes=1)
-LONGEST_RETRY_DELAY = timedelta(hours=1)
+# The retry policy while none is saved on the settings page (``settings.outbox_retry``).
+MAX_ATTEMPTS = settings.OutboxRetry().max_attempts
 SENDING_LEASE = timedelta(minutes=10)
 LIST_LIMIT = 50
 MAX_SUBJECT_LENGTH = 400  # the column's size
@@ -225,7 +224,8 @@ def requeue_interrupted(*, session: Session, now: datetime) -> int:
     if not ids:
         return 0
     error = "Delivery was interrupted (the sender stopped); it will be tried again."
-    last_try = OutboundMessage.attempts >= MAX_ATTEMPTS - 1
+    tries = settings.outbox_retry(session=session).max_attempts
+    last_try = OutboundMessage.attempts >= tries - 1
     _execute(session, update(OutboundMessage)
              .where(OutboundMessage.id.in_(ids), *stalled, last_try)
              .values(status="failed", attempts=OutboundMessage.attempts + 1, last_error=error))
@@ -299,13 +299,14 @@ def record_failure(*, session: Session, outbound_message_id: int, now: datetime,
     attempts = session.scalar(select(OutboundMessage.attempts)
                               .where(OutboundMessage.id == outbound_message_id))
     attempts = (attempts or 0) + 1
-    if permanent or attempts >= MAX_ATTEMPTS:
+    policy = settings.outbox_retry(session=session)
+    if permanent or attempts >= policy.max_attempts:
         _execute(session, _while_sending(outbound_message_id).values(
             status="failed", attempts=attempts, last_error=error, next_attempt_at=None))
         audit.record(session=session, action="email_failed", entity_type="outbound_message",
                      entity_id=outbound_message_id, after={"attempts": attempts, "error": error})
         return "failed"
-    retry_at = now + retry_delay(attempts)
+    retry_at = now + policy.delay(attempts)
     _execute(session, _while_sending(outbound_message_id).values(
         status="queued", attempts=attempts, last_error=error, next_attempt_at=retry_at))
     audit.record(session=session, action="email_deferred", entity_type="outbound_message",
@@ -316,9 +317,9 @@ def record_failure(*, session: Session, outbound_message_id: int, now: datetime,
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd, 4th … failure, at most an hour."""
-    doublings = min(max(attempts - 1, 0), 16)  # capped before it could overflow
-    return min(FIRST_RETRY_DELAY * (1 << doublings), LONGEST_RETRY_DELAY)
+    """The default policy's wait: 1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failure, at
+    most an hour."""
+    return settings.OutboxRetry().delay(attempts)
 
 
 def _while_sending(outbound_message_id: int) -> Update:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, Settings, load_settings
+from dashboard.services import sla
 from dashboard.ui import first_run
 
 # How long the metrics and balances pages keep a result before reading it again.
@@ -94,6 +95,11 @@ def settle_memory() -> None:
     objects (modules, plotly's validators, the engine) into the collector's permanent
     generation, so the full collections Python still runs do not walk them each time."""
     _settled()
+def refresh_config() -> None:
+    """Put the saved business calendar and at-risk default in force for this run: a change
+    an admin saves reaches every page at its next rerun, without a restart."""
+    with session() as s:
+        sla.refresh(session=s)
 
 
 @contextmanager

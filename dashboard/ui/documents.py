@@ -13,13 +13,13 @@ from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import when
 from dashboard.labels import label
-from dashboard.services import customers, einvoices, outbox, routing
+from dashboard.services import customers, einvoices, outbox, routing, settings
 from dashboard.services.customers import Caller, CustomerHeader
 from dashboard.services.invoices import InvoiceDetail
 from dashboard.services.statement import Statement
 from dashboard.services.users import UserInfo
 from dashboard.ui import db, state, text, widgets
-from dashboard.vendor import Vendor, load_vendor
+from dashboard.vendor import Vendor
 
 PRINT_SCRIPT = """
 <button id="print" style="font:14px sans-serif;padding:.45rem .9rem;border:1px solid #c8d1da;
@@ -53,7 +53,8 @@ def _pdf_buttons(key: str, filename: str, pdf: bytes) -> bool:
 
 def invoice_actions(user: UserInfo, header: CustomerHeader, detail: InvoiceDetail,
                     who: Caller) -> None:
-    vendor = load_vendor()
+    with db.session() as s:
+        vendor = settings.company(session=s)
     pdf = invoice_pdf(detail, vendor)
     key = f"invoice_{detail.id}"
     if _pdf_buttons(key, f"{detail.number}.pdf", pdf):
@@ -80,7 +81,8 @@ def e_invoice_button(detail: InvoiceDetail, vendor: Vendor, key: str) -> None:
 
 def statement_actions(user: UserInfo, header: CustomerHeader, stmt: Statement,
                       who: Caller) -> None:
-    vendor = load_vendor()
+    with db.session() as s:
+        vendor = settings.company(session=s)
     stamp = stmt.as_of.isoformat()
     base = f"statement-{header.customer_number}-{stamp}"
     cols = st.columns(3)

@@ -11,10 +11,9 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.formatting import LOCALES, day, when
 from dashboard.intake import webform
-from dashboard.services import public
+from dashboard.services import public, settings
 from dashboard.services.errors import ValidationError
 from dashboard.ui import auth, db, state, text
-from dashboard.vendor import load_vendor
 
 STATUS = {"received": "Received", "confirmed": "Confirmed", "picking": "Being picked",
           "shipped": "Shipped", "in_transit": "In transit", "delivered": "Delivered",
@@ -51,7 +50,8 @@ def language_picker() -> i18n.Translate:
 
 
 def footer(tr: i18n.Translate) -> None:
-    vendor = load_vendor()
+    with db.session() as s:
+        vendor = settings.company(session=s)
     st.divider()
     st.caption(text.plain(tr("Phone {phone}, Monday to Friday 08:30–17:00 · Fax {fax} · "
                              "E-mail {email}").format(phone=vendor.phone, fax=vendor.fax,

@@ -33,3 +33,6 @@ PUBLIC_SENT = "public_sent"          # (reference, e-mail) of the form just sent
 CANNED_PICK = "canned_pick"         # the canned reply open on its page (id, or "new")
 CANNED_SEEN = "canned_seen"         # {reply id: version} as opened, for a stale-edit check
 INTAKE_SEEN = "intake_seen"         # the intake settings version the form was opened at
+RECOMPUTE_PREVIEW = "recompute_preview"  # (panel key, sla_admin.Preview) shown before applying
+POLICY_CHOICE = "sla_policy_choice"   # the policy open in the SLA policies form (id, or "new")
+SEEN_SETTING = "seen_setting"     # + "_<form>": the version of a policy or setting being edited

@@ -4,7 +4,7 @@ A canned reply's edit is written only over the version the admin saw. An outgoin
 that failed can be cancelled by an admin: status ``cancelled`` (the column grows to hold it).
 
 Revision ID: 0013_admin_content
-Revises: 0010
+Revises: 0012_calendar_settings
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_admin_content"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012_calendar_settings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
