@@ -85,7 +85,7 @@ if user.has_role("admin"):
                          st.Page(PAGES / "audit_log.py", title="Audit log",
                                  url_path="audit-log")]
 
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)  # an admin's sections stay open
 keys.bind(keys.FIND)
 if page.title != "Today":  # Today has the big search box
     search.sidebar_search()

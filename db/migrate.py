@@ -33,17 +33,20 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    # A transaction per migration (see migrations/env.py), not one around them all.
     cfg = alembic_config()
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+        connection.commit()
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     cfg = alembic_config()
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
+        connection.commit()
 
 
 def is_migrated(engine: Engine) -> bool:

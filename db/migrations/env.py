@@ -33,8 +33,11 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    # One transaction per migration: on SQLite a migration that copies a referenced table
+    # must switch foreign keys off, which only takes effect outside a transaction, so the
+    # migration before it has to be committed first.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True,
+                      render_as_batch=True, compare_type=True, transaction_per_migration=True,
                       include_object=include_object_for(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()

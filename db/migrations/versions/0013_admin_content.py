@@ -8,7 +8,7 @@ Revises: 0012_calendar_settings
 Create Date: 2026-12-01 16:00:00
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,17 +24,20 @@ NEW_STATUSES = "status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')"
 
 
 def _statuses(check: str, length: int) -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        # SQLite copies the table and drops the old one, whose rows attachments point at.
-        # Outside a transaction the check is switched off; inside one it waits for the
-        # commit, by when the copy holds the same ids. Either way it is verified below.
-        op.execute("PRAGMA foreign_keys=OFF")
-        op.execute("PRAGMA defer_foreign_keys=ON")
     with op.batch_alter_table("outbound_messages") as batch:
         batch.drop_constraint(op.f("ck_outbound_messages_status"), type_="check")
         batch.alter_column("status", type_=sa.String(length), existing_nullable=False)
         batch.create_check_constraint(op.f("ck_outbound_messages_status"), check)
+
+
+def _without_foreign_keys(change: Callable[[], None]) -> None:
+    """SQLite copies the outbox table and drops the old one, whose rows attachments point
+    at: foreign keys are switched off first (only possible before this migration's
+    transaction has written anything, hence first thing) and checked after."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("PRAGMA foreign_keys=OFF")
+    change()
     if sqlite:
         broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         op.execute("PRAGMA foreign_keys=ON")
@@ -43,13 +46,19 @@ def _statuses(check: str, length: int) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("canned_replies") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
-    _statuses(NEW_STATUSES, 12)
+    def change() -> None:
+        _statuses(NEW_STATUSES, 12)
+        with op.batch_alter_table("canned_replies") as batch:
+            batch.add_column(sa.Column("version", sa.Integer(), nullable=False,
+                                       server_default="1"))
+    _without_foreign_keys(change)
 
 
 def downgrade() -> None:
-    op.execute("UPDATE outbound_messages SET status = 'failed' WHERE status = 'cancelled'")
-    _statuses(OLD_STATUSES, 8)
-    with op.batch_alter_table("canned_replies") as batch:
-        batch.drop_column("version")
+    def change() -> None:
+        op.execute("UPDATE outbound_messages SET status = 'failed' "
+                   "WHERE status = 'cancelled'")
+        _statuses(OLD_STATUSES, 8)
+        with op.batch_alter_table("canned_replies") as batch:
+            batch.drop_column("version")
+    _without_foreign_keys(change)
