@@ -100,6 +100,10 @@ class Team(Base):
     # Routing: the categories and languages this team answers (lists of codes).
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # use_alter: users point at teams and teams at their lead, a cycle for create/drop order.
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class User(Base):
@@ -119,8 +123,13 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by the admin's edits only (not by sign-ins), so a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set with a temporary password: nothing but a password change until a new one is chosen.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=text("false"))
 
-    team: Mapped[Team | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
 
 
 class UserSession(Base):
