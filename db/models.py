@@ -100,9 +100,6 @@ class Team(Base):
     # Routing: the categories and languages this team answers (lists of codes).
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # use_alter: users point at teams and teams at their lead, a cycle for create/drop order.
-    lead_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
@@ -127,9 +124,11 @@ class User(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Set with a temporary password: nothing but a password change until a new one is chosen.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                       server_default=text("false"))
+                                                       server_default=text("0"))
+    # The lead of their team (one per team, kept so by services.teams).
+    is_team_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
 
-    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    team: Mapped[Team | None] = relationship()
 
 
 class UserSession(Base):

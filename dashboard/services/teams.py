@@ -26,6 +26,7 @@ class Person:
     role: str
     is_active: bool
     team_id: int | None
+    is_team_lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,21 @@ class TeamRow:
 
 def people(*, session: Session) -> list[Person]:
     """Everyone with an account, by name: the choices for members and leads."""
-    return [Person(u.id, u.username, u.full_name, u.role, u.is_active, u.team_id)
+    return [Person(u.id, u.username, u.full_name, u.role, u.is_active, u.team_id,
+                   u.is_team_lead)
             for u in session.scalars(select(User).order_by(User.full_name, User.username))]
 
 
 def list_teams(*, session: Session) -> list[TeamRow]:
     everyone = people(session=session)
-    names = {p.id: p.full_name for p in everyone}
-    return [
-        TeamRow(t.id, t.name, _ordered(t.categories, CATEGORIES), _ordered(t.languages, LANGUAGES),
-                t.lead_id, names.get(t.lead_id) if t.lead_id else None,
-                tuple(p for p in everyone if p.team_id == t.id), t.version)
-        for t in session.scalars(select(Team).order_by(Team.name))
-    ]
+    rows = []
+    for t in session.scalars(select(Team).order_by(Team.name)):
+        members = tuple(p for p in everyone if p.team_id == t.id)
+        lead = next((p for p in members if p.is_team_lead), None)
+        rows.append(TeamRow(t.id, t.name, _ordered(t.categories, CATEGORIES),
+                            _ordered(t.languages, LANGUAGES), lead.id if lead else None,
+                            lead.full_name if lead else None, members, t.version))
+    return rows
 
 
 def get_team(*, session: Session, team_id: int) -> TeamRow | None:
@@ -137,11 +140,6 @@ def update_team(*, session: Session, team_id: int, version: int | None, name: st
         if not person.is_active:
             found.append(f"{person.full_name}'s account is deactivated: reactivate it before "
                          "adding them to a team.")
-        led = session.scalars(select(Team.name).where(Team.lead_id == person.id,
-                                                      Team.id != team.id)).all()
-        if led:
-            found.append(f"{person.full_name} leads {', '.join(led)}: choose another lead for "
-                         "it first.")
     if lead_id is not None:
         lead = everyone.get(lead_id)
         if lead is None or lead_id not in members:
@@ -156,16 +154,17 @@ def update_team(*, session: Session, team_id: int, version: int | None, name: st
 
     categories_ = list(_ordered(categories, CATEGORIES))
     languages_ = list(_ordered(languages, LANGUAGES))
-    wanted = {"name": name, "categories": categories_, "languages": languages_,
-              "lead_id": lead_id}
+    current_lead = next((p.id for p in everyone.values()
+                         if p.team_id == team.id and p.is_team_lead), None)
+    wanted = {"name": name, "categories": categories_, "languages": languages_}
     values = {k: v for k, v in wanted.items()
               if (list(getattr(team, k) or []) if k in ("categories", "languages")
                   else getattr(team, k)) != v}
-    if not values and members == current:
+    if not values and members == current and lead_id == current_lead:
         if version is not None and version != team.version:
             raise StaleEditError(stale_message(session, team.id))
         return False
-    before = _readable(team.name, team.categories, team.languages, team.lead_id, current,
+    before = _readable(team.name, team.categories, team.languages, current_lead, current,
                        everyone)
     # The version moves even when only the members change: it is the team's form that was seen.
     write_if_unchanged(session, team, team.version if version is None else version,
@@ -173,10 +172,17 @@ def update_team(*, session: Session, team_id: int, version: int | None, name: st
     left, joined = set(current) - set(members), set(members) - set(current)
     if left:
         session.execute(update(User).where(User.id.in_(left), User.team_id == team.id)
-                        .values(team_id=None, version=User.version + 1))
-    if joined:
+                        .values(team_id=None, is_team_lead=False, version=User.version + 1))
+    if joined:  # a lead of another team leaves it, and so no longer leads it
         session.execute(update(User).where(User.id.in_(joined))
-                        .values(team_id=team.id, version=User.version + 1))
+                        .values(team_id=team.id, is_team_lead=False,
+                                version=User.version + 1))
+    session.execute(update(User).where(User.team_id == team.id, User.is_team_lead.is_(True),
+                                       User.id != (lead_id or 0))
+                    .values(is_team_lead=False, version=User.version + 1))
+    if lead_id is not None:
+        session.execute(update(User).where(User.id == lead_id, User.is_team_lead.is_(False))
+                        .values(is_team_lead=True, version=User.version + 1))
     after = _readable(name, categories_, languages_, lead_id, members, everyone)
     audit.record(session=session, action="team_updated", **_by(by), entity_type="team",
                  entity_id=team.id,

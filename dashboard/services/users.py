@@ -251,6 +251,7 @@ class UserRow:
     language: str = "en"
     version: int = 1
     must_change_password: bool = False
+    is_team_lead: bool = False
 
 
 def list_users(*, session: Session) -> list[UserRow]:
@@ -267,7 +268,7 @@ def list_users(*, session: Session) -> list[UserRow]:
     return [
         UserRow(u.id, u.username, u.full_name, u.email, u.role, team, u.is_active,
                 u.last_login_at, until, failures or 0, u.team_id, u.language, u.version,
-                u.must_change_password)
+                u.must_change_password, u.is_team_lead)
         for u, team, until, failures in rows
     ]
 
@@ -454,10 +455,11 @@ def _readable(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def leads_of(session: Session, user_id: int) -> list[str]:
-    """The names of the teams this person leads."""
-    return list(session.scalars(select(Team.name).where(Team.lead_id == user_id)
-                                .order_by(Team.name)))
+def _stops_leading(user: User, values: dict[str, Any]) -> bool:
+    """A lead who leaves the team, becomes a representative or is deactivated no longer
+    leads it."""
+    return user.is_team_lead and ("team_id" in values or values.get("role") == "rep"
+                                  or values.get("is_active") is False)
 
 
 def _lock_admins(session: Session) -> None:
@@ -485,6 +487,8 @@ def _apply(session: Session, user: User, version: int | None, values: dict[str, 
     end the account's sessions when its role, activity or password changed. Returns how
     many sessions ended."""
     now = now or utcnow()
+    if _stops_leading(user, values):
+        values = {**values, "is_team_lead": False}
     was_admin = user.role == "admin" and user.is_active
     loses_admin = was_admin and (values.get("role", "admin") != "admin"
                                  or values.get("is_active", True) is False)
@@ -522,10 +526,6 @@ def update_user(*, session: Session, user_id: int, version: int | None, full_nam
     values = {k: v for k, v in wanted.items() if getattr(user, k) != v}
     if "role" in values and by is not None and by.id == user.id:
         found.append("You cannot change your own role: another administrator can.")
-    led = leads_of(session, user.id)
-    if led and ("team_id" in values or values.get("role") == "rep"):
-        found.append(f"{user.full_name} leads {', '.join(led)}: choose another lead for it "
-                     "on the Teams page first.")
     if found:
         raise ValidationError(found)
     if not values:
@@ -553,10 +553,6 @@ def set_active(*, session: Session, user_id: int, active: bool, by: UserInfo | N
         if version is not None and version != user.version:
             raise_stale(session, user.id)
         return False
-    led = leads_of(session, user.id)
-    if not active and led:
-        raise ValidationError([f"{user.full_name} leads {', '.join(led)}: choose another lead "
-                               "for it on the Teams page first."])
     _apply(session, user, version, {"is_active": active}, by,
            "user_activated" if active else "user_deactivated", now)
     return True

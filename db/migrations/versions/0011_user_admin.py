@@ -1,7 +1,7 @@
 """Users and teams edited in the admin pages: versions, a forced password change, team leads
 
 Users and teams get a ``version`` so a stale edit is refused; a user given a temporary
-password must choose a new one at the next sign-in; a team names its lead.
+password must choose a new one at the next sign-in; one member of a team is its lead.
 
 Revision ID: 0011_user_admin
 Revises: 0010
@@ -20,26 +20,27 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Columns only, so SQLite adds them in place: a copy of ``users`` would cascade to the
+    # sessions and trip the foreign keys that point at it.
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False,
                                    server_default="1"))
         batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+                                   server_default="0"))
+        batch.add_column(sa.Column("is_team_lead", sa.Boolean(), nullable=False,
+                                   server_default="0"))
     with op.batch_alter_table("teams") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False,
                                    server_default="1"))
-        batch.add_column(sa.Column("lead_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_teams_lead_id_users", "users", ["lead_id"], ["id"],
-                                 ondelete="SET NULL")
-        batch.create_index("ix_teams_lead_id", ["lead_id"])
+    # Each team's first active team lead leads it, as the demo data has it.
+    op.execute("UPDATE users SET is_team_lead = TRUE WHERE id IN (SELECT MIN(id) FROM users "
+               "WHERE role = 'lead' AND is_active = TRUE AND team_id IS NOT NULL "
+               "GROUP BY team_id)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("teams") as batch:
-        batch.drop_index("ix_teams_lead_id")
-        batch.drop_constraint("fk_teams_lead_id_users", type_="foreignkey")
-        batch.drop_column("lead_id")
-        batch.drop_column("version")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("must_change_password")
-        batch.drop_column("version")
+    # SQLite (3.35+) drops these columns in place too: none is in a key or an index.
+    for table, columns in (("teams", ["version"]),
+                           ("users", ["is_team_lead", "must_change_password", "version"])):
+        for column in columns:
+            op.drop_column(table, column)
