@@ -157,9 +157,10 @@ def update_team(*, session: Session, team_id: int, version: int | None, name: st
     current_lead = next((p.id for p in everyone.values()
                          if p.team_id == team.id and p.is_team_lead), None)
     wanted = {"name": name, "categories": categories_, "languages": languages_}
+    # Routing lists compare as sets: the order they were stored in means nothing.
     values = {k: v for k, v in wanted.items()
-              if (list(getattr(team, k) or []) if k in ("categories", "languages")
-                  else getattr(team, k)) != v}
+              if (set(getattr(team, k) or []) != set(v) if k in ("categories", "languages")
+                  else getattr(team, k) != v)}
     if not values and members == current and lead_id == current_lead:
         if version is not None and version != team.version:
             raise StaleEditError(stale_message(session, team.id))
@@ -198,8 +199,8 @@ def _readable(name: str, categories: Sequence[str] | None, languages: Sequence[s
     def who(person_id: int | None) -> str | None:
         return everyone[person_id].username if person_id in everyone else None
 
-    return {"name": name, "categories": list(categories or []),
-            "languages": list(languages or []), "lead": who(lead_id),
+    return {"name": name, "categories": list(_ordered(categories, CATEGORIES)),
+            "languages": list(_ordered(languages, LANGUAGES)), "lead": who(lead_id),
             "members": sorted(str(who(m)) for m in members)}
 
 
