@@ -17,7 +17,7 @@ now = db.now()
 with db.session() as s:
     accounts = users.list_users(session=s)
     team_rows = teams.list_teams(session=s)
-team_options: dict[int | None, str] = {None: admin_users.NO_TEAM,
+team_options: dict[int, str] = {admin_users.NOBODY: admin_users.NO_TEAM,
                                        **{t.id: t.name for t in team_rows}}
 
 admin_users.temporary_password_notice()

@@ -20,6 +20,7 @@ from dashboard.ui import db, state, text, widgets
 from db.models import CATEGORIES, LANGUAGES, ROLES
 
 NO_TEAM = "No team"
+NOBODY = 0  # "no team" / "no lead" in a selectbox: a None option reads as no choice at all
 
 
 # --- shared ------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ def _stale_warning(prefix: str, entity_id: int, version: int, seen: int,
     cols = st.columns([5, 1], vertical_alignment="center")
     cols[0].warning(text.plain(message().replace(
         "— reload.", "since you opened it: reload to see the change before editing.")))
-    if cols[1].button("Reload", key=f"{prefix}_reload", type="primary"):
+    if cols[1].button("Reload", key=f"reload_{prefix}", type="primary"):
         st.session_state.pop(f"{prefix}_{entity_id}", None)
         st.rerun()
 
@@ -63,7 +64,7 @@ def _save(change: Callable[[Any], object], done: str, prefix: str,
         st.rerun()
 
 
-def _team_name(options: dict[int | None, str]) -> Callable[[int | None], str]:
+def _team_name(options: dict[int, str]) -> Callable[[int], str]:
     return lambda team_id: options.get(team_id, NO_TEAM)
 
 
@@ -112,7 +113,7 @@ def users_table(accounts: list[UserRow], now: datetime) -> int | None:
                               **{"Last sign-in": small})
 
 
-def new_user_form(admin: UserInfo, team_options: dict[int | None, str]) -> None:
+def new_user_form(admin: UserInfo, team_options: dict[int, str]) -> None:
     with st.expander("New user"), st.form("admin_new_user", border=False):
         cols = st.columns(2)
         full_name = cols[0].text_input("Full name", key="admin_new_name")
@@ -133,7 +134,7 @@ def new_user_form(admin: UserInfo, team_options: dict[int | None, str]) -> None:
             def create(s: Any) -> tuple[UserInfo, str]:
                 return users.create_with_temporary_password(
                     session=s, username=username, full_name=full_name, email=email,
-                    role=role, language=language, team_id=team_id, by=admin)
+                    role=role, language=language, team_id=team_id or None, by=admin)
 
             def hand_over(result: object) -> None:
                 info, password = cast(tuple[UserInfo, str], result)
@@ -146,7 +147,7 @@ def new_user_form(admin: UserInfo, team_options: dict[int | None, str]) -> None:
                   hand_over)
 
 
-def edit_user(admin: UserInfo, u: UserRow, team_options: dict[int | None, str]) -> None:
+def edit_user(admin: UserInfo, u: UserRow, team_options: dict[int, str]) -> None:
     """The picked account: its details, and deactivate / reactivate / reset password."""
     seen = _seen(state.ADMIN_USER_SEEN, u.id, u.version)
 
@@ -168,8 +169,8 @@ def edit_user(admin: UserInfo, u: UserRow, team_options: dict[int | None, str]) 
                                      key=f"{key}_role")
             teams_ = list(team_options)
             team_id = cols[3].selectbox("Team", teams_, key=f"{key}_team",
-                                        index=teams_.index(u.team_id)
-                                        if u.team_id in teams_ else 0,
+                                        index=teams_.index(u.team_id or NOBODY)
+                                        if (u.team_id or NOBODY) in teams_ else 0,
                                         format_func=_team_name(team_options))
             language = cols[4].selectbox("Language", LANGUAGES,
                                          index=LANGUAGES.index(u.language),
@@ -179,7 +180,8 @@ def edit_user(admin: UserInfo, u: UserRow, team_options: dict[int | None, str]) 
         if saved:
             _save(lambda s: users.update_user(
                 session=s, user_id=u.id, version=seen, full_name=full_name, email=email,
-                role=role, language=language, team_id=team_id, by=admin, now=db.now()),
+                role=role, language=language, team_id=team_id or None, by=admin,
+                now=db.now()),
                 f"{u.username} saved", state.ADMIN_USER_SEEN)
         cols = st.columns([2, 2, 5], vertical_alignment="center")
         if u.is_active:
@@ -309,11 +311,11 @@ def edit_team(admin: UserInfo, t: TeamRow, everyone: list[Person],
         with st.form(key, border=False):
             cols = st.columns([3, 3, 5])
             name = cols[0].text_input("Name", t.name, key=f"{key}_name")
-            lead_options: list[int | None] = [None, *choices]
+            lead_options = [NOBODY, *choices]
             lead = cols[1].selectbox(
                 "Lead", lead_options, key=f"{key}_lead",
                 index=lead_options.index(t.lead_id) if t.lead_id in lead_options else 0,
-                format_func=lambda i: "No lead" if i is None else by_id[i].full_name,
+                format_func=lambda i: "No lead" if i == NOBODY else by_id[i].full_name,
                 help="A member with the team lead or administrator role.")
             languages = cols[2].multiselect(
                 "Languages preferred", LANGUAGES, default=list(t.languages),
@@ -328,5 +330,5 @@ def edit_team(admin: UserInfo, t: TeamRow, everyone: list[Person],
         if saved:
             _save(lambda s: teams.update_team(
                 session=s, team_id=t.id, version=seen, name=name, categories=categories,
-                languages=languages, member_ids=members, lead_id=lead, by=admin),
+                languages=languages, member_ids=members, lead_id=lead or None, by=admin),
                 f"Team {name.strip()} saved", state.ADMIN_TEAM_SEEN)
