@@ -107,10 +107,8 @@ def users_table(accounts: list[UserRow], now: datetime) -> int | None:
     styled = widgets.highlight(frame, "Status", lambda v: widgets.MUTED if v == "Deactivated"
                                else widgets.CAUTION if str(v).startswith(("Waits", "Temp"))
                                else "")
-    small = st.column_config.TextColumn(width="small")
     return widgets.selectable(styled, "admin_users_table", [u.id for u in accounts],
-                              Role=small, Language=small, Status=small,
-                              **{"Last sign-in": small})
+                              Language=st.column_config.TextColumn(width="small"))
 
 
 def new_user_form(admin: UserInfo, team_options: dict[int, str]) -> None:
@@ -161,7 +159,7 @@ def edit_user(admin: UserInfo, u: UserRow, team_options: dict[int, str]) -> None
         _stale_warning(state.ADMIN_USER_SEEN, u.id, u.version, seen, stale)
         key = f"admin_user_{u.id}_{seen}"
         with st.form(key, border=False):
-            cols = st.columns([3, 3, 2, 2, 2])
+            cols = st.columns([3, 3, 2.5, 2.5, 2])
             full_name = cols[0].text_input("Full name", u.full_name, key=f"{key}_name")
             email = cols[1].text_input("E-mail", u.email, key=f"{key}_email")
             role = cols[2].selectbox("Role", ROLES, index=ROLES.index(u.role),
