@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create …``,
+"""Command line: ``python -m dashboard db upgrade``, ``python -m dashboard users create|update …``,
 ``python -m dashboard outbox send [--loop]``, ``python -m dashboard intake smtp|import|…``,
 ``python -m dashboard balances close [--recompute]``,
 ``python -m dashboard peppol export --since DATE DIR``,
@@ -25,7 +25,7 @@ from dashboard.business_calendar import BRUSSELS
 from dashboard.config import ConfigError, load_smtp_settings
 from dashboard.intake import cli as intake_cli
 from dashboard.mail import sender
-from dashboard.services import auto_close, closes, portfolio, retention, users
+from dashboard.services import auto_close, closes, portfolio, retention, teams, users
 from dashboard.vendor import Vendor
 from db.config import database_url
 from db.engine import make_engine
@@ -56,8 +56,23 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", required=True, help="full name")
     create.add_argument("--email", required=True)
     create.add_argument("--language", choices=LANGUAGES, default="en")
+    create.add_argument("--team", default=None, help="the team's name")
     create.add_argument("--password-stdin", action="store_true",
                         help="read the password from standard input")
+    change = user_cmd.add_parser("update", help="change an account: only the options given")
+    change.add_argument("username")
+    change.add_argument("--role", choices=ROLES)
+    change.add_argument("--name", help="full name")
+    change.add_argument("--email")
+    change.add_argument("--language", choices=LANGUAGES)
+    team_choice = change.add_mutually_exclusive_group()
+    team_choice.add_argument("--team", help="the team's name")
+    team_choice.add_argument("--no-team", action="store_true", help="in no team")
+    active_choice = change.add_mutually_exclusive_group()
+    active_choice.add_argument("--active", action="store_true", dest="activate",
+                               help="reactivate the account")
+    active_choice.add_argument("--inactive", action="store_true", dest="deactivate",
+                               help="deactivate the account: its sessions end")
     unlock = user_cmd.add_parser("unlock", help="lift a sign-in lockout")
     unlock.add_argument("username")
 
@@ -145,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.action == "create":
         return create_user(engine, args)
+    if args.action == "update":
+        return update_user(engine, args)
     with Session(engine) as session, session.begin():
         try:
             users.unlock_by_username(session=session, username=args.username)
@@ -162,10 +179,13 @@ def create_user(engine: Engine, args: argparse.Namespace) -> int:
                 else getpass.getpass("Password: "))
     try:
         with Session(engine) as session, session.begin():
+            team = getattr(args, "team", None)
             users.create_user(session=session, username=args.username, full_name=args.name,
                               email=args.email, role=args.role, language=args.language,
-                              password=password)
-    except ValueError as exc:
+                              password=password,
+                              team_id=teams.team_id_by_name(session=session, name=team)
+                              if team else None)
+    except (ValueError, LookupError) as exc:
         print(f"Not created: {exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -230,6 +250,33 @@ def auto_close_enquiries(engine: Engine) -> int:
         closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
     print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
                                                         else "."))
+    return 0
+
+
+def update_user(engine: Engine, args: argparse.Namespace) -> int:
+    """Change what the options name, leave the rest; audited like a change in the UI."""
+    try:
+        with Session(engine) as session, session.begin():
+            found = users.get_user_any(session=session, username=args.username)
+            if found is None:
+                raise LookupError(f"No user named {args.username}.")
+            team_id = (None if args.no_team else
+                       teams.team_id_by_name(session=session, name=args.team) if args.team
+                       else found.team_id)
+            changed = users.update_user(
+                session=session, user_id=found.id, version=None,
+                full_name=args.name if args.name is not None else found.full_name,
+                email=args.email if args.email is not None else found.email,
+                role=args.role or found.role, language=args.language or found.language,
+                team_id=team_id, by=None)
+            if (args.activate or args.deactivate) and users.set_active(
+                    session=session, user_id=found.id, active=args.activate, by=None):
+                changed.append("is_active")
+    except (ValueError, LookupError) as exc:
+        print(f"Not changed: {exc}", file=sys.stderr)
+        return 2
+    print(f"Updated {found.username}: {', '.join(changed)}." if changed
+          else f"Nothing to change for {found.username}.")
     return 0
 
 

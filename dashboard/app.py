@@ -46,6 +46,10 @@ if user is None:
         user = auth.login_form(authenticator)
     if user is None:
         st.stop()
+if user.must_change_password:  # a temporary password: a new one first, nothing else
+    st.navigation([st.Page(auth.sign_in_placeholder, title="New password")], position="hidden")
+    auth.forced_password_change(user)
+    st.stop()
 
 with st.sidebar:
     st.markdown(f"**{text.plain(user.full_name)}**  \n{label('role', user.role)}"
@@ -76,6 +80,7 @@ if user.has_role("lead"):
                                 url_path="sla-policies")]
 if user.has_role("admin"):
     sections["Admin"] = [st.Page(PAGES / "users.py", title="Users & access"),
+                         st.Page(PAGES / "teams.py", title="Teams", url_path="teams"),
                          st.Page(PAGES / "business_calendar.py", title="Business calendar",
                                  url_path="calendar"),
                          st.Page(PAGES / "settings.py", title="Settings", url_path="settings"),

@@ -105,6 +105,7 @@ class Team(Base):
     # Routing: the categories and languages this team answers (lists of codes).
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class User(Base):
@@ -124,6 +125,13 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by the admin's edits only (not by sign-ins), so a stale form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set with a temporary password: nothing but a password change until a new one is chosen.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=text("0"))
+    # The lead of their team (one per team, kept so by services.teams).
+    is_team_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
 
     team: Mapped[Team | None] = relationship()
 

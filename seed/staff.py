@@ -110,12 +110,16 @@ def password_hashes() -> dict[str, str]:
 
 def team_rows() -> list[Row]:
     return [TeamRow(id=t.id, name=t.name, categories=json.dumps(list(t.categories)),
-                    languages=json.dumps(list(t.languages))) for t in TEAMS]
+                    languages=json.dumps(list(t.languages)), version=1) for t in TEAMS]
 
 
 def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
               last_login_at: str) -> list[Row]:
     passwords = {account.username: account.password for account in DEMO_ACCOUNTS}
+    leads: dict[int, int] = {}  # team id -> its lead: the team's first active team lead
+    for m in staff.members:
+        if m.role == "lead" and m.is_active and m.team_id is not None:
+            leads.setdefault(m.team_id, m.id)
     return [
         UserRow(
             id=m.id, username=m.username, full_name=m.full_name, email=m.email,
@@ -123,6 +127,8 @@ def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
             language=m.language, team_id=m.team_id, is_active=m.is_active,
             failed_login_count=0, locked_until=None,
             last_login_at=last_login_at if m.is_active else None, created_at=created_at,
+            version=1, must_change_password=False,
+            is_team_lead=m.team_id is not None and leads.get(m.team_id) == m.id,
         )
         for m in staff.members
     ]

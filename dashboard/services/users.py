@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import functools
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import bcrypt
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
+from dashboard import labels
 from dashboard.services import audit, login_throttle, sessions
+from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.login_throttle import UNKNOWN_USER, ClientIdentity
 from dashboard.services.sessions import SessionPolicy
-from db.models import ROLES, LoginThrottle, Team, User
+from dashboard.services.versioned import changed_by, write_if_unchanged
+from db.models import LANGUAGES, ROLES, AuditLog, LoginThrottle, Team, User, UserSession
 from db.types import UTCDateTime, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -25,6 +30,9 @@ MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
 MIN_PASSWORD_SCORE = 3
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 WRONG = "Wrong username or password."
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Temporary passwords: no look-alike characters (0/O, 1/l/I), read out or typed from a note.
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ class UserInfo:
     role: str
     team_id: int | None
     team_name: str | None
+    language: str = "en"
+    must_change_password: bool = False
 
     def has_role(self, role: str) -> bool:
         """Roles are cumulative: a lead can do what a rep can, an admin what a lead can."""
@@ -59,6 +69,7 @@ def _info(user: User) -> UserInfo:
     return UserInfo(
         id=user.id, username=user.username, full_name=user.full_name, email=user.email,
         role=user.role, team_id=user.team_id, team_name=user.team.name if user.team else None,
+        language=user.language, must_change_password=user.must_change_password,
     )
 
 
@@ -237,6 +248,11 @@ class UserRow:
     last_login_at: datetime | None
     locked_until: datetime | None  # the longest sign-in wait on the account, if any
     failed_login_count: int
+    team_id: int | None = None
+    language: str = "en"
+    version: int = 1
+    must_change_password: bool = False
+    is_team_lead: bool = False
 
 
 def list_users(*, session: Session) -> list[UserRow]:
@@ -252,9 +268,21 @@ def list_users(*, session: Session) -> list[UserRow]:
     )
     return [
         UserRow(u.id, u.username, u.full_name, u.email, u.role, team, u.is_active,
-                u.last_login_at, until, failures or 0)
+                u.last_login_at, until, failures or 0, u.team_id, u.language, u.version,
+                u.must_change_password, u.is_team_lead)
         for u, team, until, failures in rows
     ]
+
+
+def get_user_any(*, session: Session, username: str) -> UserRow | None:
+    """An account by username, active or not (the command line changes either)."""
+    user = _find(session, username)
+    return get_row(session=session, user_id=user.id) if user is not None else None
+
+
+def get_row(*, session: Session, user_id: int) -> UserRow | None:
+    """One account as the admin pages show it (active or not)."""
+    return next((u for u in list_users(session=session) if u.id == user_id), None)
 
 
 def unlock(*, session: Session, user_id: int, by: UserInfo) -> None:
@@ -285,35 +313,113 @@ def _unlock(session: Session, user: User, by: UserInfo | None) -> None:
                  before=before, after={"locked_until": None, "waits": 0})
 
 
+def _by(by: UserInfo | None) -> dict[str, Any]:
+    return {"user_id": by.id if by else None, "username": by.username if by else None}
+
+
+def _problems(session: Session, *, user_id: int | None, full_name: str, email: str, role: str,
+              language: str, team_id: int | None) -> list[str]:
+    """What is wrong with an account's details, each in words (empty when nothing is)."""
+    found = []
+    if not full_name.strip():
+        found.append("Enter the person's full name.")
+    if not EMAIL.match(email):
+        found.append("Enter a valid e-mail address, such as name@example.com.")
+    elif session.scalar(select(User.id).where(func.lower(User.email) == email,
+                                              User.id != (user_id or 0))) is not None:
+        found.append(f"The e-mail address {email} is already in use by another account.")
+    if role not in ROLES:
+        found.append("Role must be one of: "
+                     + ", ".join(labels.label("role", r) for r in ROLES) + ".")
+    if language not in LANGUAGES:
+        found.append("Language must be one of: "
+                     + ", ".join(labels.label("language", code) for code in LANGUAGES) + ".")
+    if team_id is not None and session.get(Team, team_id) is None:
+        found.append("That team does not exist (any more): choose another.")
+    return found
+
+
+def _new_account(session: Session, *, username: str, full_name: str, email: str, role: str,
+                 language: str, team_id: int | None, password: str | None,
+                 by: UserInfo | None) -> tuple[User, str | None]:
+    """Validate and add an account; without ``password`` it gets a temporary one, returned,
+    that must be changed at the first sign-in."""
+    username = normalise_username(username)
+    email = email.strip().lower()
+    found = []
+    if not username or not username.replace(".", "").replace("-", "").isalnum():
+        found.append("A username uses letters, digits, dots and hyphens only.")
+    elif _find(session, username) is not None:
+        found.append(f"The username {username} is taken.")
+    found += _problems(session, user_id=None, full_name=full_name, email=email, role=role,
+                       language=language, team_id=team_id)
+    temporary = None
+    if not found:
+        try:
+            if password is None:
+                temporary = temporary_password()
+                password_hash = _hash(temporary)
+            else:
+                password_hash = hash_password(password, username=username,
+                                              hints=(full_name, email.split("@")[0]))
+        except ValueError as exc:
+            found.append(str(exc))
+    if found:
+        raise ValidationError(found)
+    user = User(username=username, full_name=full_name.strip(), email=email, role=role,
+                language=language, team_id=team_id, password_hash=password_hash,
+                is_active=True, failed_login_count=0, version=1,
+                must_change_password=temporary is not None)
+    session.add(user)
+    session.flush()
+    audit.record(session=session, action="user_created", **_by(by), entity_type="user",
+                 entity_id=user.id, after={
+                     "username": username, **_readable(session, {
+                         "full_name": user.full_name, "email": email, "role": role,
+                         "language": language, "team_id": team_id, "is_active": True}),
+                     "must_change_password": temporary is not None})
+    return user, temporary
+
+
 def create_user(*, session: Session, username: str, full_name: str, email: str, role: str,
                 password: str, language: str = "en", team_id: int | None = None,
                 by: UserInfo | None = None) -> UserInfo:
-    """Validate and add an account; raises ValueError saying what is wrong."""
-    username = normalise_username(username)
-    email = email.strip().lower()
-    if not username or not username.replace(".", "").replace("-", "").isalnum():
-        raise ValueError("A username uses letters, digits, dots and hyphens only.")
-    if role not in ROLES:
-        raise ValueError(f"Role must be one of {', '.join(ROLES)}.")
-    if "@" not in email:
-        raise ValueError("Enter a valid e-mail address.")
-    if not full_name.strip():
-        raise ValueError("Enter the person's full name.")
-    if _find(session, username) is not None:
-        raise ValueError(f"The username {username} is taken.")
-    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        raise ValueError(f"The e-mail address {email} is already in use.")
-    password_hash = hash_password(password, username=username,
-                                  hints=(full_name, email.split("@")[0]))
-    user = User(username=username, full_name=full_name.strip(), email=email, role=role,
-                language=language, team_id=team_id, password_hash=password_hash,
-                is_active=True, failed_login_count=0)
-    session.add(user)
-    session.flush()
-    audit.record(session=session, action="user_created", user_id=by.id if by else None,
-                 username=by.username if by else None, entity_type="user", entity_id=user.id,
-                 after={"username": username, "role": role, "email": email})
+    """Validate and add an account with the password given; raises ValidationError (a
+    ValueError) listing what is wrong."""
+    user, _ = _new_account(session, username=username, full_name=full_name, email=email,
+                           role=role, language=language, team_id=team_id, password=password,
+                           by=by)
     return _info(user)
+
+
+def create_with_temporary_password(
+    *, session: Session, username: str, full_name: str, email: str, role: str,
+    language: str = "en", team_id: int | None = None, by: UserInfo | None = None,
+) -> tuple[UserInfo, str]:
+    """Add an account with a one-time password for the admin to pass on; the person chooses
+    their own at the first sign-in."""
+    user, temporary = _new_account(session, username=username, full_name=full_name,
+                                   email=email, role=role, language=language, team_id=team_id,
+                                   password=None, by=by)
+    assert temporary is not None
+    return _info(user), temporary
+
+
+def temporary_password() -> str:
+    """Four groups of four random characters (about 78 bits), e.g. ``k7mp-x3qd-9vhr-tc2w``."""
+    while True:
+        groups = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4))
+                  for _ in range(4))
+        candidate = "-".join(groups)
+        try:
+            validate_password(candidate)
+        except ValueError:  # next to never: zxcvbn sees a word in it
+            continue
+        return candidate
+
+
+def _hash(password: str) -> str:
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
 def _account(session: Session, user_id: int) -> User:
@@ -323,46 +429,202 @@ def _account(session: Session, user_id: int) -> User:
     return user
 
 
-def _changed(session: Session, user: User, by: UserInfo | None, action: str,
-             before: dict[str, Any], after: dict[str, Any], now: datetime | None) -> None:
-    """Audit a change to an account and end its sessions: whoever holds one signs in anew."""
-    ended = sessions.revoke_all(session=session, user_id=user.id, reason=action[:20],
-                                now=now or utcnow())
-    audit.record(session=session, action=action, user_id=by.id if by else None,
-                 username=by.username if by else None, entity_type="user", entity_id=user.id,
-                 before=before, after={**after, "sessions_ended": ended})
+def stale_message(session: Session, user_id: int) -> str:
+    return changed_by(session, last_changes("user", user_id), "account", "the system")
+
+
+def last_changes(entity_type: str, entity_id: int) -> Select[str, datetime]:
+    """(who, when) of the audited changes to an entity, newest first."""
+    return (select(func.coalesce(User.full_name, AuditLog.username), AuditLog.occurred_at)
+            .outerjoin(User, User.id == AuditLog.user_id)
+            .where(AuditLog.entity_type == entity_type, AuditLog.entity_id == entity_id,
+                   ~AuditLog.action.in_(("login", "login_cookie", "login_failed")))
+            .order_by(AuditLog.occurred_at.desc(), AuditLog.id.desc()))
+
+
+def _readable(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Values for the audit log: the team by name, never a password or its hash."""
+    shown = {}
+    for key, value in values.items():
+        if key == "password_hash":
+            continue
+        if key == "team_id":
+            shown["team"] = (session.scalar(select(Team.name).where(Team.id == value))
+                             if value is not None else None)
+        else:
+            shown[key] = value
+    return shown
+
+
+def _stops_leading(user: User, values: dict[str, Any]) -> bool:
+    """A lead who leaves the team, becomes a representative or is deactivated no longer
+    leads it."""
+    return user.is_team_lead and ("team_id" in values or values.get("role") == "rep"
+                                  or values.get("is_active") is False)
+
+
+def _lock_admins(session: Session) -> None:
+    """PostgreSQL: two admins demoting each other at once wait for one another here, so the
+    second sees the first's change (SQLite writes one at a time anyway)."""
+    session.execute(select(User.id).where(User.role == "admin", User.is_active.is_(True))
+                    .with_for_update()).all()
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Checked after the write, so concurrent changes are counted too; the caller's
+    transaction rolls the change back when it fails."""
+    left = session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.is_active.is_(True)))
+    if not left:
+        raise ValidationError([f"{user.full_name} is the last active administrator: make "
+                               "someone else an administrator first, or nobody could manage "
+                               "users any more."])
+
+
+def _apply(session: Session, user: User, version: int | None, values: dict[str, Any],
+           by: UserInfo | None, action: str, now: datetime | None,
+           extra_after: dict[str, Any] | None = None) -> int:
+    """Write a change over the version the admin saw, audit it with before and after, and
+    end the account's sessions when its role, activity or password changed. Returns how
+    many sessions ended."""
+    now = now or utcnow()
+    if _stops_leading(user, values):
+        values = {**values, "is_team_lead": False}
+    was_admin = user.role == "admin" and user.is_active
+    loses_admin = was_admin and (values.get("role", "admin") != "admin"
+                                 or values.get("is_active", True) is False)
+    if loses_admin:
+        _lock_admins(session)
+    before = {key: getattr(user, key) for key in values}
+    readable_before = _readable(session, before)
+    write_if_unchanged(session, user, user.version if version is None else version,
+                       lambda: stale_message(session, user.id), **values)
+    if loses_admin:
+        _keep_an_admin(session, user)
+    ends = ("role" in values or values.get("is_active") is False or "password_hash" in values)
+    ended = (sessions.revoke_all(session=session, user_id=user.id, reason=action[:20], now=now)
+             if ends else 0)
+    audit.record(session=session, action=action, **_by(by), entity_type="user",
+                 entity_id=user.id, before=readable_before,
+                 after={**_readable(session, values), **(extra_after or {}),
+                        **({"sessions_ended": ended} if ends else {})})
+    return ended
+
+
+def update_user(*, session: Session, user_id: int, version: int | None, full_name: str,
+                email: str, role: str, language: str, team_id: int | None,
+                by: UserInfo | None, now: datetime | None = None) -> list[str]:
+    """Save an account's details over ``version`` (None: whatever is stored, for the command
+    line). Returns the names of the fields that changed; raises ValidationError or
+    StaleEditError, and writes nothing then."""
+    user = _account(session, user_id)
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    found = _problems(session, user_id=user.id, full_name=full_name, email=email, role=role,
+                      language=language, team_id=team_id)
+    wanted = {"full_name": full_name, "email": email, "role": role, "language": language,
+              "team_id": team_id}
+    values = {k: v for k, v in wanted.items() if getattr(user, k) != v}
+    if "role" in values and by is not None and by.id == user.id:
+        found.append("You cannot change your own role: another administrator can.")
+    if found:
+        raise ValidationError(found)
+    if not values:
+        if version is not None and version != user.version:
+            raise_stale(session, user.id)
+        return []
+    action = "user_role_changed" if "role" in values else "user_updated"
+    _apply(session, user, version, values, by, action, now)
+    return list(values)
+
+
+def raise_stale(session: Session, user_id: int) -> None:
+    raise StaleEditError(stale_message(session, user_id))
 
 
 def set_active(*, session: Session, user_id: int, active: bool, by: UserInfo | None,
-               now: datetime | None = None) -> None:
+               now: datetime | None = None, version: int | None = None) -> bool:
+    """Deactivate (every session ends at its next click) or reactivate an account; False
+    when it already was so."""
     user = _account(session, user_id)
     if by is not None and by.id == user.id and not active:
-        raise ValueError("You cannot deactivate your own account.")
+        raise ValidationError(["You cannot deactivate your own account: another "
+                               "administrator can."])
     if user.is_active == active:
-        return
-    user.is_active = active
-    _changed(session, user, by, "user_activated" if active else "user_deactivated",
-             {"is_active": not active}, {"is_active": active}, now)
+        if version is not None and version != user.version:
+            raise_stale(session, user.id)
+        return False
+    _apply(session, user, version, {"is_active": active}, by,
+           "user_activated" if active else "user_deactivated", now)
+    return True
 
 
 def set_role(*, session: Session, user_id: int, role: str, by: UserInfo | None,
-             now: datetime | None = None) -> None:
-    if role not in ROLES:
-        raise ValueError(f"Role must be one of {', '.join(ROLES)}.")
+             now: datetime | None = None, version: int | None = None) -> None:
     user = _account(session, user_id)
-    if by is not None and by.id == user.id and role != user.role:
-        raise ValueError("You cannot change your own role.")
-    if user.role == role:
-        return
-    before = user.role
-    user.role = role
-    _changed(session, user, by, "user_role_changed", {"role": before}, {"role": role}, now)
+    update_user(session=session, user_id=user_id, version=version, full_name=user.full_name,
+                email=user.email, role=role, language=user.language, team_id=user.team_id,
+                by=by, now=now)
 
 
 def set_password(*, session: Session, user_id: int, password: str, by: UserInfo | None,
                  now: datetime | None = None) -> None:
     """A new password (validated like any other); every session of the account ends."""
     user = _account(session, user_id)
-    user.password_hash = hash_password(password, username=user.username,
-                                       hints=(user.full_name, user.email.split("@")[0]))
-    _changed(session, user, by, "password_changed", {}, {}, now)
+    password_hash = hash_password(password, username=user.username,
+                                  hints=(user.full_name, user.email.split("@")[0]))
+    _apply(session, user, None, {"password_hash": password_hash, "must_change_password": False},
+           by, "password_changed", now)
+
+
+def reset_password(*, session: Session, user_id: int, by: UserInfo | None,
+                   version: int | None = None, now: datetime | None = None) -> str:
+    """A one-time temporary password, returned to be shown once: the account's sessions end
+    and its next sign-in leads to nothing but choosing a new password."""
+    user = _account(session, user_id)
+    if by is not None and by.id == user.id:
+        raise ValidationError(["You cannot reset your own password here: another "
+                               "administrator can."])
+    if not user.is_active:
+        raise ValidationError([f"{user.full_name}'s account is deactivated: reactivate it "
+                               "first."])
+    temporary = temporary_password()
+    _apply(session, user, version, {"password_hash": _hash(temporary),
+                                    "must_change_password": True},
+           by, "password_reset", now, extra_after={"password": "temporary"})
+    return temporary
+
+
+def change_own_password(*, session: Session, user_id: int, session_id: str | None,
+                        current: str, new: str, repeat: str, now: datetime | None = None
+                        ) -> None:
+    """The person's own new password (after a temporary one, or any time): the session they
+    use stays open, every other one ends."""
+    now = now or utcnow()
+    user = _account(session, user_id)
+    found = []
+    if not _password_matches(current, user.password_hash):
+        found.append("The current password is wrong.")
+    if new != repeat:
+        found.append("The two new passwords differ: type the same one twice.")
+    elif new == current:
+        found.append("Choose a new password, not the one you signed in with.")
+    else:
+        try:
+            validate_password(new, username=user.username,
+                              hints=(user.full_name, user.email.split("@")[0]))
+        except ValueError as exc:
+            found.append(str(exc))
+    if found:
+        raise ValidationError(found)
+    before = {"must_change_password": user.must_change_password}
+    write_if_unchanged(session, user, user.version, lambda: stale_message(session, user.id),
+                       password_hash=_hash(new), must_change_password=False)
+    others = session.execute(update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
+        UserSession.id != (session_id or "")).values(revoked_at=now,
+                                                   revoked_reason="password_changed"))
+    audit.record(session=session, action="password_changed_by_user", user_id=user.id,
+                 username=user.username, entity_type="user", entity_id=user.id,
+                 before=before, after={"must_change_password": False,
+                                       "other_sessions_ended": int(others.rowcount or 0)})  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from dashboard.services import session_tokens, sessions, users
 from dashboard.services.login_throttle import ClientIdentity
 from dashboard.services.sessions import SessionPolicy
 from dashboard.services.users import UserInfo
-from dashboard.ui import db, state
+from dashboard.ui import db, state, text, widgets
 
 # A random id per browser, set at its first sign-in: sign-ins from a browser the account has
 # used before are throttled apart from everyone else's.
@@ -205,3 +205,40 @@ def require_role(role: str) -> UserInfo:
 
 def sign_in_placeholder() -> None:
     """The only page before signing in: it keeps the menu of a previous user off screen."""
+
+
+def forced_password_change(user: UserInfo) -> None:
+    """After a temporary password: choose a new one before anything else. This browser's
+    session stays signed in; any other ends."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Choose a new password")
+        st.caption(f"Signed in as {text.plain(user.username)} with a temporary password. "
+                   f"Choose your own to go on: at least {users.MIN_PASSWORD_LENGTH} "
+                   "characters, not a common one; a few unrelated words work well.")
+        with st.form("forced_password_change", enter_to_submit=True):
+            current = st.text_input("Temporary password", type="password",
+                                    autocomplete="current-password",
+                                    key=state.NEW_PASSWORD_CURRENT)
+            new = st.text_input("New password", type="password", autocomplete="new-password",
+                                key=state.NEW_PASSWORD)
+            repeat = st.text_input("New password again", type="password",
+                                   autocomplete="new-password", key=state.NEW_PASSWORD_REPEAT)
+            submitted = st.form_submit_button("Save password", type="primary")
+        if submitted:
+            try:
+                with db.session() as s:
+                    users.change_own_password(
+                        session=s, user_id=user.id,
+                        session_id=st.session_state.get(state.SESSION_ID), current=current,
+                        new=new, repeat=repeat, now=db.now())
+            except (ValueError, RuntimeError) as exc:
+                widgets.show_problems(exc)
+            else:
+                for key in (state.NEW_PASSWORD_CURRENT, state.NEW_PASSWORD,
+                            state.NEW_PASSWORD_REPEAT):
+                    st.session_state.pop(key, None)
+                st.session_state[state.FLASH] = "Your new password is saved"
+                st.rerun()
+        st.button("Log out", key="logout_button",
+                  on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))

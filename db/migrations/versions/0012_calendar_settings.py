@@ -5,7 +5,7 @@ at-risk share and a version, settings a version, so a stale edit is refused. The
 the demo seeded that nothing read are dropped: their values live on in the code's defaults.
 
 Revision ID: 0012_calendar_settings
-Revises: 0010
+Revises: 0011_user_admin
 Create Date: 2026-12-01 16:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_calendar_settings"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011_user_admin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
