@@ -245,6 +245,9 @@ def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
     print(f"Wrote {written} e-invoices to {args.directory}.")
     for reason in skipped:
         print(f"Skipped: {reason}", file=sys.stderr)
+    return 0
+
+
 def auto_close_enquiries(engine: Engine) -> int:
     with Session(engine) as session, session.begin():
         closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))

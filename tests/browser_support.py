@@ -382,6 +382,7 @@ class ConsoleLog:
     port: int
     errors: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    allowed: tuple[str, ...] = ()  # messages a test provokes on purpose (their openings)
 
     def on_console(self, msg: ConsoleMessage) -> None:
         if msg.type != "error":
@@ -389,6 +390,9 @@ class ConsoleLog:
         text = msg.text
         where = (msg.location or {}).get("url", "")
         line = f"{text} @ {where}"
+        if text.startswith(self.allowed) and self.allowed:
+            self.ignored.append(line)
+            return
         if text.startswith("Failed to load resource") and where and self._expected(text, where):
             self.ignored.append(line)
             return
@@ -415,14 +419,15 @@ def console_page(browser: Browser, server: Server, failure_shot: str, *,
                  timeout_ms: float = TIMEOUT_MS, viewport: tuple[int, int] = (1366, 900),
                  gate: ComponentGate | None = None,
                  failed: Callable[[], bool] = lambda: False,
-                 locale: str = "en-GB") -> Iterator[Page]:
+                 locale: str = "en-GB", allowed_errors: tuple[str, ...] = ()
+                 ) -> Iterator[Page]:
     """A fresh browser profile (no cookies) on the app; fails on app errors in the console.
 
     When the test fails, the page is saved as ``failure_shot`` and the server's log printed.
     A failure inside the ``with`` block is seen here; a fixture's test fails outside it, so a
     fixture passes ``failed`` to tell. ``gate`` can hold back the cookie manager's requests.
     """
-    console = ConsoleLog(server.port)
+    console = ConsoleLog(server.port, allowed=allowed_errors)
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
                                   timezone_id="Europe/Brussels", accept_downloads=True)

@@ -104,10 +104,10 @@ def users_table(accounts: list[UserRow], now: datetime) -> int | None:
         for u in accounts
     ], columns=["Name", "Username", "Role", "Team", "Language", "Status", "Last sign-in",
                 "E-mail"])
-    styled = widgets.highlight(frame, "Status", lambda v: widgets.MUTED if v == "Deactivated"
-                               else widgets.CAUTION if str(v).startswith(("Waits", "Temp"))
-                               else "")
-    return widgets.selectable(styled, "admin_users_table", [u.id for u in accounts],
+    # A sign before the words, not a styled cell (no pandas Styler on tables people wait for).
+    marked = widgets.marked(frame, "Status", lambda v: "⚪" if v == "Deactivated"
+                            else "🟠" if str(v).startswith(("Waits", "Temp")) else "")
+    return widgets.selectable(marked, "admin_users_table", [u.id for u in accounts],
                               Language=st.column_config.TextColumn(width="small"))
 
 
