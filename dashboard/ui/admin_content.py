@@ -255,7 +255,7 @@ def intake_settings_page(user: UserInfo) -> None:
 
     st.subheader("Fax gateways")
     st.caption("A message is a fax when its sender and subject match a gateway. Name the "
-               "fax number with a (?P<number>…) group in the subject or body pattern. "
+               "fax number with a group named “number” in the subject or body pattern. "
                "Patterns are regular expressions, matched without regard to case.")
     edited = st.data_editor(
         pd.DataFrame([{GATEWAY_COLUMNS[c]: g.get(c, "") for c in GATEWAY_COLUMNS}

@@ -97,7 +97,7 @@ def users_table(accounts: list[UserRow], now: datetime) -> int | None:
     """All accounts; returns the id of the one picked for editing."""
     frame = pd.DataFrame([
         {"Name": u.full_name, "Username": u.username, "Role": labels.label("role", u.role),
-         "Team": (f"{u.team} (lead)" if u.is_team_lead else u.team) if u.team else "—",
+         "Team": (f"{u.team} · team lead" if u.is_team_lead else u.team) if u.team else "—",
          "Language": labels.label("language", u.language),
          "Status": user_status(u, now), "Last sign-in": when(u.last_login_at),
          "E-mail": u.email}
