@@ -74,7 +74,9 @@ def e_invoice_button(detail: InvoiceDetail, vendor: Vendor, key: str) -> None:
             return
     if source is None:
         return
-    st.download_button("Download e-invoice (Peppol UBL)", data=ubl.e_invoice(*source, vendor),
+    # Written when clicked, not on every rerun of the invoice's detail.
+    st.download_button("Download e-invoice (Peppol UBL)",
+                       data=lambda: ubl.e_invoice(*source, vendor),
                        file_name=ubl.file_name(detail.number, detail.issue_date),
                        mime="application/xml", key=f"{key}_ubl", on_click="ignore")
 
