@@ -191,9 +191,10 @@ def select_row(page: Page, table: Locator, row: int) -> None:
 
 # --------------------------------------------------------------------------- reruns
 
-# Counts finished script runs in the page: a run is finished when [data-testid="stApp"] goes
-# to data-test-script-state="notRunning" after having been "running". A MutationObserver sees
-# every attribute change, so even a run shorter than a polling interval is counted.
+# Counts finished script runs in the page, from the server's own "script finished" messages
+# on the websocket. The frontend's data-test-script-state is not enough: React batches its
+# updates, so a run shorter than a frame never shows "running" in the DOM (seen with a form
+# submit on a quiet server). A run ended early for a rerun does not count: another follows.
 # It also notes the values custom components send (each one makes Streamlit rerun): the
 # remember-me cookie manager is a component that answers once its frame has loaded, so a page
 # is only settled once that answer has been followed by a finished run.
@@ -206,21 +207,41 @@ RUN_COUNTER_SCRIPT = """
   window.__csolValueAt = -1;
   window.__csolValues = 0;
   window.__csolAnswered = new WeakSet();
-  let sawRunning = false;
-  const ATTR = "data-test-script-state";
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute("data-testid") !== "stApp") continue;
-      const now = r.target.getAttribute(ATTR);
-      if (r.oldValue === "running" || now === "running") sawRunning = true;
-      if (now === "notRunning" && sawRunning) {
-        window.__csolRuns += 1;
-        window.__csolRunFinishedAt = performance.now();
-        sawRunning = false;
-      }
+  const SCRIPT_FINISHED = 6, FINISHED_EARLY_FOR_RERUN = 2;  // ForwardMsg.script_finished
+  // The top-level fields of a protobuf message: [field number, varint value or null].
+  const fields = (bytes) => {
+    const out = [];
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, b;
+      do { b = bytes[i++]; value += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      return value;
+    };
+    while (i < bytes.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (wire === 0) out.push([field, varint()]);
+      else if (wire === 2) { const n = varint(); i += n; out.push([field, null]); }
+      else if (wire === 1) { i += 8; out.push([field, null]); }
+      else if (wire === 5) { i += 4; out.push([field, null]); }
+      else break;
     }
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: [ATTR]});
+    return out;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        for (const [field, value] of fields(new Uint8Array(event.data))) {
+          if (field === SCRIPT_FINISHED && value !== FINISHED_EARLY_FOR_RERUN) {
+            window.__csolRuns += 1;
+            window.__csolRunFinishedAt = performance.now();
+          }
+        }
+      });
+    }
+  };
   window.addEventListener("message", (event) => {
     if (event.data && event.data.type === "streamlit:setComponentValue") {
       window.__csolValueAt = performance.now();
@@ -257,7 +278,12 @@ def wait_for_rerun(page: Page, action: Callable[[], object], timeout_ms: float =
     """
     document_id, before = runs_finished(page)
     action()
-    page.wait_for_function(_RUN_FINISHED, arg=[document_id, before], timeout=timeout_ms)
+    try:
+        page.wait_for_function(_RUN_FINISHED, arg=[document_id, before], timeout=timeout_ms)
+    except PlaywrightTimeoutError as exc:
+        now = runs_finished(page)
+        raise AssertionError(f"no script run finished after the action (runs before: "
+                             f"{before}, now: {now[1]})") from exc
 
 
 COOKIE_MANAGER_FRAME = 'iframe[title*="CookieManager"]'

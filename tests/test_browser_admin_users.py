@@ -34,6 +34,7 @@ from tests.browser_support import (
 require_browser()
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.services.sla import deadlines
 from db.engine import make_engine
@@ -127,8 +128,18 @@ def go(page: Page, link: str) -> None:
 def choose(page: Page, scope: object, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` (inside a form: no rerun)."""
     box = scope.get_by_test_id("stSelectbox").filter(has_text=label)  # type: ignore[attr-defined]
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    # A text field just typed in commits its value when it loses focus, and the form's
+    # re-render then closes a list that the same click opened: leave the field first.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=3_000)
+            break
+        except PlaywrightTimeoutError:
+            continue  # the list closed again: open it once more
+    wanted.click()
 
 
 def test_a_new_colleague_claims_from_their_team_and_is_signed_out_when_deactivated(
