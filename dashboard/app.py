@@ -68,6 +68,7 @@ sections: dict[str, list[st.Page]] = {
         st.Page(PAGES / "log_call.py", title="Log a call", url_path="log-call"),
         st.Page(PAGES / "intake_problems.py", title="Intake problems", url_path="intake"),
         st.Page(PAGES / "enquiry.py", title="Enquiry", url_path="enquiry", visibility="hidden"),
+        st.Page(PAGES / "account.py", title="My account", url_path="account"),
     ],
 }
 if user.has_role("lead"):

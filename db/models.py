@@ -106,6 +106,8 @@ class Team(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A retired team routes nothing and takes no members; its past enquiries keep its name.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class User(Base):
@@ -130,6 +132,8 @@ class User(Base):
     # Set with a temporary password: nothing but a password change until a new one is chosen.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=text("0"))
+    # Until when that temporary password signs in; a late one needs a new reset.
+    temporary_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The lead of their team (one per team, kept so by services.teams).
     is_team_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
 

@@ -18,7 +18,8 @@ with db.session() as s:
     accounts = users.list_users(session=s)
     team_rows = teams.list_teams(session=s)
 team_options: dict[int, str] = {admin_users.NOBODY: admin_users.NO_TEAM,
-                                       **{t.id: t.name for t in team_rows}}
+                                       **{t.id: t.name for t in team_rows
+                                          if t.retired_at is None}}
 
 admin_users.temporary_password_notice()
 st.caption(f"{number(sum(u.is_active for u in accounts))} active accounts of "

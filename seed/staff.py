@@ -110,7 +110,8 @@ def password_hashes() -> dict[str, str]:
 
 def team_rows() -> list[Row]:
     return [TeamRow(id=t.id, name=t.name, categories=json.dumps(list(t.categories)),
-                    languages=json.dumps(list(t.languages)), version=1) for t in TEAMS]
+                    languages=json.dumps(list(t.languages)), version=1, retired_at=None)
+            for t in TEAMS]
 
 
 def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
@@ -127,7 +128,7 @@ def user_rows(staff: Staff, hashes: dict[str, str], created_at: str,
             language=m.language, team_id=m.team_id, is_active=m.is_active,
             failed_login_count=0, locked_until=None,
             last_login_at=last_login_at if m.is_active else None, created_at=created_at,
-            version=1, must_change_password=False,
+            version=1, must_change_password=False, temporary_expires_at=None,
             is_team_lead=m.team_id is not None and leads.get(m.team_id) == m.id,
         )
         for m in staff.members

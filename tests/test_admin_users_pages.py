@@ -264,3 +264,51 @@ def test_a_role_change_signs_the_person_out_at_their_next_click(app_db: str) -> 
     assert rep.text_input(key="login_username") is not None
     sign_in(rep, "rep")
     assert "Today" in titles(rep) and rep.session_state["roles"] == ["lead"]
+
+
+def test_a_team_without_members_is_retired_after_a_confirmation(app_db: str) -> None:
+    at = _open(sign_in(new_app(), "admin"), "Teams")
+    select_row(at, "admin_teams_table", 0)  # Billing: two members
+    at.run()
+    billing = next(b for b in at.button if str(b.key).endswith("_retire"))
+    assert billing.disabled
+    select_row(at, "admin_teams_table", 1)  # Orders: nobody
+    at.run()
+    retire = next(b for b in at.button if str(b.key).endswith("_retire"))
+    assert not retire.disabled
+    retire.click().run()
+    assert any("Retire **Orders**" in rendered(m.value) for m in at.markdown)
+    with Session(make_engine(app_db)) as s:
+        assert s.scalars(select(Team).where(Team.name == "Orders")).one().retired_at is None
+    next(b for b in at.button if str(b.key).endswith("_retire_yes")).click().run()
+    assert not at.exception and not at.error
+    assert "Team Orders retired; 0 open enquiries moved" in " ".join(
+        rendered(t.value) for t in at.toast) + " ".join(rendered(m.value) for m in at.success)
+    assert "Orders (retired)" in list(at.dataframe[0].value["Team"])
+    with Session(make_engine(app_db)) as s:
+        assert s.scalars(select(Team).where(Team.name == "Orders")).one().retired_at
+    # A retired team is not offered for people any more.
+    users_page = _open(at, "Users & access")
+    assert "Orders" not in [users_page.selectbox(key="admin_new_team").format_func(o)
+                            for o in users_page.selectbox(key="admin_new_team").options]
+
+
+def test_a_person_changes_their_own_password_on_my_account(app_db: str) -> None:
+    at = sign_in(new_app(), "rep")
+    at.switch_page("../pages/account.py").run()
+    assert not at.exception
+    assert "My account" in titles(at)
+    assert any("Sofie Peeters" in rendered(m.value) for m in at.markdown)
+    at.text_input(key="new_password_current").input("not my password")
+    at.text_input(key="new_password").input("orange tram quietly")
+    at.text_input(key="new_password_repeat").input("orange tram quietly")
+    at.button(key="FormSubmitter:own_password_change-Save password").click().run()
+    assert "The current password is wrong." in _errors(at)
+    at.text_input(key="new_password_current").input(PASSWORD)
+    at.button(key="FormSubmitter:own_password_change-Save password").click().run()
+    assert not at.exception and not at.error
+    assert "Today" in titles(sign_in(new_app(), "rep", "orange tram quietly"))
+    with Session(make_engine(app_db)) as s:
+        entry = s.scalars(select(AuditLog).where(
+            AuditLog.action == "password_changed_by_user")).one()
+    assert entry.username == "rep"

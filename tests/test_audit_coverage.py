@@ -540,6 +540,7 @@ PROVED_ELSEWHERE = {
 } | {
     name: "tests/test_user_admin.py" for name in (
         "dashboard.services.teams.create_team", "dashboard.services.teams.update_team",
+        "dashboard.services.teams.retire_team", "dashboard.services.teams.reinstate_team",
         "dashboard.services.users.change_own_password",
         "dashboard.services.users.create_with_temporary_password",
         "dashboard.services.users.reset_password", "dashboard.services.users.update_user")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
@@ -211,12 +211,43 @@ def test_a_password_reset_is_shown_once_ends_sessions_and_forces_a_change(
     assert users.attempt_login(session=s, username="rep", password=temporary, now=NOW).ok
     assert _info(s, "rep").must_change_password
     entry = _last(s, "password_reset")
-    assert entry.before == {"must_change_password": False}
+    assert entry.before == {"must_change_password": False, "temporary_expires_at": None}
     assert entry.after == {"must_change_password": True, "password": "temporary",
+                           "temporary_expires_at": (NOW + users.TEMPORARY_VALID).isoformat(),
                            "sessions_ended": 1}
     assert "$2" not in repr(entry.after) and temporary not in repr(entry.after)
     with pytest.raises(ValidationError, match="cannot reset your own password"):
         users.reset_password(session=s, user_id=admin.id, by=admin, now=NOW)
+
+
+def test_a_temporary_password_expires_and_a_new_reset_gives_a_fresh_one(desk: Session
+                                                                        ) -> None:
+    s = desk
+    admin = _info(s, "admin")
+    rep_id = _info(s, "rep").id
+    temporary = users.reset_password(session=s, user_id=rep_id, by=admin, now=NOW)
+    s.commit()
+    last_minute = NOW + users.TEMPORARY_VALID - timedelta(minutes=1)
+    assert users.attempt_login(session=s, username="rep", password=temporary,
+                               now=last_minute).ok
+    late = users.attempt_login(session=s, username="rep", password=temporary,
+                               now=NOW + users.TEMPORARY_VALID)
+    assert not late.ok and late.message == users.EXPIRED
+    assert _last(s, "login_refused_temporary_expired").user_id == rep_id
+    row = users.get_row(session=s, user_id=rep_id)
+    assert row is not None and row.temporary_expires_at == NOW + users.TEMPORARY_VALID
+    # A fresh reset signs in again; the person's own password then never expires.
+    later = NOW + timedelta(days=10)
+    fresh = users.reset_password(session=s, user_id=rep_id, by=admin, now=later)
+    signed = users.attempt_login(session=s, username="rep", password=fresh, now=later)
+    assert signed.ok
+    users.change_own_password(session=s, user_id=rep_id, session_id=signed.session_id,
+                              current=fresh, new="orange tram quietly",
+                              repeat="orange tram quietly", now=later)
+    assert _info(s, "rep").must_change_password is False
+    years = later + timedelta(days=800)
+    assert users.attempt_login(session=s, username="rep", password="orange tram quietly",
+                               now=years).ok
 
 
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(desk: Session) -> None:
@@ -298,6 +329,56 @@ def test_a_team_is_created_and_routes_at_once(desk: Session) -> None:
     entry = _last(s, "team_created")
     assert entry.after == {"name": "Contracts DE", "categories": ["contracts"],
                            "languages": ["de"]}
+
+
+def test_a_team_without_members_is_retired_its_queue_rerouted_and_it_can_come_back(
+        desk: Session) -> None:
+    s = desk
+    admin = _info(s, "admin")
+    billing_id = teams.team_id_by_name(session=s, name="Billing")
+    orders_id = teams.team_id_by_name(session=s, name="Orders")
+    old = teams.create_team(session=s, name="Orders BE", categories=["contracts", "orders"],
+                            languages=["de"], by=admin)
+    waiting = f.enquiry(s, team_id=old, category="orders", language="nl", status="open")
+    done = f.enquiry(s, team_id=old, category="orders", language="nl", status="closed")
+    unrouted = f.enquiry(s, team_id=old, category="contracts", language="de",
+                         status="pending_customer")
+    invoices = f.enquiry(s, team_id=old, category="invoices", language="fr", status="new")
+    s.commit()
+    assert enquiries.route_team(session=s, category="contracts", language="de") == old
+    # Members first: an active member keeps the team.
+    _edit(s, "rep", admin, team_id=old)
+    with pytest.raises(ValidationError, match="still has 1 active member"):
+        teams.retire_team(session=s, team_id=old, version=None, by=admin, now=NOW)
+    s.rollback()
+    _edit(s, "rep", admin, team_id=billing_id)
+    version = teams.get_team(session=s, team_id=old).version  # type: ignore[union-attr]
+    with pytest.raises(StaleEditError):
+        teams.retire_team(session=s, team_id=old, version=version - 1, by=admin, now=NOW)
+    s.rollback()
+    assert teams.retire_team(session=s, team_id=old, version=version, by=admin, now=NOW) == 3
+    s.commit()
+    s.expire_all()
+    assert (waiting.team_id, invoices.team_id, unrouted.team_id, done.team_id) == (
+        orders_id, billing_id, None, old)
+    assert enquiries.route_team(session=s, category="contracts", language="de") is None
+    assert "contracts" in teams.unrouted_categories(session=s)
+    entry = _last(s, "team_retired")
+    assert entry.after["open_enquiries_moved"] == {"Orders": 1, "Billing": 1, "no team": 1}
+    assert sorted(entry.after["references"]) == sorted(
+        [waiting.reference, invoices.reference, unrouted.reference])
+    with pytest.raises(ValidationError, match="Orders BE is retired: choose another team"):
+        _edit(s, "lead", admin, team_id=old)
+    s.rollback()
+    with pytest.raises(ValidationError, match="reinstate it before changing it"):
+        teams.update_team(session=s, team_id=old, version=None, name="Orders BE",
+                          categories=["orders"], languages=["nl"], member_ids=[],
+                          lead_id=None, by=admin)
+    s.rollback()
+    teams.reinstate_team(session=s, team_id=old, version=None, by=admin)
+    s.commit()
+    assert _last(s, "team_reinstated").after == {"retired": False}
+    assert enquiries.route_team(session=s, category="contracts", language="de") == old
 
 
 def test_members_lead_and_routing_are_saved_versioned_and_audited(desk: Session) -> None:

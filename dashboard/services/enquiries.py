@@ -314,7 +314,8 @@ def _validate(session: Session, new: NewEnquiry) -> list[str]:
 
 def route_team(*, session: Session, category: str, language: str) -> int | None:
     """The team that answers this category, preferring one that speaks the language."""
-    teams = session.scalars(select(Team).order_by(Team.id)).all()
+    teams = session.scalars(select(Team).where(Team.retired_at.is_(None))
+                            .order_by(Team.id)).all()
     for wants_language in (True, False):
         for team in teams:
             if category in (team.categories or []) and (

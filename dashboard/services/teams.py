@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -12,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from dashboard import labels
 from dashboard.services import audit
+from dashboard.services.enquiries import route_team
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo, last_changes
 from dashboard.services.versioned import changed_by, write_if_unchanged
-from db.models import CATEGORIES, LANGUAGES, Team, User
+from db.models import CATEGORIES, LANGUAGES, OPEN_ENQUIRY_STATUSES, Enquiry, Team, User
+from db.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class TeamRow:
     lead_name: str | None
     members: tuple[Person, ...]
     version: int
+    retired_at: datetime | None = None
 
 
 def people(*, session: Session) -> list[Person]:
@@ -56,7 +60,8 @@ def list_teams(*, session: Session) -> list[TeamRow]:
         lead = next((p for p in members if p.is_team_lead), None)
         rows.append(TeamRow(t.id, t.name, _ordered(t.categories, CATEGORIES),
                             _ordered(t.languages, LANGUAGES), lead.id if lead else None,
-                            lead.full_name if lead else None, members, t.version))
+                            lead.full_name if lead else None, members, t.version,
+                            t.retired_at))
     return rows
 
 
@@ -66,7 +71,8 @@ def get_team(*, session: Session, team_id: int) -> TeamRow | None:
 
 def unrouted_categories(*, session: Session) -> list[str]:
     """Categories no team answers: new enquiries of these belong to no team's queue."""
-    routed = {c for t in session.scalars(select(Team)) for c in (t.categories or [])}
+    routed = {c for t in session.scalars(select(Team).where(Team.retired_at.is_(None)))
+              for c in (t.categories or [])}
     return [c for c in CATEGORIES if c not in routed]
 
 
@@ -126,6 +132,8 @@ def update_team(*, session: Session, team_id: int, version: int | None, name: st
     team = session.get(Team, team_id)
     if team is None:
         raise LookupError(f"No team with id {team_id}.")
+    if team.retired_at is not None:
+        raise ValidationError([f"{team.name} is retired: reinstate it before changing it."])
     name = name.strip()
     everyone = {p.id: p for p in people(session=session)}
     members = sorted(set(member_ids))
@@ -222,3 +230,61 @@ def team_id_by_name(*, session: Session, name: str) -> int:
         known = ", ".join(session.scalars(select(Team.name).order_by(Team.name))) or "none yet"
         raise LookupError(f"No team called {name.strip()} (teams: {known}).")
     return found
+
+
+def retire_team(*, session: Session, team_id: int, version: int | None, by: UserInfo | None,
+                now: datetime | None = None) -> int:
+    """Retire a team with no members: it routes nothing from now on, and its open enquiries
+    go to the teams that answer their category now (or to no team). Its past enquiries keep
+    its name. Returns how many open enquiries moved."""
+    now = now or utcnow()
+    team = session.get(Team, team_id)
+    if team is None:
+        raise LookupError(f"No team with id {team_id}.")
+    if team.retired_at is not None:
+        raise ValidationError([f"{team.name} is already retired."])
+    members = session.scalar(select(func.count()).select_from(User)
+                             .where(User.team_id == team.id, User.is_active.is_(True))) or 0
+    if members:
+        raise ValidationError([f"{team.name} still has {members} active "
+                               f"member{'s' if members != 1 else ''}: move them to another "
+                               "team first (edit the team, or each person on Users & "
+                               "access)."])
+    write_if_unchanged(session, team, team.version if version is None else version,
+                       lambda: stale_message(session, team.id), retired_at=now)
+    session.execute(update(User).where(User.team_id == team.id)  # deactivated ones
+                    .values(team_id=None, is_team_lead=False, version=User.version + 1))
+    session.flush()
+    moved: dict[str, list[str]] = {}
+    waiting = session.execute(
+        select(Enquiry).where(Enquiry.team_id == team.id,
+                              Enquiry.status.in_(OPEN_ENQUIRY_STATUSES),
+                              Enquiry.merged_into_id.is_(None))).scalars().all()
+    names = {t.id: t.name for t in session.scalars(select(Team))}
+    for enquiry in waiting:
+        to = route_team(session=session, category=enquiry.category,
+                        language=enquiry.language or "")
+        enquiry.team_id = to
+        enquiry.version += 1
+        moved.setdefault(names.get(to, "no team") if to else "no team",
+                         []).append(enquiry.reference)
+    audit.record(session=session, action="team_retired", **_by(by), entity_type="team",
+                 entity_id=team.id, before={"retired": False},
+                 after={"retired": True, "open_enquiries_moved": {
+                     to: len(refs) for to, refs in moved.items()},
+                        "references": [r for refs in moved.values() for r in refs][:200]})
+    return len(waiting)
+
+
+def reinstate_team(*, session: Session, team_id: int, version: int | None,
+                   by: UserInfo | None) -> None:
+    """Bring a retired team back: it routes its categories again from now on."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise LookupError(f"No team with id {team_id}.")
+    if team.retired_at is None:
+        raise ValidationError([f"{team.name} is not retired."])
+    write_if_unchanged(session, team, team.version if version is None else version,
+                       lambda: stale_message(session, team.id), retired_at=None)
+    audit.record(session=session, action="team_reinstated", **_by(by), entity_type="team",
+                 entity_id=team.id, before={"retired": True}, after={"retired": False})

@@ -6,7 +6,7 @@ import functools
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import bcrypt
@@ -32,6 +32,9 @@ ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 WRONG = "Wrong username or password."
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Temporary passwords: no look-alike characters (0/O, 1/l/I), read out or typed from a note.
+TEMPORARY_VALID = timedelta(days=3)  # long enough to pass on over a weekend
+EXPIRED = (f"This temporary password has expired: it signs in for {TEMPORARY_VALID.days} days "
+           "after it is made. Ask an administrator for a new one.")
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -172,6 +175,12 @@ def attempt_login(
                            else f"{WRONG} {_throttled_message(waits, now)}", waits)
     assert account is not None
     login_throttle.clear(session, judged_by)
+    if temporary_expired(account, now):
+        audit.record(session=session, action="login_refused_temporary_expired",
+                     user_id=account.id, username=account.username, entity_type="user",
+                     entity_id=account.id,
+                     after={"expired_at": account.temporary_expires_at.isoformat()})  # type: ignore[union-attr]
+        return LoginResult(None, EXPIRED)
     account.last_login_at = now
     opened = sessions.start(session=session, user_id=account.id, client_hash=client_hash,
                             policy=policy, now=now)
@@ -180,6 +189,11 @@ def attempt_login(
                  after={"client": "known" if known else "unknown"})
     return LoginResult(_info(account), session_id=opened.id,
                        session_expires_at=opened.expires_at)
+
+
+def temporary_expired(user: User, now: datetime) -> bool:
+    return (user.must_change_password and user.temporary_expires_at is not None
+            and user.temporary_expires_at <= now)
 
 
 def _failure_reason(user: User | None, password: str) -> str:
@@ -253,6 +267,7 @@ class UserRow:
     version: int = 1
     must_change_password: bool = False
     is_team_lead: bool = False
+    temporary_expires_at: datetime | None = None
 
 
 def list_users(*, session: Session) -> list[UserRow]:
@@ -269,7 +284,7 @@ def list_users(*, session: Session) -> list[UserRow]:
     return [
         UserRow(u.id, u.username, u.full_name, u.email, u.role, team, u.is_active,
                 u.last_login_at, until, failures or 0, u.team_id, u.language, u.version,
-                u.must_change_password, u.is_team_lead)
+                u.must_change_password, u.is_team_lead, u.temporary_expires_at)
         for u, team, until, failures in rows
     ]
 
@@ -334,8 +349,13 @@ def _problems(session: Session, *, user_id: int | None, full_name: str, email: s
     if language not in LANGUAGES:
         found.append("Language must be one of: "
                      + ", ".join(labels.label("language", code) for code in LANGUAGES) + ".")
-    if team_id is not None and session.get(Team, team_id) is None:
+    team = session.get(Team, team_id) if team_id is not None else None
+    if team_id is not None and team is None:
         found.append("That team does not exist (any more): choose another.")
+    elif team is not None and team.retired_at is not None:
+        current = session.scalar(select(User.team_id).where(User.id == (user_id or 0)))
+        if current != team_id:
+            found.append(f"{team.name} is retired: choose another team.")
     return found
 
 
@@ -369,7 +389,8 @@ def _new_account(session: Session, *, username: str, full_name: str, email: str,
     user = User(username=username, full_name=full_name.strip(), email=email, role=role,
                 language=language, team_id=team_id, password_hash=password_hash,
                 is_active=True, failed_login_count=0, version=1,
-                must_change_password=temporary is not None)
+                must_change_password=temporary is not None,
+                temporary_expires_at=utcnow() + TEMPORARY_VALID if temporary else None)
     session.add(user)
     session.flush()
     audit.record(session=session, action="user_created", **_by(by), entity_type="user",
@@ -451,6 +472,8 @@ def _readable(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         if key == "team_id":
             shown["team"] = (session.scalar(select(Team.name).where(Team.id == value))
                              if value is not None else None)
+        elif isinstance(value, datetime):
+            shown[key] = value.isoformat()
         else:
             shown[key] = value
     return shown
@@ -573,7 +596,8 @@ def set_password(*, session: Session, user_id: int, password: str, by: UserInfo 
     user = _account(session, user_id)
     password_hash = hash_password(password, username=user.username,
                                   hints=(user.full_name, user.email.split("@")[0]))
-    _apply(session, user, None, {"password_hash": password_hash, "must_change_password": False},
+    _apply(session, user, None, {"password_hash": password_hash, "must_change_password": False,
+                                 "temporary_expires_at": None},
            by, "password_changed", now)
 
 
@@ -589,8 +613,10 @@ def reset_password(*, session: Session, user_id: int, by: UserInfo | None,
         raise ValidationError([f"{user.full_name}'s account is deactivated: reactivate it "
                                "first."])
     temporary = temporary_password()
+    expires = (now or utcnow()) + TEMPORARY_VALID
     _apply(session, user, version, {"password_hash": _hash(temporary),
-                                    "must_change_password": True},
+                                    "must_change_password": True,
+                                    "temporary_expires_at": expires},
            by, "password_reset", now, extra_after={"password": "temporary"})
     return temporary
 
@@ -619,7 +645,8 @@ def change_own_password(*, session: Session, user_id: int, session_id: str | Non
         raise ValidationError(found)
     before = {"must_change_password": user.must_change_password}
     write_if_unchanged(session, user, user.version, lambda: stale_message(session, user.id),
-                       password_hash=_hash(new), must_change_password=False)
+                       password_hash=_hash(new), must_change_password=False,
+                       temporary_expires_at=None)
     others = session.execute(update(UserSession).where(
         UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
         UserSession.id != (session_id or "")).values(revoked_at=now,

@@ -58,9 +58,9 @@ def _save(change: Callable[[Any], object], done: str, prefix: str,
     else:
         for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
             del st.session_state[key]  # our own change: the fresh version is the one seen
-        if after is not None:
-            after(result)
         st.session_state[state.FLASH] = done
+        if after is not None:  # may say more than ``done``
+            after(result)
         st.rerun()
 
 
@@ -79,7 +79,8 @@ def temporary_password_notice() -> None:
     with st.container(border=True):
         st.success(f"Temporary password for **{text.plain(name)}** (signs in as "
                    f"{text.plain(username)}). It is shown only this once: pass it on now. "
-                   "At the first sign-in they choose their own password.")
+                   f"It signs in for {users.TEMPORARY_VALID.days} days; at the first sign-in "
+                   "they choose their own password.")
         st.code(password, language=None)
 
 
@@ -89,6 +90,10 @@ def user_status(u: UserRow, now: datetime) -> str:
     if u.locked_until and u.locked_until > now:
         return f"Waits until {when(u.locked_until)}"
     if u.must_change_password:
+        if u.temporary_expires_at is not None and u.temporary_expires_at <= now:
+            return "Temporary password expired: reset it"
+        if u.temporary_expires_at is not None:
+            return f"Temporary password until {when(u.temporary_expires_at)}"
         return "Temporary password"
     return "Active"
 
@@ -243,7 +248,7 @@ def _person(everyone: dict[int, Person], team_names: dict[int | None, str], team
 
 def teams_table(rows: list[TeamRow]) -> int | None:
     frame = pd.DataFrame([
-        {"Team": t.name, "Lead": t.lead_name or "—",
+        {"Team": t.name + (" (retired)" if t.retired_at else ""), "Lead": t.lead_name or "—",
          "Members": number(sum(1 for m in t.members if m.is_active)),
          "Categories routed here": ", ".join(labels.label("category", c)
                                              for c in t.categories) or "—",
@@ -289,8 +294,48 @@ def new_team_form(admin: UserInfo) -> None:
                   f"Team {name.strip()} created", state.ADMIN_TEAM_SEEN, forget)
 
 
+def retired_team(admin: UserInfo, t: TeamRow) -> None:
+    """A retired team: when, and the way back."""
+    seen = _seen(state.ADMIN_TEAM_SEEN, t.id, t.version)
+    with st.container(border=True):
+        st.markdown(f"**{text.plain(t.name)}** · retired on {when(t.retired_at)}")
+        st.caption("It routes nothing and takes no members; its past enquiries keep its "
+                   "name. Reinstated, it routes its categories again from then on.")
+        if st.button("Reinstate team", key=f"admin_team_{t.id}_reinstate"):
+            _save(lambda s: teams.reinstate_team(session=s, team_id=t.id, version=seen,
+                                                 by=admin),
+                  f"Team {t.name} reinstated", state.ADMIN_TEAM_SEEN)
+
+
+def _drop_retiring() -> None:
+    st.session_state.pop(state.ADMIN_TEAM_RETIRING, None)
+
+
+@st.dialog("Retire team", on_dismiss=_drop_retiring)
+def _confirm_retire(admin: UserInfo, t: TeamRow, seen: int) -> None:
+    st.markdown(f"Retire **{text.plain(t.name)}**? It routes nothing from now on; its open "
+                "enquiries go to the teams that answer their category, or to no team's "
+                "queue. Its past enquiries keep its name, and it can be reinstated.")
+    left, right = st.columns(2)
+    if left.button("Retire team", type="primary", key=f"admin_team_{t.id}_retire_yes"):
+        _drop_retiring()
+
+        def moved_note(count: object) -> None:
+            st.session_state[state.FLASH] = (f"Team {t.name} retired; {number(count)} open "
+                                             "enquiries moved")  # type: ignore[arg-type]
+        _save(lambda s: teams.retire_team(session=s, team_id=t.id, version=seen, by=admin,
+                                          now=db.now()),
+              f"Team {t.name} retired", state.ADMIN_TEAM_SEEN, moved_note)
+    if right.button("Keep it", key=f"admin_team_{t.id}_retire_no"):
+        _drop_retiring()
+        st.rerun()
+
+
 def edit_team(admin: UserInfo, t: TeamRow, everyone: list[Person],
               team_names: dict[int | None, str]) -> None:
+    if t.retired_at is not None:
+        retired_team(admin, t)
+        return
     seen = _seen(state.ADMIN_TEAM_SEEN, t.id, t.version)
 
     def stale() -> str:
@@ -325,6 +370,13 @@ def edit_team(admin: UserInfo, t: TeamRow, everyone: list[Person],
                 "Members", choices, default=current, format_func=shown, key=f"{key}_members",
                 help="Someone added here leaves the team they were in.")
             saved = st.form_submit_button("Save team", type="primary")
+        if st.button("Retire team…", key=f"admin_team_{t.id}_retire",
+                     disabled=any(m.is_active for m in t.members),
+                     help="For a team that is no longer needed. Move its members to other "
+                          "teams first."):
+            st.session_state[state.ADMIN_TEAM_RETIRING] = t.id
+        if st.session_state.get(state.ADMIN_TEAM_RETIRING) == t.id:
+            _confirm_retire(admin, t, seen)
         if saved:
             _save(lambda s: teams.update_team(
                 session=s, team_id=t.id, version=seen, name=name, categories=categories,

@@ -203,6 +203,35 @@ def require_role(role: str) -> UserInfo:
     return user  # type: ignore[return-value]
 
 
+def password_form(user: UserInfo, *, current_label: str = "Current password",
+                  form_key: str = "own_password_change") -> None:
+    """Change one's own password: this browser stays signed in, every other session ends."""
+    with st.form(form_key, enter_to_submit=True):
+        current = st.text_input(current_label, type="password",
+                                autocomplete="current-password",
+                                key=state.NEW_PASSWORD_CURRENT)
+        new = st.text_input("New password", type="password", autocomplete="new-password",
+                            key=state.NEW_PASSWORD)
+        repeat = st.text_input("New password again", type="password",
+                               autocomplete="new-password", key=state.NEW_PASSWORD_REPEAT)
+        submitted = st.form_submit_button("Save password", type="primary")
+    if submitted:
+        try:
+            with db.session() as s:
+                users.change_own_password(
+                    session=s, user_id=user.id,
+                    session_id=st.session_state.get(state.SESSION_ID), current=current,
+                    new=new, repeat=repeat, now=db.now())
+        except (ValueError, RuntimeError) as exc:
+            widgets.show_problems(exc)
+        else:
+            for key in (state.NEW_PASSWORD_CURRENT, state.NEW_PASSWORD,
+                        state.NEW_PASSWORD_REPEAT):
+                st.session_state.pop(key, None)
+            st.session_state[state.FLASH] = "Your new password is saved"
+            st.rerun()
+
+
 def sign_in_placeholder() -> None:
     """The only page before signing in: it keeps the menu of a previous user off screen."""
 
@@ -216,29 +245,7 @@ def forced_password_change(user: UserInfo) -> None:
         st.caption(f"Signed in as {text.plain(user.username)} with a temporary password. "
                    f"Choose your own to go on: at least {users.MIN_PASSWORD_LENGTH} "
                    "characters, not a common one; a few unrelated words work well.")
-        with st.form("forced_password_change", enter_to_submit=True):
-            current = st.text_input("Temporary password", type="password",
-                                    autocomplete="current-password",
-                                    key=state.NEW_PASSWORD_CURRENT)
-            new = st.text_input("New password", type="password", autocomplete="new-password",
-                                key=state.NEW_PASSWORD)
-            repeat = st.text_input("New password again", type="password",
-                                   autocomplete="new-password", key=state.NEW_PASSWORD_REPEAT)
-            submitted = st.form_submit_button("Save password", type="primary")
-        if submitted:
-            try:
-                with db.session() as s:
-                    users.change_own_password(
-                        session=s, user_id=user.id,
-                        session_id=st.session_state.get(state.SESSION_ID), current=current,
-                        new=new, repeat=repeat, now=db.now())
-            except (ValueError, RuntimeError) as exc:
-                widgets.show_problems(exc)
-            else:
-                for key in (state.NEW_PASSWORD_CURRENT, state.NEW_PASSWORD,
-                            state.NEW_PASSWORD_REPEAT):
-                    st.session_state.pop(key, None)
-                st.session_state[state.FLASH] = "Your new password is saved"
-                st.rerun()
+        password_form(user, current_label="Temporary password",
+                      form_key="forced_password_change")
         st.button("Log out", key="logout_button",
                   on_click=lambda: st.session_state.update({state.LOGOUT_REQUESTED: True}))

@@ -37,6 +37,7 @@ RECOMPUTE_PREVIEW = "recompute_preview"  # (panel key, sla_admin.Preview) shown 
 POLICY_CHOICE = "sla_policy_choice"   # the policy open in the SLA policies form (id, or "new")
 SEEN_SETTING = "seen_setting"     # + "_<form>": the version of a policy or setting being edited
 ADMIN_USER_SEEN = "admin_user_seen"  # + "_<user id>": the account version the admin is editing
+ADMIN_TEAM_RETIRING = "admin_team_retiring"  # the team whose retirement awaits a yes or no
 ADMIN_TEAM_SEEN = "admin_team_seen"  # + "_<team id>": the team version the admin is editing
 ADMIN_TEMPORARY_PASSWORD = "admin_temporary_password"  # (name, username, password), shown once
 NEW_PASSWORD_CURRENT = "new_password_current"  # the forced password change after a temporary one
