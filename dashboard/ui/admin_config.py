@@ -115,6 +115,10 @@ def recompute_panel(user: UserInfo, key: str, reason: str) -> None:
 # --- SLA policies ---------------------------------------------------------------------------
 
 def policies_table(policies: list[Policy], open_now: dict[int, int], default: int) -> None:
+    if not policies:
+        st.info("No policies yet: new enquiries get no SLA clock until one covers their "
+                "priority. Start with Normal below, then the other priorities.")
+        return
     widgets.table(pd.DataFrame([{
         "Policy": p.name, "Priority": labels.label("priority", p.priority),
         "Channel": labels.label("channel", p.channel) if p.channel else "Any",

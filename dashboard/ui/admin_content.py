@@ -71,6 +71,10 @@ def canned_replies_page(user: UserInfo) -> None:
     st.subheader("All replies")
     st.caption("Retired replies are kept for the history and no longer offered to "
                "representatives.")
+    if not replies:
+        st.info("No canned replies yet: choose \"New reply\" above to write the first, "
+                "in English, French, Dutch and German.")
+        return
     widgets.table(pd.DataFrame([{
         "Name": r.name, "Category": label("category", r.category),
         "Offered": "Yes" if r.is_active else "Retired",
