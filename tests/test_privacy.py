@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from dashboard.intake import pipeline
 from dashboard.services import customers, enquiries, outbox, privacy, search, workflow
 from dashboard.services.errors import StaleEditError, ValidationError
 from dashboard.services.users import UserInfo
+from db.engine import make_engine
+from db.migrate import upgrade
 from db.models import (
     Attachment,
     AuditLog,
@@ -295,6 +298,8 @@ def test_a_withdrawn_request_cannot_be_confirmed_from_an_old_page(world: World) 
                                 by=world.other_admin, now=NOW)
     with Session(world.engine) as s:
         assert s.get_one(Contact, world.bob).email == "bob@dupre.be"
+        assert s.scalars(select(AuditLog.user_id).where(
+            AuditLog.action == "erasure_withdrawn")).all() == [world.admin.id]
         # Withdrawn, a new request may be made.
         assert privacy.requests(session=s, status="withdrawn")[0].id == request
     with Session(world.engine) as s, s.begin():
@@ -342,3 +347,40 @@ def test_scrub_keeps_codes_and_takes_out_the_person() -> None:
     assert cleaned == {"from": "new", "to": "open", "subject": "[erased]",
                        "detail": ["Call [erased]", 3], "address": None, "sender": "[erased]"}
     assert privacy.scrub({"from": "anne@x.be"}, []) == {"from": "[erased]"}
+
+
+def test_the_command_line_exports_and_erases_with_two_administrators(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.__main__ import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as s, s.begin():
+        f.user(s, "admin", role="admin")
+        f.user(s, "admin2", role="admin")
+        f.user(s, "rep")
+        anne = f.contact(s, f.customer(s, customer_number="C100001"), first_name="Anne",
+                         last_name="Verstraeten", email=EMAIL).id
+    run = ["--database-url", url, "privacy"]
+    out = tmp_path / "anne.zip"
+    assert main([*run, "export", str(anne), str(out), "--by", "rep"]) == 2
+    assert main([*run, "export", str(anne), str(out), "--by", "admin"]) == 0
+    assert json.loads(zipfile.ZipFile(out).read("contact.json"))["contacts"][0]["email"] == EMAIL
+    assert main([*run, "erase", str(anne), "--by", "admin", "--reason", "short"]) == 2
+    assert main([*run, "erase", str(anne), "--by", "admin", "--reason",
+                 "Her letter of 28/11/2026."]) == 0
+    with Session(engine) as s:
+        request = s.scalars(select(ErasureRequest.id)).one()
+    assert main([*run, "pending"]) == 0
+    assert main([*run, "confirm", str(request), "--by", "admin", "--yes"]) == 2
+    assert main([*run, "confirm", str(request), "--by", "admin2"]) == 1  # shows, erases nothing
+    with Session(engine) as s:
+        assert s.get_one(Contact, anne).email == EMAIL
+    assert main([*run, "confirm", str(request), "--by", "admin2", "--yes"]) == 0
+    said = capsys.readouterr()
+    assert "another administrator must confirm it" in said.err
+    assert "Run again with --yes" in said.out and "Erased." in said.out
+    with Session(engine) as s:
+        assert s.get_one(Contact, anne).email is None
+    engine.dispose()

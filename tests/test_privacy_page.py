@@ -16,8 +16,16 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import AuditLog, Contact, ErasureRequest
 from tests import factories as f
-from tests.app_support import APP, PASSWORD, new_app, point_app_at, rendered, select_row, \
-    sign_in, titles
+from tests.app_support import (
+    APP,
+    PASSWORD,
+    new_app,
+    point_app_at,
+    rendered,
+    select_row,
+    sign_in,
+    titles,
+)
 
 PAGE = "pages/privacy.py"
 

@@ -102,9 +102,10 @@ def confirm_dialog(admin: UserInfo, row: RequestRow, version: int) -> None:
             st.caption("Nothing was erased.")
             return
         _close_dialog()
-        changed = sum(erased.values())
-        st.session_state[state.FLASH] = (f"Personal data erased: {number(changed)} rows "
-                                         "changed or removed.")
+        kept = erased.get("enquiries", 0)
+        st.session_state[state.FLASH] = (
+            f"Personal data erased for good. {number(kept)} enquiries kept with their text "
+            "erased; the audit log lists what changed, table by table.")
         st.rerun()
     if cols[1].button("Cancel", key="privacy_erase_cancel", width="stretch"):
         _close_dialog()
