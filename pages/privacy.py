@@ -23,10 +23,10 @@ if picked is not None:
     now = db.now()
     with db.session() as s:
         contact = privacy.contact_row(session=s, contact_id=picked)
-        held = privacy.holdings(session=s, contact_id=picked) if contact else []
         history = privacy.requests(session=s, contact_id=picked)
         file_name = privacy.export_file_name(session=s, contact_id=picked, now=now)
     if contact is None:
         st.warning("This contact no longer exists.")
     else:
-        admin_privacy.contact_panel(admin, contact, held, history, file_name)
+        admin_privacy.contact_panel(admin, contact, admin_privacy.held_about(picked), history,
+                                    file_name)

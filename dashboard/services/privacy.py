@@ -52,7 +52,7 @@ REASON_MIN = 10
 PERSONAL_KEYS = frozenset({
     "subject", "name", "email", "phone", "mobile", "fax", "first_name",
     "last_name", "contact_name", "full_name", "body", "note", "caller", "to_address",
-    "from_address", "message", "sender", "address",
+    "from_address", "from_name", "display_name", "message", "sender", "address",
 })
 # Keys that hold an address in some rows and a code in others ({"from": "new", "to": "open"}
 # of a status change): their value goes when it is an address or a number.
