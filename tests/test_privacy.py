@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -384,3 +386,42 @@ def test_the_command_line_exports_and_erases_with_two_administrators(
     with Session(engine) as s:
         assert s.get_one(Contact, anne).email is None
     engine.dispose()
+
+
+def test_two_confirmations_at_once_erase_once(world: World, engine: Engine) -> None:
+    """Two other administrators confirm at the same moment: the second waits for the first
+    and is refused. (PostgreSQL: SQLite lets one writer in at a time anyway.)"""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL")
+    with Session(engine) as s, s.begin():
+        third = _info(f.user(s, "admin3", role="admin", full_name="Lena Schmit"))
+        request = privacy.request_erasure(session=s, contact_id=world.anne,
+                                          reason="Her written request of 28/11/2026.",
+                                          by=world.admin, now=NOW)
+    outcome: list[BaseException | None] = []
+
+    def second() -> None:
+        try:
+            with Session(engine) as s, s.begin():
+                privacy.confirm_erasure(session=s, request_id=request, expected_version=1,
+                                        by=third, now=NOW)
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    with Session(engine) as first, first.begin():
+        privacy.confirm_erasure(session=first, request_id=request, expected_version=1,
+                                by=world.other_admin, now=NOW)
+        worker = threading.Thread(target=second)
+        worker.start()
+        time.sleep(0.5)  # the second is now waiting on the request's row
+        assert worker.is_alive()
+    worker.join(timeout=30)
+    [refused] = outcome
+    assert isinstance(refused, StaleEditError) and "already confirmed by Jan Maes" in str(refused)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog)
+                        .where(AuditLog.action == "contact_erased")) == 1
+        assert s.scalar(select(func.count()).select_from(EnquiryEvent).where(
+            EnquiryEvent.body.like("Personal data of the contact erased%"))) == 2
