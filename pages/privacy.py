@@ -25,8 +25,9 @@ if picked is not None:
         contact = privacy.contact_row(session=s, contact_id=picked)
         history = privacy.requests(session=s, contact_id=picked)
         file_name = privacy.export_file_name(session=s, contact_id=picked, now=now)
+        shared = privacy.shared_details(session=s, contact_id=picked) if contact else []
     if contact is None:
         st.warning("This contact no longer exists.")
     else:
         admin_privacy.contact_panel(admin, contact, admin_privacy.held_about(picked), history,
-                                    file_name)
+                                    file_name, shared)

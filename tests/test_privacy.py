@@ -425,3 +425,21 @@ def test_two_confirmations_at_once_erase_once(world: World, engine: Engine) -> N
                         .where(AuditLog.action == "contact_erased")) == 1
         assert s.scalar(select(func.count()).select_from(EnquiryEvent).where(
             EnquiryEvent.body.like("Personal data of the contact erased%"))) == 2
+
+
+def test_a_number_other_contacts_share_is_cleared_on_the_contact_only(world: World) -> None:
+    """A company fax on two contacts is not the person's alone: the other contact keeps it,
+    and what came from it for the other contact stays."""
+    with Session(world.engine) as s, s.begin():
+        s.get_one(Contact, world.bob).fax = FAX
+        theirs = f.enquiry(s, customer_id=world.customer, contact_id=world.bob, channel="fax",
+                           from_address=FAX, subject="Fax from the office").id
+    with Session(world.engine) as s:
+        assert privacy.shared_details(session=s, contact_id=world.anne) == [FAX]
+    _erase(world)
+    with Session(world.engine) as s:
+        assert s.get_one(Contact, world.anne).fax is None
+        assert s.get_one(Contact, world.bob).fax == FAX
+        kept = s.get_one(Enquiry, theirs)
+        assert (kept.subject, kept.from_address) == ("Fax from the office", FAX)
+        assert s.get_one(Enquiry, world.called).subject == privacy.ERASED

@@ -76,6 +76,8 @@ class Scope:
     enquiry_ids: tuple[int, ...]
     inbound_ids: tuple[int, ...]
     outbound_ids: tuple[int, ...]
+    # Addresses and numbers other contacts have too: cleared on the contact only.
+    shared: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -104,9 +106,25 @@ class Step:
     erase: Callable[[Session, Scope, Erasure], int]  # -> rows changed
 
 
+def _shared(session: Session, contact: Contact, values: frozenset[str]) -> frozenset[str]:
+    """Of the contact's addresses and numbers, those another contact has too (a company fax,
+    a switchboard): they are not the person's alone, so they do not lead to other rows."""
+    if not values:
+        return frozenset()
+    others = session.execute(select(Contact.email, Contact.phone, Contact.mobile, Contact.fax)
+                             .where(Contact.id != contact.id, or_(
+                                 func.lower(Contact.email).in_(values),
+                                 Contact.phone.in_(values), Contact.mobile.in_(values),
+                                 Contact.fax.in_(values))))
+    found = {(v.lower() if i == 0 else v) for row in others for i, v in enumerate(row) if v}
+    return frozenset(values & found)
+
+
 def _scope(session: Session, contact: Contact) -> Scope:
-    emails = frozenset(e.strip().lower() for e in [contact.email] if e and e.strip())
-    numbers = frozenset(n for n in (contact.phone, contact.mobile, contact.fax) if n)
+    own_emails = frozenset(e.strip().lower() for e in [contact.email] if e and e.strip())
+    own_numbers = frozenset(n for n in (contact.phone, contact.mobile, contact.fax) if n)
+    shared = _shared(session, contact, own_emails | own_numbers)
+    emails, numbers = own_emails - shared, own_numbers - shared
     names = tuple(dict.fromkeys(n for n in (
         f"{contact.first_name} {contact.last_name}".strip(),
         f"{contact.last_name} {contact.first_name}".strip(),
@@ -137,7 +155,7 @@ def _scope(session: Session, contact: Contact) -> Scope:
     outbound_ids = tuple(session.scalars(select(OutboundMessage.id).where(or_(*outbound))
                                          .order_by(OutboundMessage.id)))
     return Scope(contact.id, contact.customer_id, emails, numbers, names, enquiry_ids,
-                 inbound_ids, outbound_ids)
+                 inbound_ids, outbound_ids, shared)
 
 
 def _like(value: str) -> str:
@@ -587,6 +605,15 @@ def holdings(*, session: Session, contact_id: int) -> list[Held]:
     """What is held about the contact, table by table."""
     scope = _scope(session, _contact(session, contact_id))
     return [Held(step.key, step.title, step.count(session, scope)) for step in STEPS]
+
+
+def shared_details(*, session: Session, contact_id: int) -> list[str]:
+    """The contact's addresses and numbers that other contacts have too: an erasure clears
+    them on this contact and leaves the others' (and what came from them) alone."""
+    contact = _contact(session, contact_id)
+    values = frozenset(v for v in (contact.email and contact.email.lower(), contact.phone,
+                                   contact.mobile, contact.fax) if v)
+    return sorted(_shared(session, contact, values))
 
 
 def _requests(session: Session) -> Any:

@@ -171,13 +171,17 @@ def _export(admin: UserInfo, contact_id: int) -> bytes:
 
 
 def contact_panel(admin: UserInfo, contact: ContactRow, held: list[Held],
-                  history: list[RequestRow], file_name: str) -> None:
+                  history: list[RequestRow], file_name: str, shared: list[str]) -> None:
     with st.container(border=True):
         st.subheader(text.plain(contact.name or privacy.ERASED))
         st.caption(text.plain(
             f"{contact.customer_name} ({contact.customer_number}) · "
             f"{contact.email or 'no e-mail'} · {contact.phone or 'no phone'} · "
             f"{_status(contact)}"))
+        if shared:
+            st.info(text.plain(
+                f"Other contacts have {', '.join(shared)} too: an erasure clears it on this "
+                "contact only, and leaves what came from it for the others."))
         cols = st.columns([3, 2])
         with cols[0]:
             st.markdown("**What is held about them**")
