@@ -154,6 +154,16 @@ def test_export_then_erase_with_two_administrators(server: Server, browser: Brow
         act(other, dialog.get_by_role("button", name="Erase for good").click)
         expect(other.get_by_text("None waiting.", exact=False)).to_be_visible()
         shot(other, "privacy-04-erased.png")
+        # Found again by the customer number only, it says it is erased and by whom.
+        search = other.get_by_label("Find a contact", exact=True)
+        search.fill("C100001")
+        act(other, lambda: search.press("Enter"))
+        table = other.locator("[class*=st-key-privacy_contacts_]").get_by_test_id(
+            "stDataFrame")
+        select_row(other, table, 0)
+        expect(other.get_by_text("Erased on", exact=False)).to_be_visible()
+        expect(other.get_by_text("confirmed", exact=False)).to_have_count(0)
+        shot(other, "privacy-05-erased-contact.png")
 
     with Session(engine) as s:
         anne = s.scalars(select(Contact).where(Contact.first_name == "[erased]")).one()

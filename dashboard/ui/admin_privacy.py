@@ -122,9 +122,11 @@ def confirm_dialog(admin: UserInfo, row: RequestRow, version: int) -> None:
         _close_dialog()
         _written()
         kept = erased.get("enquiries", 0)
+        kept_words = ("No enquiry to keep" if not kept else "1 enquiry kept" if kept == 1
+                      else f"{number(kept)} enquiries kept")
         st.session_state[state.FLASH] = (
-            f"Personal data erased for good. {number(kept)} enquiries kept with their text "
-            "erased; the audit log lists what changed, table by table.")
+            f"Personal data erased for good. {kept_words} with the text erased; the audit "
+            "log lists what changed, table by table.")
         st.rerun()
     if cols[1].button("Cancel", key="privacy_erase_cancel", width="stretch"):
         _close_dialog()
