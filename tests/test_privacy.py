@@ -443,3 +443,21 @@ def test_a_number_other_contacts_share_is_cleared_on_the_contact_only(world: Wor
         kept = s.get_one(Enquiry, theirs)
         assert (kept.subject, kept.from_address) == ("Fax from the office", FAX)
         assert s.get_one(Enquiry, world.called).subject == privacy.ERASED
+
+
+def test_the_database_holds_one_open_request_per_contact(world: World) -> None:
+    """Two requests made at the same moment both pass the service's check; the partial
+    unique index refuses the second (and the service says it in words)."""
+    from sqlalchemy.exc import IntegrityError
+
+    with Session(world.engine) as s, s.begin():
+        s.add(ErasureRequest(contact_id=world.anne, customer_id=world.customer,
+                             reason="First request.", status="pending", requested_at=NOW))
+    with Session(world.engine) as s, pytest.raises(IntegrityError), s.begin():
+        s.add(ErasureRequest(contact_id=world.anne, customer_id=world.customer,
+                             reason="Second request.", status="pending", requested_at=NOW))
+    with Session(world.engine) as s, s.begin():  # withdrawn ones do not count
+        s.add(ErasureRequest(contact_id=world.bob, customer_id=world.customer,
+                             reason="Withdrawn.", status="withdrawn", requested_at=NOW))
+        s.add(ErasureRequest(contact_id=world.bob, customer_id=world.customer,
+                             reason="Withdrawn too.", status="withdrawn", requested_at=NOW))
