@@ -3,7 +3,8 @@
 ``python -m dashboard balances close [--recompute]``,
 ``python -m dashboard peppol export --since DATE DIR``,
 ``python -m dashboard notify invoices|statements``,
-``python -m dashboard enquiries auto-close``, ``python -m dashboard retention purge``."""
+``python -m dashboard enquiries auto-close``, ``python -m dashboard retention purge``,
+``python -m dashboard privacy export|erase|confirm|pending``."""
 
 from __future__ import annotations
 
@@ -128,6 +129,28 @@ def main(argv: list[str] | None = None) -> int:
     retention_cmd.add_parser("purge", help="delete audit rows older than the retention "
                              "period (settings page; run from cron, e.g. daily)")
 
+    privacy_cmd = areas.add_parser(
+        "privacy", help="a contact's personal data: export, erasure by two administrators"
+    ).add_subparsers(dest="action", required=True)
+    p_export = privacy_cmd.add_parser("export", help="write everything held about a contact "
+                                      "to a ZIP file")
+    p_export.add_argument("contact_id", type=positive(int), metavar="CONTACT_ID")
+    p_export.add_argument("file", type=Path, metavar="FILE.zip")
+    p_export.add_argument("--by", required=True, metavar="USERNAME", help="an administrator")
+    p_erase = privacy_cmd.add_parser("erase", help="ask for a contact's personal data to be "
+                                     "erased (another administrator confirms)")
+    p_erase.add_argument("contact_id", type=positive(int), metavar="CONTACT_ID")
+    p_erase.add_argument("--by", required=True, metavar="USERNAME", help="an administrator")
+    p_erase.add_argument("--reason", required=True, help="the person's request: its date and "
+                         "how it came")
+    p_confirm = privacy_cmd.add_parser("confirm", help="carry out an erasure another "
+                                       "administrator asked for; cannot be undone")
+    p_confirm.add_argument("request_id", type=positive(int), metavar="REQUEST_ID")
+    p_confirm.add_argument("--by", required=True, metavar="USERNAME", help="an administrator")
+    p_confirm.add_argument("--yes", action="store_true", help="erase for good (without it, "
+                           "only shows what would be erased)")
+    privacy_cmd.add_parser("pending", help="list the erasures waiting for confirmation")
+
     intake_cli.add_commands(areas)
 
     args = parser.parse_args(argv)
@@ -146,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         return notify_contacts(engine, args)
     if args.area == "enquiries":
         return auto_close_enquiries(engine)
+    if args.area == "privacy":
+        return privacy_command(engine, args)
     if args.area == "retention":
         with Session(engine) as session, session.begin():
             deleted = retention.purge(session=session, now=datetime.now(UTC))
@@ -253,6 +278,64 @@ def auto_close_enquiries(engine: Engine) -> int:
         closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
     print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
                                                         else "."))
+    return 0
+
+
+def privacy_command(engine: Engine, args: argparse.Namespace) -> int:
+    """The privacy page's actions, for an administrator named by ``--by``; audited the same."""
+    from dashboard.services import privacy
+    from dashboard.services.errors import StaleEditError, ValidationError
+
+    now = datetime.now(UTC)
+    if args.action == "pending":
+        with Session(engine) as session:
+            waiting = privacy.requests(session=session, status="pending")
+        for r in waiting:
+            print(f"{r.id}\tcontact {r.contact_id} {r.contact_name} of {r.customer_name} "
+                  f"({r.customer_number})\tasked by {r.requested_by} at "
+                  f"{r.requested_at:%Y-%m-%d %H:%M} UTC: {r.reason}")
+        print(f"{len(waiting)} erasures waiting for confirmation.")
+        return 0
+    try:
+        with Session(engine) as session, session.begin():
+            by = users.get_user(session=session, username=args.by)
+            if by is None or not by.has_role("admin"):
+                print(f"{args.by} is not an active administrator.", file=sys.stderr)
+                return 2
+            if args.action == "export":
+                data = privacy.export_contact(session=session, contact_id=args.contact_id,
+                                              by=by, now=now)
+                args.file.write_bytes(data)
+                print(f"Wrote {args.file} ({len(data)} bytes).")
+                return 0
+            if args.action == "erase":
+                request_id = privacy.request_erasure(session=session,
+                                                     contact_id=args.contact_id,
+                                                     reason=args.reason, by=by, now=now)
+                print(f"Erasure requested as number {request_id}: another administrator "
+                      f"confirms it with `privacy confirm {request_id} --by USERNAME --yes`.")
+                return 0
+            pending = [r for r in privacy.requests(session=session, status="pending")
+                       if r.id == args.request_id]
+            if not pending:
+                print(f"No erasure {args.request_id} is waiting for confirmation.",
+                      file=sys.stderr)
+                return 2
+            request = pending[0]
+            if not args.yes:
+                print(f"Would erase contact {request.contact_id} {request.contact_name} of "
+                      f"{request.customer_name}:")
+                for held in privacy.holdings(session=session, contact_id=request.contact_id):
+                    print(f"  {held.count}\t{held.title}")
+                print("Run again with --yes to erase for good.")
+                return 1
+            erased = privacy.confirm_erasure(session=session, request_id=request.id,
+                                             expected_version=request.version, by=by, now=now)
+    except (ValidationError, StaleEditError, LookupError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 2
+    print("Erased. Rows changed or removed per table: "
+          + ", ".join(f"{k} {v}" for k, v in erased.items()) + ".")
     return 0
 
 

@@ -89,7 +89,8 @@ if user.has_role("admin"):
                                  url_path="intake-settings"),
                          st.Page(PAGES / "outbox.py", title="Outbox", url_path="outbox"),
                          st.Page(PAGES / "audit_log.py", title="Audit log",
-                                 url_path="audit-log")]
+                                 url_path="audit-log"),
+                         st.Page(PAGES / "privacy.py", title="Privacy", url_path="privacy")]
 
 page = st.navigation(sections, expanded=True)  # an admin's sections stay open
 keys.bind(keys.FIND)

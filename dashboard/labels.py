@@ -116,6 +116,10 @@ AUDIT_LABELS = {
     "inventory_removed": "Item removed",
     "contact_invoice_notifications": "Invoice notifications changed",
     "receivables.close": "Receivable month closed",
+    "contact_exported": "Contact's data exported",
+    "erasure_requested": "Erasure of a contact requested",
+    "erasure_withdrawn": "Erasure of a contact withdrawn",
+    "contact_erased": "Contact's personal data erased",
 }
 ENTITY_LABELS = {
     "enquiry": "Enquiry", "customer": "Customer", "contact": "Contact", "user": "User",
@@ -143,6 +147,9 @@ FIELD_LABELS = {
     "audit_purged": "Old audit rows deleted",
 }
 
+ERASURE_STATUS_LABELS = {"pending": "Waiting for a second administrator", "erased": "Erased",
+                         "withdrawn": "Withdrawn"}
+
 TABLES: dict[str, dict[str, str]] = {
     "status": STATUS_LABELS, "category": CATEGORY_LABELS, "channel": CHANNEL_LABELS,
     "priority": PRIORITY_LABELS, "segment": SEGMENT_LABELS, "country": COUNTRY_LABELS,
@@ -155,7 +162,7 @@ TABLES: dict[str, dict[str, str]] = {
     "payment_method": PAYMENT_METHOD_LABELS, "inbound_source": INBOUND_SOURCE_LABELS,
     "outbound_status": OUTBOUND_STATUS_LABELS, "intake_result": INTAKE_RESULT_LABELS,
     "einvoice_state": EINVOICE_STATE_LABELS, "einvoice_reason": EINVOICE_REASON_LABELS,
-    "outbound_kind": OUTBOUND_KIND_LABELS,
+    "outbound_kind": OUTBOUND_KIND_LABELS, "erasure_status": ERASURE_STATUS_LABELS,
 }
 
 

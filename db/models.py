@@ -73,6 +73,7 @@ PUBLIC_SCOPES = ("track", "form")
 OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
 THROTTLE_SCOPES = ("account", "client", "account_client")
+ERASURE_STATUSES = ("pending", "erased", "withdrawn")
 
 # Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -798,6 +799,32 @@ class PublicRequest(Base):
     scope: Mapped[str] = mapped_column(String(12))
     client: Mapped[str] = mapped_column(String(64))  # keyed digest of the client's address
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ErasureRequest(Base):
+    """One administrator's request to erase a contact's personal data; another confirms it.
+    At most one is pending or done per contact (a partial unique index)."""
+
+    __tablename__ = "erasure_requests"
+    __table_args__ = (
+        one_of("status", ERASURE_STATUSES),
+        Index("uq_erasure_requests_one_open", "contact_id", unique=True,
+              sqlite_where=text("status IN ('pending', 'erased')"),
+              postgresql_where=text("status IN ('pending', 'erased')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = fk("contacts.id")
+    customer_id: Mapped[int] = fk("customers.id", index=False)
+    reason: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    requested_by_id: Mapped[int | None] = fk("users.id", index=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = fk("users.id", index=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the erasure changed, table by table (counts only: no personal data).
+    erased: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AuditLog(Base):

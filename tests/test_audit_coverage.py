@@ -538,6 +538,12 @@ PROVED_ELSEWHERE = {
         "dashboard.services.settings.save_outbox_retry",
         "dashboard.services.sla_admin.recompute", "dashboard.services.sla_admin.save")
 } | {
+    name: "tests/test_privacy.py" for name in (
+        "dashboard.services.privacy.export_contact",
+        "dashboard.services.privacy.request_erasure",
+        "dashboard.services.privacy.confirm_erasure",
+        "dashboard.services.privacy.withdraw_erasure")
+} | {
     name: "tests/test_user_admin.py" for name in (
         "dashboard.services.teams.create_team", "dashboard.services.teams.update_team",
         "dashboard.services.teams.retire_team", "dashboard.services.teams.reinstate_team",
