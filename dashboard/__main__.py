@@ -29,6 +29,7 @@ from dashboard.services import auto_close, closes, portfolio, retention, teams, 
 from dashboard.vendor import Vendor
 from db.config import database_url
 from db.engine import make_engine
+from db.locks import SCHEMA_LOCK, database_lock
 from db.migrate import downgrade, upgrade
 from db.models import LANGUAGES, ROLES
 
@@ -152,10 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Deleted {deleted} audit rows older than the retention period.")
         return 0
     if args.area == "db":
-        if args.action == "upgrade":
-            upgrade(engine, args.revision)
-        else:
-            downgrade(engine, args.revision)
+        # Under the schema lock: app servers starting meanwhile wait instead of migrating too.
+        with database_lock(engine, SCHEMA_LOCK):
+            if args.action == "upgrade":
+                upgrade(engine, args.revision)
+            else:
+                downgrade(engine, args.revision)
         print(f"Database at revision {args.revision}.")
         return 0
     if args.action == "create":

@@ -29,7 +29,8 @@ def _engine(url: str) -> Engine:
 
 @st.cache_resource(show_spinner=False)
 def _preparation(url: str) -> dict[str, object]:
-    """Per database: whether it was checked, and a lock so only one session prepares it."""
+    """Per database: whether it was checked, and a lock so only one session of this process
+    prepares it (other processes wait on the database's own lock, ``db.locks``)."""
     return {"done": False, "lock": threading.Lock()}
 
 
@@ -60,16 +61,20 @@ def engine() -> Engine:
 
 
 def _prepare(eng: Engine, cfg: Settings) -> None:
-    first_run.migrate(eng)
-    if not first_run.needs_demo_data(eng, demo_mode=cfg.demo_mode):
-        return
+    """Migrate and, in demo mode, seed an empty database; other servers starting at the same
+    time wait on the database's lock meanwhile (see ``first_run.prepare``)."""
     box = st.empty()
-    with box.container():
-        st.info("First start: filling the database with demo data…")
-        bar = st.progress(0.0, text="Starting")
-        first_run.seed_demo(
-            eng, progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
-    box.empty()
+
+    def seeding() -> first_run.Progress:
+        with box.container():
+            st.info("First start: filling the database with demo data…")
+            bar = st.progress(0.0, text="Starting")
+        return lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text)
+
+    try:
+        first_run.prepare(eng, demo_mode=cfg.demo_mode, seeding=seeding)
+    finally:
+        box.empty()
 
 
 # What the pages load on first use; imported before the freeze below so their objects are
