@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,27 @@ from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.services import sla
 from dashboard.ui import first_run
 
-# How long the metrics and balances pages keep a result before reading it again.
-RESULT_TTL_SECONDS = 60
+# How long the metrics and balances pages keep a result before reading it again. Each app
+# server keeps its own results, so this is also the longest a write made through another
+# server takes to show there (docs/deploy.md, "Caches"). CSOL_RESULT_TTL_SECONDS changes it.
+DEFAULT_RESULT_TTL_SECONDS = 60
+
+
+def _result_ttl() -> int:
+    raw = os.environ.get("CSOL_RESULT_TTL_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_RESULT_TTL_SECONDS
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise ConfigError(f"CSOL_RESULT_TTL_SECONDS must be a whole number of seconds, "
+                          f"not {raw!r}") from None
+    if not 1 <= seconds <= 3600:
+        raise ConfigError("CSOL_RESULT_TTL_SECONDS must be between 1 and 3600 seconds")
+    return seconds
+
+
+RESULT_TTL_SECONDS = _result_ttl()
 
 
 @st.cache_resource(show_spinner=False)
