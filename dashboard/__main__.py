@@ -252,7 +252,10 @@ def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def auto_close_enquiries(engine: Engine) -> int:
-    with Session(engine) as session, session.begin():
+    # One host at a time: a second run started meanwhile waits, then finds nothing to close
+    # instead of failing on the enquiries the first one just closed.
+    with database_lock(engine, "csol-auto-close"), Session(engine) as session, \
+            session.begin():
         closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
     print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
                                                         else "."))
