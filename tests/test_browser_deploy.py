@@ -309,7 +309,15 @@ def outbound_count(database: str) -> int:
 def test_two_servers_behind_nginx(browser: Browser, deployment: tuple[Server, list[Server]],
                                   database: str) -> None:
     proxy, (one, two) = deployment
+    # A browser without the routing cookie is given one, once.
+    with urllib.request.urlopen(f"{proxy.url}/", timeout=5) as first:
+        given = first.headers.get_all("Set-Cookie") or []
+    assert any(c.startswith(f"{ROUTE_COOKIE}=") and "HttpOnly" in c for c in given), given
     lead_route, rep_route = route_to(proxy, one), route_to(proxy, two)
+    again = urllib.request.Request(f"{proxy.url}/",
+                                   headers={"Cookie": f"{ROUTE_COOKIE}={lead_route}"})
+    with urllib.request.urlopen(again, timeout=5) as resp:
+        assert not resp.headers.get_all("Set-Cookie")
     with console_page(browser, proxy, "deploy-failure-lead.png") as lead, \
             console_page(browser, proxy, "deploy-failure-rep.png",
                          allowed_errors=RECONNECT_NOISE) as rep:
