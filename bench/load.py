@@ -4,6 +4,9 @@
         [--duration 120] [--think 10] [--server-arg=--runner.postScriptGC=false]
     python -m bench.load --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB ...
     python -m bench.load --url http://127.0.0.1:8501 --server-pid PID ...   (a running server)
+    python -m bench.load --url https://support.example.be --server-pid PID1,PID2 ...
+        (app servers behind nginx, deploy/nginx: each representative keeps its own routing
+        cookie, so they spread over the servers and each stays on one)
     python -m bench.load --database-url ... --soak 20 --users 25          (memory under load)
 
 Starts ``streamlit run dashboard/app.py`` with the shipped ``.streamlit/config.toml`` (demo mode
@@ -31,6 +34,7 @@ action and 0 errors.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -119,6 +123,9 @@ class Client:
         self.run: Run | None = None
         self.lock = asyncio.Lock()  # one rerun at a time, as in the browser
         self.closed = False
+        # Behind nginx (deploy/nginx) the routing cookie keeps a tab on one app server, as a
+        # browser's does; a server reached directly ignores it.
+        self.route = os.urandom(8).hex()
 
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
@@ -128,7 +135,8 @@ class Client:
         # (a placeholder without one), then the session to resume (none here).
         self.ws = await connect(ws_url, subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
                                 max_size=None, open_timeout=self.timeout, ping_interval=None,
-                                compression=None)
+                                compression=None,
+                                additional_headers={"Cookie": f"csol_route={self.route}"})
         self.reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
@@ -532,6 +540,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def _cpu(pids: tuple[int, ...]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def _rss(pids: tuple[int, ...], field: str = "VmRSS") -> float:
+    return sum(rss_mb(pid, field) for pid in pids)
+
+
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -729,32 +745,33 @@ async def run_users(base: str, users: int, duration: float, plan: Plan, seed: in
     return results
 
 
-def measure(base: str, pid: int | None, database: str, users: int, duration: float,
+def measure(base: str, pids: tuple[int, ...], database: str, users: int, duration: float,
             plan: Plan, soak: bool = False) -> Level:
-    """One level: its results, and the CPU the server, the database and this client used."""
+    """One level: its results, and the CPU the servers (summed over ``pids``), the database and
+    this client used."""
     db_cpu = DatabaseCpu(database) if database.startswith("postgresql") else None
     if db_cpu is not None:
         db_cpu.start()
         time.sleep(1.5)
         db_cpu.reset()
-    rss: list[tuple[str, float, int]] = [("start", rss_mb(pid), 0)] if pid else []
+    rss: list[tuple[str, float, int]] = [("start", _rss(pids), 0)] if pids else []
 
     def minute(n: int, results: Results) -> None:
-        if pid:
-            rss.append((f"minute {n}", rss_mb(pid), results.count()))
+        if pids:
+            rss.append((f"minute {n}", _rss(pids), results.count()))
             if soak:
                 print(f"  minute {n}: server RSS {rss[-1][1]:.0f} MB, "
                       f"{results.count()} steps, {results.error_count()} errors", flush=True)
 
-    server_start = cpu_seconds(pid) if pid else 0.0
+    server_start = _cpu(pids) if pids else 0.0
     client_start = resource.getrusage(resource.RUSAGE_SELF)
     start = time.monotonic()
     results = asyncio.run(run_users(base, users, duration, plan, on_minute=minute))
     seconds = time.monotonic() - start
     client_end = resource.getrusage(resource.RUSAGE_SELF)
-    server_cpu = cpu_seconds(pid) - server_start if pid else float("nan")
-    if pid:
-        rss.append(("end", rss_mb(pid), results.count()))
+    server_cpu = _cpu(pids) - server_start if pids else float("nan")
+    if pids:
+        rss.append(("end", _rss(pids), results.count()))
     database_cpu = None
     if db_cpu is not None:
         time.sleep(1.2)
@@ -764,7 +781,7 @@ def measure(base: str, pid: int | None, database: str, users: int, duration: flo
     client_cpu = (client_end.ru_utime + client_end.ru_stime
                   - client_start.ru_utime - client_start.ru_stime)
     return Level(users, seconds, results, server_cpu, database_cpu, client_cpu, rss,
-                 rss_mb(pid, "VmHWM") if pid else None)
+                 _rss(pids, "VmHWM") if pids else None)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -819,10 +836,19 @@ def print_level(level: Level) -> None:
     print(flush=True)
 
 
+def pids_of(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of process ids: {text!r}") from None
+
+
 def main() -> None:
     p = parser(__doc__ or "")
     p.add_argument("--url", help="attach to this running server instead of starting one")
-    p.add_argument("--server-pid", type=int, help="with --url: the server's pid, for its CPU")
+    p.add_argument("--server-pid", type=pids_of, default=(), metavar="PID[,PID…]",
+                   help="with --url: the server's pid, for its CPU; behind nginx, every app "
+                   "server's on this machine, comma-separated (CPU and memory are summed)")
     p.add_argument("--port", type=int, default=0, help="port for the server started here")
     p.add_argument("--users", default="10,25,50,100", help="levels, comma-separated")
     p.add_argument("--duration", type=float, default=120, help="seconds per level")
@@ -848,20 +874,21 @@ def main() -> None:
     plan = Plan(people, targets, args.think, args.timeout, args.ramp, not args.no_auto_rerun)
     server_args = tuple(a for arg in args.server_arg for a in arg.split("=", 1))
 
-    def run_all(base: str, pid: int | None) -> list[Level]:
+    def run_all(base: str, pids: tuple[int, ...]) -> list[Level]:
         done = []
-        print(f"server {base} (pid {pid or '?'}) on {database}; {len(people)} accounts, "
+        shown = ",".join(map(str, pids)) or "?"
+        print(f"server {base} (pid {shown}) on {database}; {len(people)} accounts, "
               f"{len(targets)} customers; think {args.think:g} s ±50 %", flush=True)
         # A fresh server imports each page's modules on its first run: one representative
         # walks both flows first, unmeasured, so the levels see a warm server.
         warm = asyncio.run(run_users(base, 1, 600, replace(plan, think=0.2, rounds=2)))
         print(f"warm-up: {warm.count()} steps, {warm.error_count()} errors", flush=True)
         if args.soak:
-            level = measure(base, pid, database, levels[0], args.soak * 60, plan, soak=True)
+            level = measure(base, pids, database, levels[0], args.soak * 60, plan, soak=True)
             print_level(level)
             return [level]
         for users in levels:
-            level = measure(base, pid, database, users, args.duration, plan)
+            level = measure(base, pids, database, users, args.duration, plan)
             print_level(level)
             done.append(level)
         return done
@@ -870,7 +897,7 @@ def main() -> None:
         levels_done = run_all(args.url.rstrip("/"), args.server_pid)
     else:
         with app_server(database, args.port, server_args, args.log) as (base, pid):
-            levels_done = run_all(base, pid)
+            levels_done = run_all(base, (pid,))
 
     print(table([level_row(lv) for lv in levels_done], LEVEL_HEADERS))
     if args.soak:

@@ -30,6 +30,7 @@ from dashboard.services import auto_close, closes, portfolio, retention, teams, 
 from dashboard.vendor import Vendor
 from db.config import database_url
 from db.engine import make_engine
+from db.locks import SCHEMA_LOCK, database_lock
 from db.migrate import downgrade, upgrade
 from db.models import LANGUAGES, ROLES
 
@@ -177,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Deleted {deleted} audit rows older than the retention period.")
         return 0
     if args.area == "db":
-        if args.action == "upgrade":
-            upgrade(engine, args.revision)
-        else:
-            downgrade(engine, args.revision)
+        # Under the schema lock: app servers starting meanwhile wait instead of migrating too.
+        with database_lock(engine, SCHEMA_LOCK):
+            if args.action == "upgrade":
+                upgrade(engine, args.revision)
+            else:
+                downgrade(engine, args.revision)
         print(f"Database at revision {args.revision}.")
         return 0
     if args.action == "create":
@@ -274,7 +277,10 @@ def export_e_invoices(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def auto_close_enquiries(engine: Engine) -> int:
-    with Session(engine) as session, session.begin():
+    # One host at a time: a second run started meanwhile waits, then finds nothing to close
+    # instead of failing on the enquiries the first one just closed.
+    with database_lock(engine, "csol-auto-close"), Session(engine) as session, \
+            session.begin():
         closed = auto_close.close_resolved(session=session, now=datetime.now(UTC))
     print(f"Closed {len(closed)} resolved enquiries" + (f": {', '.join(closed)}." if closed
                                                         else "."))

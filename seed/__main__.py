@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from db.config import database_url
 from db.engine import make_engine
+from db.locks import SCHEMA_LOCK, database_lock
 from db.migrate import upgrade
 from seed.bulk import empty_all_tables
 from seed.generate import SeedReport, is_empty, seed_database
@@ -46,16 +47,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.database_url or database_url()
     engine = make_engine(url)
     try:
-        upgrade(engine)
-        if not is_empty(engine):
-            if not args.reset:
-                print(f"Refusing to seed {_safe(url)}: the database already holds data. "
-                      "Run again with --reset to empty it first (this deletes every row).",
-                      file=sys.stderr)
-                return EXIT_REFUSED
-            print("Emptying every table...", file=sys.stderr)
-            empty_all_tables(engine)
-        report = _seed_with_progress_bar(engine, args)
+        # Under the schema lock: an app server starting meanwhile waits, then finds the data.
+        with database_lock(engine, SCHEMA_LOCK):
+            upgrade(engine)
+            if not is_empty(engine):
+                if not args.reset:
+                    print(f"Refusing to seed {_safe(url)}: the database already holds data. "
+                          "Run again with --reset to empty it first (this deletes every row).",
+                          file=sys.stderr)
+                    return EXIT_REFUSED
+                print("Emptying every table...", file=sys.stderr)
+                empty_all_tables(engine)
+            report = _seed_with_progress_bar(engine, args)
     finally:
         engine.dispose()
     print(format_report(report, _safe(url)))

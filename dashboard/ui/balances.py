@@ -33,7 +33,8 @@ MONEY = widgets.MONEY
 
 
 def clear_cache() -> None:
-    """Call after a write that changes balances, to show it at once."""
+    """On this server only (every other one reads anew within ``db.RESULT_TTL_SECONDS``):
+    call after a write that changes balances, to show it at once."""
     for cached in (_portfolio, _top_overdue, _disputed, _bucket_items, _managers):
         cached.clear()
 

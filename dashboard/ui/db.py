@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,27 @@ from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.services import sla
 from dashboard.ui import first_run
 
-# How long the metrics and balances pages keep a result before reading it again.
-RESULT_TTL_SECONDS = 60
+# How long the metrics and balances pages keep a result before reading it again. Each app
+# server keeps its own results, so this is also the longest a write made through another
+# server takes to show there (docs/deploy.md, "Caches"). CSOL_RESULT_TTL_SECONDS changes it.
+DEFAULT_RESULT_TTL_SECONDS = 60
+
+
+def _result_ttl() -> int:
+    raw = os.environ.get("CSOL_RESULT_TTL_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_RESULT_TTL_SECONDS
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise ConfigError(f"CSOL_RESULT_TTL_SECONDS must be a whole number of seconds, "
+                          f"not {raw!r}") from None
+    if not 1 <= seconds <= 3600:
+        raise ConfigError("CSOL_RESULT_TTL_SECONDS must be between 1 and 3600 seconds")
+    return seconds
+
+
+RESULT_TTL_SECONDS = _result_ttl()
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,7 +49,8 @@ def _engine(url: str) -> Engine:
 
 @st.cache_resource(show_spinner=False)
 def _preparation(url: str) -> dict[str, object]:
-    """Per database: whether it was checked, and a lock so only one session prepares it."""
+    """Per database: whether it was checked, and a lock so only one session of this process
+    prepares it (other processes wait on the database's own lock, ``db.locks``)."""
     return {"done": False, "lock": threading.Lock()}
 
 
@@ -60,16 +81,20 @@ def engine() -> Engine:
 
 
 def _prepare(eng: Engine, cfg: Settings) -> None:
-    first_run.migrate(eng)
-    if not first_run.needs_demo_data(eng, demo_mode=cfg.demo_mode):
-        return
+    """Migrate and, in demo mode, seed an empty database; other servers starting at the same
+    time wait on the database's lock meanwhile (see ``first_run.prepare``)."""
     box = st.empty()
-    with box.container():
-        st.info("First start: filling the database with demo data…")
-        bar = st.progress(0.0, text="Starting")
-        first_run.seed_demo(
-            eng, progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
-    box.empty()
+
+    def seeding() -> first_run.Progress:
+        with box.container():
+            st.info("First start: filling the database with demo data…")
+            bar = st.progress(0.0, text="Starting")
+        return lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text)
+
+    try:
+        first_run.prepare(eng, demo_mode=cfg.demo_mode, seeding=seeding)
+    finally:
+        box.empty()
 
 
 # What the pages load on first use; imported before the freeze below so their objects are

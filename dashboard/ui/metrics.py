@@ -41,7 +41,8 @@ KPI_DRILLS = ("received", "resolved", "backlog", "first_response", "resolution",
 
 
 def clear_cache() -> None:
-    """Call after a write that changes enquiries, to show it at once."""
+    """On this server only (every other one reads anew within ``db.RESULT_TTL_SECONDS``):
+    call after a write that changes enquiries, to show it at once."""
     for cached in (_enquiry_metrics, _drill_down, _filter_options):
         cached.clear()
 
