@@ -162,6 +162,26 @@ def test_note_and_status_change_and_stale_edit(desk: dict) -> None:
         assert s.get(Enquiry, desk["mine"]).status == "resolved"  # type: ignore[union-attr]
 
 
+def test_a_save_over_a_change_made_meanwhile_is_refused_even_when_it_looks_the_same(
+        desk: dict) -> None:
+    at = open_enquiry(sign_in(new_app(), "rep"))
+    # Another representative raises the priority while this page is open; this one then
+    # saves High too (its form now shows it): still refused, nothing said to be saved.
+    with db(desk) as s, s.begin():
+        s.execute(update(Enquiry).where(Enquiry.id == desk["mine"])
+                  .values(version=Enquiry.version + 1, priority="high"))
+    at.run()
+    next(b for b in at.selectbox if b.label == "Priority").set_value("high")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("reload" in e.value for e in at.error)
+    assert not any("Saved" in t.value for t in at.toast)
+    # Once reloaded, an unchanged form says so instead of "Saved.".
+    at.button(key="reload_enquiry").click().run()
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.error
+    assert any("Nothing changed" in t.value for t in at.toast)
+
+
 def test_a_rep_cannot_reassign_but_a_lead_can(desk: dict) -> None:
     at = open_enquiry(sign_in(new_app(), "rep2"))
     assert not [b for b in at.button if b.label == "Reassign"]

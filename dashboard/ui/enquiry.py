@@ -343,12 +343,17 @@ def details_form(user: UserInfo, d: EnquiryDetail) -> None:
                                      format_func=CATEGORY_LABELS.__getitem__)
         note = st.text_input("Why (optional, kept with the status change)")
         if st.form_submit_button("Save", type="primary"):
+            unchanged = (status, priority, category) == (r.status, r.priority, r.category)
             _apply(lambda s: _save_details(s, user, d, status, priority, category, note),
-                   "Saved.")
+                   "Nothing changed: status, priority and category are as they were."
+                   if unchanged else "Saved.")
 
 
 def _save_details(s: Any, user: UserInfo, d: EnquiryDetail, status: str, priority: str,
                   category: str, note: str) -> None:
+    # Refused when the enquiry moved on since this page was opened, even if the choices
+    # now equal what is stored: they were made against what the rep saw then.
+    workflow.load_for_change(s, d.row.id, d.version)
     version = d.version
     now = db.now()
     if priority != d.row.priority:
