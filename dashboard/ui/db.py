@@ -120,6 +120,8 @@ def settle_memory() -> None:
     objects (modules, plotly's validators, the engine) into the collector's permanent
     generation, so the full collections Python still runs do not walk them each time."""
     _settled()
+
+
 def refresh_config() -> None:
     """Put the saved business calendar and at-risk default in force for this run: a change
     an admin saves reaches every page at its next rerun, without a restart."""
