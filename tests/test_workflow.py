@@ -317,3 +317,28 @@ def test_view_counts_equal_each_views_own_count(session: Session) -> None:
         seen.append(counts)
     assert seen[0] == {"mine": 0, "unassigned": 3, "team": 4, "at_risk": 1, "breached": 1,
                        "all": 5}
+
+
+def test_news_is_what_happened_to_my_enquiries_since_i_last_looked(session: Session,
+                                                                   desk: dict) -> None:
+    rep, rep2, lead = desk["rep"], desk["rep2"], desk["lead"]
+    mine = f.enquiry(session, team_id=rep.team_id, assignee_id=rep.id, status="open",
+                     subject="Waar blijft mijn levering?")
+    theirs = f.enquiry(session, team_id=rep.team_id, assignee_id=rep2.id, status="open")
+    seen = enquiries.latest_event_id(session=session)
+    for enquiry, kind, actor in ((mine, "message_in", None), (theirs, "message_in", None),
+                                 (mine, "assignment", lead.id), (mine, "assignment", rep.id),
+                                 (mine, "note", lead.id)):
+        session.add(EnquiryEvent(enquiry_id=enquiry.id, kind=kind, actor_id=actor,
+                                 occurred_at=START))
+    session.flush()
+    news = enquiries.news_for(session=session, user_id=rep.id, after_event_id=seen)
+    # The customer's message and the lead's assignment; not my own taking, a note or
+    # someone else's enquiry.
+    assert [(n.kind, n.reference) for n in news] == [("message_in", mine.reference),
+                                                     ("assignment", mine.reference)]
+    assert news[0].subject == "Waar blijft mijn levering?"
+    assert enquiries.news_for(session=session, user_id=rep.id,
+                              after_event_id=news[-1].event_id) == []
+    assert [n.reference for n in enquiries.news_for(
+        session=session, user_id=rep2.id, after_event_id=seen)] == [theirs.reference]

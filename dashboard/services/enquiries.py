@@ -164,10 +164,14 @@ def news_for(*, session: Session, user_id: int, after_event_id: int,
              limit: int = 20) -> list[News]:
     """Customer messages on my enquiries and enquiries given to me by someone else since
     ``after_event_id``, oldest first (event ids only grow, unlike received-at times)."""
+    # Runs on every page of every signed-in person: read the few events since the last look
+    # by their key, then each one's enquiry. Left to itself SQLite started from the person's
+    # enquiries (``assignee_id`` is indexed) and walked all their events: 26 ms a run on the
+    # large data against 0.1 ms this way.
     query = (
         select(EnquiryEvent.id, EnquiryEvent.kind, Enquiry.reference, Enquiry.subject)
         .join(Enquiry, Enquiry.id == EnquiryEvent.enquiry_id)
-        .where(EnquiryEvent.id > after_event_id, Enquiry.assignee_id == user_id,
+        .where(EnquiryEvent.id > after_event_id, Enquiry.assignee_id + 0 == user_id,
                or_(EnquiryEvent.kind == "message_in",
                    and_(EnquiryEvent.kind == "assignment",
                         or_(EnquiryEvent.actor_id.is_(None),
