@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +148,75 @@ def streamlit_server(env: dict[str, str], log: Path) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=SERVER_STOP_TIMEOUT)
+
+
+# --------------------------------------------------------------------------- nginx
+
+NGINX_DIR = ROOT / "deploy" / "nginx"
+ROUTE_COOKIE = "csol_route"
+
+
+def upstream_block(ports: Sequence[int]) -> str:
+    """The upstream of deploy/nginx/csol.conf with one server line per port given."""
+    site = (NGINX_DIR / "csol.conf").read_text()
+    block = re.search(r"upstream csol_app \{.*?\n\}", site, re.S)
+    assert block, "deploy/nginx/csol.conf has no upstream csol_app block"
+    lines = block.group(0).splitlines()
+    template = next(line for line in lines if re.match(r"\s*server 127\.0\.0\.1:\d+", line))
+    servers = [re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", template) for port in ports]
+    kept = [line for line in lines if not re.match(r"\s*server 127\.0\.0\.1:\d+", line)]
+    at = lines.index(template)
+    return "\n".join(kept[:at] + servers + kept[at:])
+
+
+@contextmanager
+def nginx_in_front(nginx: str, ports: Sequence[int], workdir: Path) -> Iterator[Server]:
+    """nginx (the binary ``nginx``) on a free port with the deploy snippets in front of the
+    app servers on ``ports``; ends exactly the process it started. Its access log notes which
+    server each request reached."""
+    home = workdir / "nginx"
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (home / "nginx.conf").write_text(f"""
+worker_processes 1;
+pid {home}/nginx.pid;
+error_log {home}/error.log info;
+events {{ worker_connections 1024; }}
+http {{
+    log_format routed '$cookie_{ROUTE_COOKIE}|$upstream_addr|$status|$request_uri';
+    access_log {home}/access.log routed;
+    client_body_temp_path {home}/tmp/body;
+    proxy_temp_path {home}/tmp/proxy;
+    fastcgi_temp_path {home}/tmp/fastcgi;
+    uwsgi_temp_path {home}/tmp/uwsgi;
+    scgi_temp_path {home}/tmp/scgi;
+    include {NGINX_DIR}/csol-maps.conf;
+    {upstream_block(ports)}
+    server {{
+        listen 127.0.0.1:{port};
+        add_header X-Upstream $upstream_addr always;
+        include {NGINX_DIR}/csol-locations.conf;
+    }}
+}}
+""")
+    command = [nginx, "-p", str(home), "-e", str(home / "error.log"),
+               "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
+    with (home / "stderr.log").open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    proxy = Server(process, port, home / "error.log")
+    try:
+        deadline = time.monotonic() + 15
+        while not _healthy(proxy.url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("nginx did not start:\n"
+                                   + (home / "stderr.log").read_text(errors="replace")
+                                   + proxy.log_tail())
+            time.sleep(0.1)
+        yield proxy
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 @contextmanager

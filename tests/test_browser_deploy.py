@@ -20,12 +20,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,11 +33,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from tests.browser_support import (
+    ROUTE_COOKIE,
     TIMEOUT_MS,
     Server,
     console_page,
-    free_port,
     launched_browser,
+    nginx_in_front,
     require_browser,
     runs_finished,
     select_row,
@@ -64,10 +63,8 @@ from tests.conftest import postgres_url
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-NGINX_DIR = ROOT / "deploy" / "nginx"
 PASSWORD = "correct-horse-1"
 COOKIE_NAME = "csol_session"
-ROUTE_COOKIE = "csol_route"
 HAS_COOKIE = "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))"
 INVOICE = "INV-2026-000555"
 FIRST, SECOND = "ENQ-2026-000101", "ENQ-2026-000102"
@@ -135,74 +132,6 @@ def database() -> Iterator[str]:
         admin.dispose()
 
 
-def _upstream_block(ports: tuple[int, int]) -> str:
-    """The upstream of deploy/nginx/csol.conf, its two server lines on the test's ports."""
-    site = (NGINX_DIR / "csol.conf").read_text()
-    block = re.search(r"upstream csol_app \{.*?\n\}", site, re.S)
-    assert block, "deploy/nginx/csol.conf has no upstream csol_app block"
-    servers = iter(ports)
-    upstream, count = re.subn(r"server 127\.0\.0\.1:\d+",
-                              lambda _: f"server 127.0.0.1:{next(servers)}", block.group(0))
-    assert count == 2, upstream
-    return upstream
-
-
-@contextmanager
-def nginx_in_front(ports: tuple[int, int], workdir: Path) -> Iterator[Server]:
-    """nginx on a free port with the deploy snippets; ends exactly the process it started.
-    Its access log notes which server each request reached."""
-    binary = _nginx()
-    home = workdir / "nginx"
-    (home / "tmp").mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    (home / "nginx.conf").write_text(f"""
-worker_processes 1;
-pid {home}/nginx.pid;
-error_log {home}/error.log info;
-events {{ worker_connections 256; }}
-http {{
-    log_format routed '$cookie_{ROUTE_COOKIE}|$upstream_addr|$status|$request_uri';
-    access_log {home}/access.log routed;
-    client_body_temp_path {home}/tmp/body;
-    proxy_temp_path {home}/tmp/proxy;
-    fastcgi_temp_path {home}/tmp/fastcgi;
-    uwsgi_temp_path {home}/tmp/uwsgi;
-    scgi_temp_path {home}/tmp/scgi;
-    include {NGINX_DIR}/csol-maps.conf;
-    {_upstream_block(ports)}
-    server {{
-        listen 127.0.0.1:{port};
-        add_header X-Upstream $upstream_addr always;
-        include {NGINX_DIR}/csol-locations.conf;
-    }}
-}}
-""")
-    command = [binary, "-p", str(home), "-e", str(home / "error.log"),
-               "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
-    with (home / "stderr.log").open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    proxy = Server(process, port, home / "error.log")
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(f"{proxy.url}/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("nginx did not start:\n"
-                                   + (home / "stderr.log").read_text(errors="replace")
-                                   + proxy.log_tail())
-            time.sleep(0.1)
-        yield proxy
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def deployment(database: str, workdir: Path) -> Iterator[tuple[Server, list[Server]]]:
     env = dict(os.environ)
@@ -214,7 +143,8 @@ def deployment(database: str, workdir: Path) -> Iterator[tuple[Server, list[Serv
     with ExitStack() as stack:
         apps = [stack.enter_context(streamlit_server(env, workdir / f"streamlit-{n}.log"))
                 for n in (1, 2)]
-        proxy = stack.enter_context(nginx_in_front((apps[0].port, apps[1].port), workdir))
+        proxy = stack.enter_context(nginx_in_front(_nginx(), (apps[0].port, apps[1].port),
+                                                   workdir))
         yield proxy, apps
 
 
