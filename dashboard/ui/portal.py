@@ -1,0 +1,533 @@
+"""The customer portal: a customer contact's sign-in, the e-mailed link that sets their
+password, and their pages (my orders, invoices, statement of account).
+
+Portal sign-ins are not staff sign-ins: their own cookie (signed with a key of their own),
+their own server-side sessions (``services.portal``) and their own session-state keys. A
+portal user is shown only the portal's pages; a staff user never gets them. Every page checks
+again (``require``) and every query takes the signed-in ``PortalUser``, so the customer comes
+from the session, never from the address bar or a form.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import extra_streamlit_components as stx
+import pandas as pd
+import streamlit as st
+
+from dashboard import i18n
+from dashboard.business_calendar import BRUSSELS
+from dashboard.documents import ubl
+from dashboard.documents.invoice_pdf import invoice_pdf
+from dashboard.documents.statement_pdf import statement_pdf
+from dashboard.documents.tables import statement_csv, statement_xlsx
+from dashboard.formatting import LOCALES, day, money
+from dashboard.services import einvoices, portal, session_tokens, settings, tiers
+from dashboard.services.login_throttle import ClientIdentity
+from dashboard.services.portal import PortalUser
+from dashboard.services.public import TrackedOrder, TrackedStep
+from dashboard.ui import auth, db, public, state, text, widgets
+from dashboard.ui.documents import PRINT_SCRIPT
+
+PORTAL_COOKIE = "csol_portal"  # never the staff's cookie name
+COOKIE_SCOPE = b"customer portal session"
+STATUS = public.STATUS
+INVOICE_KINDS = {"invoice": "Invoice", "credit_note": "Credit note"}
+INVOICE_STATUSES = {"open": "Open", "partially_paid": "Partially paid", "paid": "Paid",
+                    "cancelled": "Cancelled"}
+AREA_TITLES = {"orders": "My orders", "invoices": "Invoices and credit notes",
+               "statement": "Statement of account"}
+SET_PASSWORD_PATH = portal.SET_PASSWORD_PATH
+PAGE_FILES = {"orders": ("portal_orders.py", "my-orders"),
+              "invoices": ("portal_invoices.py", "invoices"),
+              "statement": ("portal_statement.py", "statement")}
+
+
+def cookie_key() -> str:
+    """The portal cookie's signing key: derived from, and never equal to, the staff's."""
+    return hmac.new(db.settings().cookie_key.encode("utf-8"), COOKIE_SCOPE,
+                    hashlib.sha256).hexdigest()
+
+
+def _cookies() -> stx.CookieManager:
+    return stx.CookieManager(key="portal_cookie_manager")
+
+
+def _policy() -> portal.SessionPolicy:
+    return auth.policy(db.settings())
+
+
+# --- Who is signed in ---------------------------------------------------------------------
+
+def restore() -> PortalUser | None:
+    """The signed-in customer contact: this browser session's, or one restored from the
+    portal cookie, as long as the portal session it names still holds."""
+    if st.session_state.get(state.PORTAL_LOGOUT_REQUESTED):
+        st.session_state.pop(state.PORTAL_LOGOUT_REQUESTED, None)
+        _logout()
+        return None
+    session_id = st.session_state.get(state.PORTAL_SESSION_ID)
+    if isinstance(session_id, str):
+        user = _holding(session_id)
+        if user is None:
+            _forget()
+            return None
+        st.session_state[state.PORTAL_USER] = user
+        return user
+    if st.session_state.get(state.PORTAL_SIGNED_OUT):
+        return None
+    token = st.context.cookies.get(PORTAL_COOKIE)
+    if not token:
+        return None
+    claims = session_tokens.verify(token, cookie_key(), now=db.now())
+    user = _holding(claims.session_id) if claims else None
+    if claims is None or user is None or claims.username != _claim_name(user):
+        _forget()
+        return None
+    _signed_in(user, claims.session_id)
+    return user
+
+
+def _claim_name(user: PortalUser) -> str:
+    return f"portal:{user.account_id}"
+
+
+def _holding(session_id: str) -> PortalUser | None:
+    with db.session() as s:
+        return portal.check_session(session=s, session_id=session_id, policy=_policy(),
+                                    now=db.now())
+
+
+def _signed_in(user: PortalUser, session_id: str) -> None:
+    st.session_state[state.PORTAL_USER] = user
+    st.session_state[state.PORTAL_SESSION_ID] = session_id
+    st.session_state[state.PORTAL_SIGNED_OUT] = None
+    st.session_state.setdefault(state.PUBLIC_LANGUAGE, user.language)
+
+
+def _forget() -> None:
+    st.session_state[state.PORTAL_USER] = None
+    st.session_state[state.PORTAL_SESSION_ID] = None
+    st.session_state[state.PORTAL_SIGNED_OUT] = True
+    if st.context.cookies.get(PORTAL_COOKIE):
+        with contextlib.suppress(KeyError):  # the browser had already dropped it
+            _cookies().delete(PORTAL_COOKIE, key="portal_cookie_delete")
+
+
+def _logout() -> None:
+    user = st.session_state.get(state.PORTAL_USER)
+    if isinstance(user, PortalUser):
+        with db.session() as s:
+            portal.logout(session=s, session_id=st.session_state.get(state.PORTAL_SESSION_ID),
+                          user=user, now=db.now())
+    _forget()
+    for key in (state.PORTAL_ORDER, state.PORTAL_INVOICE):
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+
+
+def current() -> PortalUser | None:
+    user = st.session_state.get(state.PORTAL_USER)
+    if not isinstance(user, PortalUser) or not st.session_state.get(state.PORTAL_SESSION_ID):
+        return None
+    return user
+
+
+def require(area: str) -> tuple[PortalUser, i18n.Translate]:
+    """Second line of defence on every portal page: a signed-in customer contact whose tier
+    sees ``area``; a staff sign-in never passes."""
+    tr = i18n.translator(public.language())
+    user = current()
+    if auth.current_user() is not None or user is None:
+        st.warning(tr("Please sign in to the customer portal."))
+        st.stop()
+    if not user.sees(area):  # type: ignore[union-attr]
+        st.error(tr("Your account does not give access to this page. Your account manager "
+                    "can give you access."))
+        st.stop()
+    return user, tr  # type: ignore[return-value]
+
+
+def navigation(user: PortalUser, pages: Path) -> None:
+    """The portal's menu for the contact's tier, and the page asked for; nothing else."""
+    tr = i18n.translator(public.language())
+    entries = [st.Page(pages / "portal_home.py", title=tr("My account"), default=True)]
+    entries += [st.Page(pages / PAGE_FILES[area][0], title=tr(AREA_TITLES[area]),
+                        url_path=PAGE_FILES[area][1])
+                for area in ("orders", "invoices", "statement") if user.sees(area)]
+    page = st.navigation({tr("Customer portal"): entries}, expanded=True)
+    with st.sidebar:
+        st.markdown(f"**{text.plain(user.name)}**  \n{text.plain(user.customer_name)} · "
+                    f"{text.plain(user.customer_number)}")
+        st.button(tr("Sign out"), key="portal_logout",
+                  on_click=lambda: st.session_state.update({state.PORTAL_LOGOUT_REQUESTED:
+                                                            True}))
+    page.run()
+
+
+# --- Sign-in, the link, the password ------------------------------------------------------
+
+def sign_in_page() -> PortalUser | None:
+    """The portal's sign-in and the form that e-mails a set-password link; returns the
+    contact when this run signed them in."""
+    tr = public.language_picker()
+    box = st.empty()
+    with box.container():
+        st.title(tr("Customer portal"))
+        st.write(tr("Your company's orders, and for entitled users their invoices and "
+                    "statement of account."))
+        done = st.session_state.pop(state.PORTAL_PASSWORD_SET, None)
+        if done:
+            st.success(tr("Your password is saved. Sign in with {email}.").format(
+                email=text.plain(done)))
+        left, right = st.columns(2)
+        with left, st.form("portal_sign_in", enter_to_submit=True):
+            st.subheader(tr("Sign in"))
+            email = st.text_input(tr("E-mail address"), key="portal_email", max_chars=254,
+                                  autocomplete="username")
+            password = st.text_input(tr("Password"), type="password", key="portal_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button(tr("Sign in"), type="primary")
+        with right:
+            _link_form(tr)
+        if submitted:
+            user = _sign_in(tr, email, password)
+            if user is not None:
+                box.empty()
+                return user
+    public.footer(tr)
+    return None
+
+
+def _sign_in(tr: i18n.Translate, email: str, password: str) -> PortalUser | None:
+    client = auth.client_identity()
+    with db.session() as s:
+        result = portal.attempt_login(
+            session=s, email=email, password=password,
+            client=ClientIdentity(client_id=None, address=client.address),
+            policy=_policy(), now=db.now())
+    if not result.ok:
+        st.error(tr(result.message))
+        return None
+    assert result.user and result.session_id and result.expires_at
+    _signed_in(result.user, result.session_id)
+    st.session_state[state.PUBLIC_LANGUAGE] = result.user.language
+    cfg = db.settings()
+    expires = min(result.expires_at, datetime.now(UTC) + timedelta(days=cfg.cookie_expiry_days))
+    token = session_tokens.issue(username=_claim_name(result.user),
+                                 session_id=result.session_id, expires_at=expires,
+                                 key=cookie_key())
+    # No rerun after this: the cookie component has to render in this run to be set.
+    _cookies().set(PORTAL_COOKIE, token, key="portal_cookie_set", expires_at=expires)
+    return result.user
+
+
+def _link_form(tr: i18n.Translate) -> None:
+    with st.form("portal_register", enter_to_submit=True):
+        st.subheader(tr("First visit, or forgot your password?"))
+        st.caption(tr("Enter the e-mail address we have on file for you. We send a link to "
+                      "set your password; it works once, within 24 hours."))
+        email = st.text_input(tr("E-mail address"), key="portal_register_email",
+                              max_chars=254, autocomplete="email")
+        asked = st.form_submit_button(tr("Send me the link"))
+    if asked:
+        if "@" not in email or len(email.strip()) < 3:
+            st.error(tr("Enter your e-mail address."))
+            return
+        with db.session() as s:
+            within = portal.request_link(session=s, email=email,
+                                         client=public.client_key(s, _address()),
+                                         portal_url=db.settings().portal_url, now=db.now())
+        if not within:
+            st.error(tr("Too many requests from your connection. Please try again in an hour, "
+                        "or call us."))
+            return
+        st.session_state[state.PORTAL_LINK_ASKED] = email.strip()
+    asked_for = st.session_state.get(state.PORTAL_LINK_ASKED)
+    if asked_for:
+        # The same words whether or not the address is on file.
+        st.success(tr("If {email} is the address of a contact on file, a link to set your "
+                      "password is on its way. Check your mailbox.").format(
+                          email=text.plain(asked_for)))
+
+
+def _address() -> str | None:
+    return auth.client_identity().address
+
+
+def set_password_page() -> None:
+    tr = public.language_picker()
+    token = st.query_params.get("token") or ""
+    st.title(tr("Set your portal password"))
+    with db.session() as s:
+        holder = portal.link_holder(session=s, token=token, now=db.now())
+    if holder is None:
+        st.error(tr(portal.LINK_INVALID))
+        st.page_link("pages/portal_sign_in.py", label=tr("Ask for a new link"))
+        public.footer(tr)
+        return
+    st.write(tr("For {email}. At least 10 characters; a few unrelated words work well.")
+             .format(email=text.plain(holder.email)))
+    with st.form("portal_set_password", enter_to_submit=True):
+        new = st.text_input(tr("New password"), type="password", key="portal_new_password",
+                            autocomplete="new-password")
+        repeat = st.text_input(tr("New password again"), type="password",
+                               key="portal_new_password_repeat", autocomplete="new-password")
+        saved = st.form_submit_button(tr("Save password"), type="primary")
+    if saved:
+        try:
+            with db.session() as s:
+                email = portal.set_password(session=s, token=token, password=new,
+                                            repeat=repeat, now=db.now())
+        except ValueError as exc:
+            st.error(tr(str(exc)))
+        else:
+            st.session_state[state.PORTAL_PASSWORD_SET] = email
+            st.query_params.clear()
+            st.switch_page("pages/portal_sign_in.py")
+    public.footer(tr)
+
+
+# --- The portal's pages -------------------------------------------------------------------
+
+def locale() -> str:
+    return LOCALES.get(public.language(), "en_BE")
+
+
+def home_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    st.title(text.plain(user.customer_name))
+    st.caption(f"{tr('Customer number')} {text.plain(user.customer_number)} · "
+               f"{text.plain(user.name)} · {text.plain(user.email)}")
+    st.subheader(tr("What your account shows"))
+    for area in ("orders", "invoices", "statement"):
+        if user.sees(area):
+            st.page_link(f"pages/{PAGE_FILES[area][0]}", label=tr(AREA_TITLES[area]))
+    if not user.sees("invoices"):
+        st.info(tr("Invoices, credit notes and the statement of account are for entitled "
+                   "users. Your account manager can give you access."))
+    rule = tiers.RULES.get(user.tier)
+    if rule is not None and not rule.sees - {"order_status"}:
+        st.info(tr("Your account shows no company documents yet."))
+
+
+def _start_of_day(value: date) -> datetime:
+    return datetime.combine(value, datetime.min.time(), BRUSSELS).astimezone(UTC)
+
+
+def orders_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    loc = locale()
+    st.title(tr("My orders"))
+    asked = st.query_params.get("order")
+    if asked:
+        st.session_state[state.PORTAL_ORDER] = asked[:30]
+    open_number = st.session_state.get(state.PORTAL_ORDER)
+    if open_number:
+        _order_detail(user, str(open_number), tr, loc)
+    with st.form("portal_order_search", enter_to_submit=True):
+        cols = st.columns([2, 1, 1, 2])
+        wanted = cols[0].text_input(tr("Order number or your PO reference"), max_chars=40,
+                                    key="portal_order_text")
+        since = cols[1].date_input(tr("Ordered from"), value=None, format="DD/MM/YYYY",
+                                   key="portal_order_from")
+        until = cols[2].date_input(tr("Ordered until"), value=None, format="DD/MM/YYYY",
+                                   key="portal_order_to")
+        statuses = cols[3].multiselect(tr("Status"), list(STATUS),
+                                       format_func=lambda s: tr(STATUS[s]),
+                                       key="portal_order_status")
+        st.form_submit_button(tr("Search"))
+    if since and until and since > until:
+        st.error(tr("The first date is after the second."))
+        return
+    with db.session() as s:
+        rows = portal.my_orders(session=s, user=user, search=portal.OrderSearch(
+            text=wanted, ordered_from=since, ordered_to=until, statuses=tuple(statuses)),
+            start_of_day=_start_of_day)
+    if not rows:
+        st.info(tr("No orders match."))
+        return
+    frame = pd.DataFrame([{
+        tr("Order"): r.order_number, tr("Your reference"): r.customer_po or "—",
+        tr("Ordered on"): day(r.ordered_at.date(), loc), tr("Status"): tr(STATUS[r.status]),
+        tr("Expected delivery"): day(r.promised_date, loc) if r.promised_date else "—",
+        tr("Delivered on"): day(r.delivered_on, loc) if r.delivered_on else "—",
+        tr("Carrier"): r.carrier or "—", tr("Tracking number"): r.tracking_number or "—",
+    } for r in rows])
+    picked = widgets.picked_row(frame, "portal_orders_table")
+    st.caption(tr("Newest first, at most {count} shown. Select an order to follow it.")
+               .format(count=portal.ORDER_LIMIT))
+    if picked is not None:
+        st.session_state[state.PORTAL_ORDER] = rows[picked].order_number
+        st.rerun()
+
+
+def _order_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str) -> None:
+    with db.session() as s:
+        found = portal.order_steps(session=s, user=user, order_number=number)
+    if found is None:
+        st.warning(tr("We could not find an order with this number in your account."))
+        st.session_state.pop(state.PORTAL_ORDER, None)
+        return
+    order, steps = found
+    public.tracked(public_order(order, steps), tr, loc)
+    if st.button(tr("Close"), key="portal_order_close"):
+        st.session_state.pop(state.PORTAL_ORDER, None)
+        st.query_params.pop("order", None)
+        st.rerun()
+
+
+def public_order(order: portal.PortalOrder, steps: tuple[portal.PortalOrderStep, ...]
+                 ) -> TrackedOrder:
+    return TrackedOrder(order.order_number, order.status, order.ordered_at.date(),
+                        order.promised_date, order.delivered_on, order.carrier,
+                        order.tracking_number, order.tracking_url,
+                        tuple(TrackedStep(step.at, step.status) for step in steps))
+
+
+def invoices_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    loc = locale()
+    st.title(tr("Invoices and credit notes"))
+    asked = st.query_params.get("invoice")
+    if asked:
+        st.session_state[state.PORTAL_INVOICE] = asked[:30]
+    open_number = st.session_state.get(state.PORTAL_INVOICE)
+    if open_number:
+        _invoice_detail(user, str(open_number), tr, loc)
+    with db.session() as s:
+        rows = portal.my_invoices(session=s, user=user, today=db.today())
+    if not rows:
+        st.info(tr("No invoices yet."))
+        return
+    today = db.today()
+    frame = pd.DataFrame([{
+        tr("Number"): r.number, tr("Kind"): tr(INVOICE_KINDS[r.kind]),
+        tr("Issued on"): day(r.issue_date, loc), tr("Due on"): day(r.due_date, loc),
+        tr("Total"): money(r.total_cents, loc), tr("Open"): money(r.open_cents, loc),
+        tr("Status"): tr("Overdue") if r.is_overdue(today)
+        else tr(INVOICE_STATUSES.get(r.status, r.status)),
+        tr("Order"): r.order_number or "—"} for r in rows])
+    picked = widgets.picked_row(frame, "portal_invoices_table")
+    st.caption(tr("Newest first. Select a document to view, print or download it."))
+    if picked is not None:
+        st.session_state[state.PORTAL_INVOICE] = rows[picked].number
+        st.rerun()
+
+
+def _invoice_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str) -> None:
+    with db.session() as s:
+        detail = portal.invoice_detail(session=s, user=user, number=number)
+        vendor = settings.company(session=s)
+    if detail is None:
+        st.warning(tr("We could not find a document with this number in your account."))
+        st.session_state.pop(state.PORTAL_INVOICE, None)
+        return
+    with st.container(border=True):
+        st.subheader(f"{tr(INVOICE_KINDS[detail.kind])} {text.plain(detail.number)}")
+        cols = st.columns(4)
+        cols[0].metric(tr("Issued on"), day(detail.issue_date, loc))
+        cols[1].metric(tr("Due on"), day(detail.due_date, loc))
+        cols[2].metric(tr("Total"), money(detail.total_cents, loc))
+        cols[3].metric(tr("Open"), money(detail.open_cents, loc))
+        if detail.structured_reference and detail.open_cents > 0:
+            st.text(f"{tr('Pay with the structured reference')} {detail.structured_reference}")
+        pdf = invoice_pdf(detail, vendor)
+        buttons = st.columns(4)
+        viewing = buttons[0].toggle(tr("View"), key=f"portal_view_{detail.id}")
+        if buttons[1].download_button(tr("Download PDF"), data=pdf,
+                                      file_name=f"{detail.number}.pdf", mime="application/pdf",
+                                      key=f"portal_pdf_{detail.id}", width="stretch"):
+            _noted(user, "invoice_pdf", detail.number)
+        with buttons[2]:
+            # Our own script and base64 text only; nothing a user typed goes into this HTML.
+            st.iframe(PRINT_SCRIPT.replace("PDF_BASE64", base64.b64encode(pdf).decode("ascii"))
+                      .replace(">Print<", f">{_html_safe(tr('Print'))}<"), height=44)
+        with buttons[3]:
+            _e_invoice_button(user, detail.number, tr)
+        if viewing:
+            st.pdf(pdf, height=640, key=f"portal_viewer_{detail.id}")
+        if st.button(tr("Close"), key="portal_invoice_close"):
+            st.session_state.pop(state.PORTAL_INVOICE, None)
+            st.query_params.pop("invoice", None)
+            st.rerun()
+
+
+def _html_safe(words: str) -> str:
+    return "".join(ch for ch in words if ch.isalnum() or ch in " -'éèêëàâäôöûüçÉ")
+
+
+def _e_invoice_button(user: PortalUser, number: str, tr: i18n.Translate) -> None:
+    with db.session() as s:
+        try:
+            source = portal.e_invoice(session=s, user=user, number=number)
+        except einvoices.NoPeppolAddress:
+            st.caption(tr("No e-invoice: your company has no Peppol address on file."))
+            return
+        vendor = settings.company(session=s)
+    if source is None:
+        return
+    if st.download_button(tr("Download e-invoice (UBL)"),
+                          data=lambda: ubl.e_invoice(*source, vendor),
+                          file_name=ubl.file_name(source[0].number, source[0].issue_date),
+                          mime="application/xml", key=f"portal_ubl_{source[0].id}",
+                          width="stretch"):
+        _noted(user, "invoice_ubl", number)
+
+
+def _noted(user: PortalUser, what: str, key: str) -> None:
+    with db.session() as s:
+        portal.audit_download(session=s, user=user, what=what, key=key)
+
+
+def statement_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    loc = locale()
+    st.title(tr("Statement of account"))
+    as_of = st.date_input(tr("On"), value=db.today(), max_value=db.today(),
+                          format="DD/MM/YYYY", key="portal_statement_date")
+    with db.session() as s:
+        stmt = portal.my_statement(session=s, user=user, as_of=as_of)
+        vendor = settings.company(session=s)
+    if stmt is None:
+        st.info(tr("Nothing to show."))
+        return
+    cols = st.columns(2)
+    cols[0].metric(tr("Balance"), money(stmt.total_cents, loc))
+    cols[1].metric(tr("Overdue"), money(stmt.overdue_cents, loc))
+    language = public.language()
+    base = f"statement-{user.customer_number}-{stmt.as_of.isoformat()}"
+    buttons = st.columns(3)
+    if buttons[0].download_button(tr("Download PDF"), data=lambda: statement_pdf(stmt, vendor),
+                                  file_name=f"{base}.pdf", mime="application/pdf",
+                                  key="portal_stmt_pdf", width="stretch"):
+        _noted(user, "statement_pdf", stmt.as_of.isoformat())
+    if buttons[1].download_button(tr("Download CSV"),
+                                  data=lambda: statement_csv(stmt, language),
+                                  file_name=f"{base}.csv", mime="text/csv",
+                                  key="portal_stmt_csv", width="stretch"):
+        _noted(user, "statement_csv", stmt.as_of.isoformat())
+    if buttons[2].download_button(
+            tr("Download Excel"), data=lambda: statement_xlsx(stmt, language),
+            file_name=f"{base}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="portal_stmt_xlsx", width="stretch"):
+        _noted(user, "statement_xlsx", stmt.as_of.isoformat())
+    if not stmt.items:
+        st.info(tr("Nothing open on this date."))
+        return
+    kinds = {**INVOICE_KINDS, "payment": "Payment"}
+    st.dataframe(pd.DataFrame([{
+        tr("Kind"): tr(kinds.get(i.kind, i.kind)), tr("Number"): i.number,
+        tr("Date"): day(i.document_date, loc), tr("Due on"): day(i.due_date, loc),
+        tr("Amount"): money(i.original_cents, loc), tr("Open"): money(i.open_cents, loc),
+        tr("Balance"): money(i.balance_cents, loc),
+        tr("Days past due"): i.days_past_due or "",
+    } for i in stmt.items]), hide_index=True, width="stretch")
+
