@@ -593,7 +593,7 @@ def portal_access(user: UserInfo, customer_id: int, contacts: list[ContactRow]) 
         st.session_state.pop(seen_key, None)
         return
     st.session_state.pop(seen_key, None)
-    st.session_state[state.FLASH] = text.plain(f"Portal access saved for {contact.name}")
+    st.session_state[state.FLASH] = f"Portal access saved for {contact.name}"
     st.rerun()
 
 
