@@ -327,3 +327,24 @@ def test_every_query_reads_the_customer_from_the_session_never_from_a_number(
         assert statement is not None and statement.customer_id == world["a"]
         assert {i.number for i in statement.items} == {"INV-2026-000101"}
         assert s.scalar(select(func.count()).select_from(PortalAccount)) == 1
+
+
+def test_each_portal_write_leaves_its_audit_row(engine: Engine, world: dict[str, int]) -> None:
+    _register(engine)
+    _login(engine, password="not the password")
+    result = _login(engine)
+    with Session(engine) as s, s.begin():
+        rep = users.get_user_by_id(session=s, user_id=world["rep"])
+        portal.audit_download(session=s, user=result.user, what="invoice_pdf",
+                              key="INV-2026-000101")
+        portal.logout(session=s, session_id=result.session_id, user=result.user, now=NOW)
+        portal.set_entitled(session=s, customer_id=world["a"], contact_id=world["anne"],
+                            entitled=True, seen_tier="registered", by=rep)
+        portal.close_account(session=s, customer_id=world["a"], contact_id=world["anne"],
+                             by=rep, now=NOW)
+    with Session(engine) as s:
+        actions = [a for a in s.scalars(select(AuditLog.action).order_by(AuditLog.id))
+                   if a.startswith("portal_")]
+    assert actions == ["portal_link_requested", "portal_password_set", "portal_login_failed",
+                       "portal_login", "portal_download", "portal_logout", "portal_entitled",
+                       "portal_account_closed"]
