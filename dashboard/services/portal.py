@@ -414,6 +414,7 @@ class OrderSearch:
 
 @dataclass(frozen=True)
 class PortalOrder:
+    id: int
     order_number: str
     customer_po: str | None
     ordered_at: datetime
@@ -437,7 +438,7 @@ def _tracking(carrier: str | None, number: str | None) -> str | None:
 
 
 def _order(o: Order) -> PortalOrder:
-    return PortalOrder(o.order_number, o.customer_po, o.ordered_at, o.status, o.promised_date,
+    return PortalOrder(o.id, o.order_number, o.customer_po, o.ordered_at, o.status, o.promised_date,
                        o.delivered_on, o.carrier, o.tracking_number,
                        _tracking(o.carrier, o.tracking_number))
 

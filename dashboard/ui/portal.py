@@ -29,12 +29,14 @@ from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import LOCALES, day, money
 from dashboard.services import einvoices, portal, session_tokens, settings, tiers
+from dashboard.services import public as public_service
 from dashboard.services.login_throttle import ClientIdentity
 from dashboard.services.portal import PortalUser
 from dashboard.services.public import TrackedOrder, TrackedStep
 from dashboard.ui import auth, db, public, state, text, widgets
 from dashboard.ui.documents import PRINT_SCRIPT
 
+PAGES = Path(__file__).resolve().parent.parent.parent / "pages"
 PORTAL_COOKIE = "csol_portal"  # never the staff's cookie name
 COOKIE_SCOPE = b"customer portal session"
 STATUS = public.STATUS
@@ -127,8 +129,6 @@ def _logout() -> None:
             portal.logout(session=s, session_id=st.session_state.get(state.PORTAL_SESSION_ID),
                           user=user, now=db.now())
     _forget()
-    for key in (state.PORTAL_ORDER, state.PORTAL_INVOICE):
-        st.session_state.pop(key, None)
     st.query_params.clear()
 
 
@@ -242,7 +242,7 @@ def _link_form(tr: i18n.Translate) -> None:
             return
         with db.session() as s:
             within = portal.request_link(session=s, email=email,
-                                         client=public.client_key(s, _address()),
+                                         client=public_service.client_key(s, _address()),
                                          portal_url=db.settings().portal_url, now=db.now())
         if not within:
             st.error(tr("Too many requests from your connection. Please try again in an hour, "
@@ -269,7 +269,7 @@ def set_password_page() -> None:
         holder = portal.link_holder(session=s, token=token, now=db.now())
     if holder is None:
         st.error(tr(portal.LINK_INVALID))
-        st.page_link("pages/portal_sign_in.py", label=tr("Ask for a new link"))
+        st.page_link(PAGES / "portal_sign_in.py", label=tr("Ask for a new link"))
         public.footer(tr)
         return
     st.write(tr("For {email}. At least 10 characters; a few unrelated words work well.")
@@ -290,7 +290,7 @@ def set_password_page() -> None:
         else:
             st.session_state[state.PORTAL_PASSWORD_SET] = email
             st.query_params.clear()
-            st.switch_page("pages/portal_sign_in.py")
+            st.switch_page(PAGES / "portal_sign_in.py")
     public.footer(tr)
 
 
@@ -308,7 +308,7 @@ def home_page(user: PortalUser) -> None:
     st.subheader(tr("What your account shows"))
     for area in ("orders", "invoices", "statement"):
         if user.sees(area):
-            st.page_link(f"pages/{PAGE_FILES[area][0]}", label=tr(AREA_TITLES[area]))
+            st.page_link(PAGES / PAGE_FILES[area][0], label=tr(AREA_TITLES[area]))
     if not user.sees("invoices"):
         st.info(tr("Invoices, credit notes and the statement of account are for entitled "
                    "users. Your account manager can give you access."))
@@ -325,12 +325,7 @@ def orders_page(user: PortalUser) -> None:
     tr = i18n.translator(public.language())
     loc = locale()
     st.title(tr("My orders"))
-    asked = st.query_params.get("order")
-    if asked:
-        st.session_state[state.PORTAL_ORDER] = asked[:30]
-    open_number = st.session_state.get(state.PORTAL_ORDER)
-    if open_number:
-        _order_detail(user, str(open_number), tr, loc)
+    detail = st.container()  # the picked order shows here, above the list
     with st.form("portal_order_search", enter_to_submit=True):
         cols = st.columns([2, 1, 1, 2])
         wanted = cols[0].text_input(tr("Order number or your PO reference"), max_chars=40,
@@ -343,6 +338,7 @@ def orders_page(user: PortalUser) -> None:
                                        format_func=lambda s: tr(STATUS[s]),
                                        key="portal_order_status")
         st.form_submit_button(tr("Search"))
+    asked = st.query_params.get("order")
     if since and until and since > until:
         st.error(tr("The first date is after the second."))
         return
@@ -350,22 +346,25 @@ def orders_page(user: PortalUser) -> None:
         rows = portal.my_orders(session=s, user=user, search=portal.OrderSearch(
             text=wanted, ordered_from=since, ordered_to=until, statuses=tuple(statuses)),
             start_of_day=_start_of_day)
+    picked = None
     if not rows:
         st.info(tr("No orders match."))
-        return
-    frame = pd.DataFrame([{
-        tr("Order"): r.order_number, tr("Your reference"): r.customer_po or "—",
-        tr("Ordered on"): day(r.ordered_at.date(), loc), tr("Status"): tr(STATUS[r.status]),
-        tr("Expected delivery"): day(r.promised_date, loc) if r.promised_date else "—",
-        tr("Delivered on"): day(r.delivered_on, loc) if r.delivered_on else "—",
-        tr("Carrier"): r.carrier or "—", tr("Tracking number"): r.tracking_number or "—",
-    } for r in rows])
-    picked = widgets.picked_row(frame, "portal_orders_table")
-    st.caption(tr("Newest first, at most {count} shown. Select an order to follow it.")
-               .format(count=portal.ORDER_LIMIT))
-    if picked is not None:
-        st.session_state[state.PORTAL_ORDER] = rows[picked].order_number
-        st.rerun()
+    else:
+        frame = pd.DataFrame([{
+            tr("Order"): r.order_number, tr("Your reference"): r.customer_po or "—",
+            tr("Ordered on"): day(r.ordered_at.date(), loc), tr("Status"): tr(STATUS[r.status]),
+            tr("Expected delivery"): day(r.promised_date, loc) if r.promised_date else "—",
+            tr("Delivered on"): day(r.delivered_on, loc) if r.delivered_on else "—",
+            tr("Carrier"): r.carrier or "—", tr("Tracking number"): r.tracking_number or "—",
+        } for r in rows])
+        chosen = widgets.selectable(frame, "portal_orders_table", [r.id for r in rows])
+        picked = next((r.order_number for r in rows if r.id == chosen), None)
+        st.caption(tr("Newest first, at most {count} shown. Select an order to follow it.")
+                   .format(count=portal.ORDER_LIMIT))
+    number = picked or (asked[:30] if asked else None)
+    if number:
+        with detail:
+            _order_detail(user, number, tr, loc)
 
 
 def _order_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str) -> None:
@@ -373,14 +372,9 @@ def _order_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str) -
         found = portal.order_steps(session=s, user=user, order_number=number)
     if found is None:
         st.warning(tr("We could not find an order with this number in your account."))
-        st.session_state.pop(state.PORTAL_ORDER, None)
         return
     order, steps = found
     public.tracked(public_order(order, steps), tr, loc)
-    if st.button(tr("Close"), key="portal_order_close"):
-        st.session_state.pop(state.PORTAL_ORDER, None)
-        st.query_params.pop("order", None)
-        st.rerun()
 
 
 def public_order(order: portal.PortalOrder, steps: tuple[portal.PortalOrderStep, ...]
@@ -395,30 +389,29 @@ def invoices_page(user: PortalUser) -> None:
     tr = i18n.translator(public.language())
     loc = locale()
     st.title(tr("Invoices and credit notes"))
+    detail = st.container()  # the picked document shows here, above the list
     asked = st.query_params.get("invoice")
-    if asked:
-        st.session_state[state.PORTAL_INVOICE] = asked[:30]
-    open_number = st.session_state.get(state.PORTAL_INVOICE)
-    if open_number:
-        _invoice_detail(user, str(open_number), tr, loc)
     with db.session() as s:
         rows = portal.my_invoices(session=s, user=user, today=db.today())
+    picked = None
     if not rows:
         st.info(tr("No invoices yet."))
-        return
-    today = db.today()
-    frame = pd.DataFrame([{
-        tr("Number"): r.number, tr("Kind"): tr(INVOICE_KINDS[r.kind]),
-        tr("Issued on"): day(r.issue_date, loc), tr("Due on"): day(r.due_date, loc),
-        tr("Total"): money(r.total_cents, loc), tr("Open"): money(r.open_cents, loc),
-        tr("Status"): tr("Overdue") if r.is_overdue(today)
-        else tr(INVOICE_STATUSES.get(r.status, r.status)),
-        tr("Order"): r.order_number or "—"} for r in rows])
-    picked = widgets.picked_row(frame, "portal_invoices_table")
-    st.caption(tr("Newest first. Select a document to view, print or download it."))
-    if picked is not None:
-        st.session_state[state.PORTAL_INVOICE] = rows[picked].number
-        st.rerun()
+    else:
+        today = db.today()
+        frame = pd.DataFrame([{
+            tr("Number"): r.number, tr("Kind"): tr(INVOICE_KINDS[r.kind]),
+            tr("Issued on"): day(r.issue_date, loc), tr("Due on"): day(r.due_date, loc),
+            tr("Total"): money(r.total_cents, loc), tr("Open"): money(r.open_cents, loc),
+            tr("Status"): tr("Overdue") if r.is_overdue(today)
+            else tr(INVOICE_STATUSES.get(r.status, r.status)),
+            tr("Order"): r.order_number or "—"} for r in rows])
+        chosen = widgets.selectable(frame, "portal_invoices_table", [r.id for r in rows])
+        picked = next((r.number for r in rows if r.id == chosen), None)
+        st.caption(tr("Newest first. Select a document to view, print or download it."))
+    number = picked or (asked[:30] if asked else None)
+    if number:
+        with detail:
+            _invoice_detail(user, number, tr, loc)
 
 
 def _invoice_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str) -> None:
@@ -427,7 +420,6 @@ def _invoice_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str)
         vendor = settings.company(session=s)
     if detail is None:
         st.warning(tr("We could not find a document with this number in your account."))
-        st.session_state.pop(state.PORTAL_INVOICE, None)
         return
     with st.container(border=True):
         st.subheader(f"{tr(INVOICE_KINDS[detail.kind])} {text.plain(detail.number)}")
@@ -453,10 +445,6 @@ def _invoice_detail(user: PortalUser, number: str, tr: i18n.Translate, loc: str)
             _e_invoice_button(user, detail.number, tr)
         if viewing:
             st.pdf(pdf, height=640, key=f"portal_viewer_{detail.id}")
-        if st.button(tr("Close"), key="portal_invoice_close"):
-            st.session_state.pop(state.PORTAL_INVOICE, None)
-            st.query_params.pop("invoice", None)
-            st.rerun()
 
 
 def _html_safe(words: str) -> str:

@@ -48,5 +48,3 @@ PORTAL_SIGNED_OUT = "portal_signed_out"  # this browser session signed out of th
 PORTAL_LOGOUT_REQUESTED = "portal_logout_requested"
 PORTAL_LINK_ASKED = "portal_link_asked"  # the e-mail a set-password link was asked for
 PORTAL_PASSWORD_SET = "portal_password_set"  # the e-mail whose password was just set
-PORTAL_ORDER = "portal_order"        # the order number open on "My orders"
-PORTAL_INVOICE = "portal_invoice"    # the invoice number open on "Invoices"
