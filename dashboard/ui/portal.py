@@ -196,16 +196,20 @@ def sign_in_page() -> PortalUser | None:
             submitted = st.form_submit_button(tr("Sign in"), type="primary")
         with right:
             _link_form(tr)
-        if submitted:
-            user = _sign_in(tr, email, password)
-            if user is not None:
-                box.empty()
-                return user
+        signed = _sign_in(tr, email, password) if submitted else None
+    if signed is not None:
+        box.empty()
+        user, token, expires = signed
+        # No rerun after this: the cookie component has to render in this run to be set
+        # (outside the emptied box, or it would be gone before it ran).
+        _cookies().set(PORTAL_COOKIE, token, key="portal_cookie_set", expires_at=expires)
+        return user
     public.footer(tr)
     return None
 
 
-def _sign_in(tr: i18n.Translate, email: str, password: str) -> PortalUser | None:
+def _sign_in(tr: i18n.Translate, email: str, password: str
+             ) -> tuple[PortalUser, str, datetime] | None:
     client = auth.client_identity()
     with db.session() as s:
         result = portal.attempt_login(
@@ -223,9 +227,7 @@ def _sign_in(tr: i18n.Translate, email: str, password: str) -> PortalUser | None
     token = session_tokens.issue(username=_claim_name(result.user),
                                  session_id=result.session_id, expires_at=expires,
                                  key=cookie_key())
-    # No rerun after this: the cookie component has to render in this run to be set.
-    _cookies().set(PORTAL_COOKIE, token, key="portal_cookie_set", expires_at=expires)
-    return result.user
+    return result.user, token, expires
 
 
 def _link_form(tr: i18n.Translate) -> None:
