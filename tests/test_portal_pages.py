@@ -5,6 +5,7 @@ is put in the address bar or a form."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -323,3 +324,25 @@ def test_each_customer_sees_no_row_of_the_other(world: dict, email: str) -> None
     text = "\n".join(seen).replace("\\", "")
     for foreign in [*theirs, *their_invoices, name, number]:
         assert foreign not in text, foreign
+
+
+def test_the_catalogues_translate_every_portal_message() -> None:
+    from babel.messages.extract import extract_from_file
+
+    from dashboard import i18n
+    from dashboard.ui import portal as portal_ui
+
+    root = Path(__file__).resolve().parent.parent
+    used = {msg for path in ("dashboard/ui/portal.py", "dashboard/services/portal.py")
+            for _, msg, _, _ in extract_from_file("python", str(root / path),
+                                                  keywords={"tr": None})}
+    used |= {portal.WRONG, portal.EMPTY, portal.THROTTLED, portal.LINK_INVALID,
+             portal.PASSWORDS_DIFFER, portal.PASSWORD_SHORT, portal.PASSWORD_LONG,
+             portal.PASSWORD_WEAK, "Print", "Payment", "Customer number",
+             *portal_ui.INVOICE_KINDS.values(), *portal_ui.INVOICE_STATUSES.values(),
+             *portal_ui.AREA_TITLES.values()}
+    for language in ("fr", "nl", "de"):
+        table = i18n.catalogue(language)
+        assert sorted(used - set(table)) == [], language
+        for msgid in used:  # the same placeholders in every translation
+            assert re.findall(r"{\w+}", table[msgid]) == re.findall(r"{\w+}", msgid), msgid
