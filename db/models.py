@@ -814,6 +814,9 @@ class PortalLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The e-mail that carries the link: once the link is spent, the link is cut out of it.
+    outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False,
+                                                 ondelete="SET NULL")
 
 
 class PortalSession(Base):

@@ -113,6 +113,9 @@ def test_the_link_reaches_the_contact_through_smtp_and_sets_the_password_once(
     with Session(engine) as s, s.begin(), pytest.raises(ValueError, match="not valid"):
         portal.set_password(session=s, token=token, password=PASSWORD, repeat=PASSWORD,
                             now=NOW)
+    with Session(engine) as s:  # spent, the link is cut out of the stored e-mail too
+        kept = s.scalars(select(OutboundMessage.body_text)).one()
+    assert token not in kept and "portal-password?token=-" in kept
     with Session(engine) as s:
         account = s.scalars(select(PortalAccount)).one()
         assert account.state == "active" and account.password_hash.startswith("$2")

@@ -12,6 +12,7 @@ customer from it, never from what the browser sent.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from db.models import (
     Invoice,
     Order,
     OrderEvent,
+    OutboundMessage,
     PortalAccount,
     PortalLink,
     PortalSession,
@@ -46,6 +48,7 @@ from db.models import (
 LINK_LIFETIME = timedelta(hours=24)
 TOKEN_BYTES = 32
 SET_PASSWORD_PATH = "portal-password"  # the page the e-mailed link opens
+SPENT_TOKEN = re.compile(r"token=[A-Za-z0-9_-]+")
 THROTTLE_PREFIX = "portal:"  # portal sign-ins are counted apart from the staff's usernames
 ORDER_LIMIT = 200
 INVOICE_LIMIT = 500
@@ -161,21 +164,37 @@ def request_link(*, session: Session, email: str, client: str, portal_url: str,
 
 def _send_link(session: Session, account: PortalAccount, contact: Contact, portal_url: str,
                now: datetime) -> None:
-    session.execute(update(PortalLink).where(PortalLink.account_id == account.id,
-                                             PortalLink.used_at.is_(None))
-                    .values(used_at=now))  # an older link stops working
+    _spend_links(session, account.id, now)  # an older link stops working
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    session.add(PortalLink(account_id=account.id, token_hash=token_hash(token),
-                           created_at=now, expires_at=now + LINK_LIFETIME))
+    row = PortalLink(account_id=account.id, token_hash=token_hash(token), created_at=now,
+                     expires_at=now + LINK_LIFETIME)
+    session.add(row)
     tr = i18n.translator(contact.language)
     link = f"{portal_url.rstrip('/')}/{SET_PASSWORD_PATH}?token={token}&lang={contact.language}"
     body = tr("Hello {name},\n\nOpen this link to set the password of your Customer Support "
               "OnLine account ({email}):\n\n{link}\n\nThe link works once, within 24 hours. "
               "If you did not ask for it, ignore this e-mail: nothing changes.\n").format(
                   name=contact.full_name, email=account.email, link=link)
-    outbox.enqueue(session=session, kind="notification", to_address=account.email,
-                   subject=tr("Your Customer Support OnLine account"), body_text=body,
-                   customer_id=contact.customer_id, now=now)
+    row.outbound_message_id = outbox.enqueue(
+        session=session, kind="notification", to_address=account.email,
+        subject=tr("Your Customer Support OnLine account"), body_text=body,
+        customer_id=contact.customer_id, now=now)
+
+
+def _spend_links(session: Session, account_id: int, now: datetime,
+                 only: int | None = None) -> None:
+    """End the account's unused links (or just ``only``) and cut each out of the stored
+    e-mail that carried it: the token is kept nowhere once it cannot be used."""
+    conditions = [PortalLink.account_id == account_id, PortalLink.used_at.is_(None)]
+    if only is not None:
+        conditions = [PortalLink.id == only]
+    message_ids = [m for m in session.scalars(select(PortalLink.outbound_message_id)
+                                              .where(*conditions)) if m is not None]
+    session.execute(update(PortalLink).where(*conditions, PortalLink.used_at.is_(None))
+                    .values(used_at=now))
+    for message in session.scalars(select(OutboundMessage)
+                                   .where(OutboundMessage.id.in_(message_ids))):
+        message.body_text = SPENT_TOKEN.sub("token=-", message.body_text)
 
 
 @dataclass(frozen=True)
@@ -233,6 +252,7 @@ def set_password(*, session: Session, token: str, password: str, repeat: str,
                             .values(used_at=now))
     if not spent.rowcount:  # type: ignore[attr-defined]  # the same link, used at the same time
         raise ValueError(LINK_INVALID)
+    _spend_links(session, account.id, now, only=link.id)
     before = {"state": account.state, "tier": contact.portal_tier}
     account.password_hash, account.state = hashed, "active"
     account.version += 1
@@ -390,8 +410,7 @@ def close_account(*, session: Session, customer_id: int, contact_id: int,
     account.updated_at = now
     contact.portal_tier = "guest"
     _end_sessions(session, account.id, "closed", now)
-    session.execute(update(PortalLink).where(PortalLink.account_id == account.id,
-                                             PortalLink.used_at.is_(None)).values(used_at=now))
+    _spend_links(session, account.id, now)
     audit.record(session=session, action="portal_account_closed", user_id=by.id,
                  username=by.username, entity_type="contact", entity_id=contact_id,
                  before=before, after={"state": "closed", "portal_tier": "guest"})

@@ -50,8 +50,12 @@ def upgrade() -> None:
         sa.Column("created_at", db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("used_at", db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("outbound_message_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["portal_accounts.id"], ondelete="CASCADE",
                                 name=op.f("fk_portal_links_account_id_portal_accounts")),
+        sa.ForeignKeyConstraint(
+            ["outbound_message_id"], ["outbound_messages.id"], ondelete="SET NULL",
+            name=op.f("fk_portal_links_outbound_message_id_outbound_messages")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_links")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_portal_links_token_hash")),
     )
