@@ -22,6 +22,7 @@ db.settle_memory()  # once per process: start-up objects out of the collector's 
 db.refresh_config()  # the business calendar and SLA defaults as saved now
 
 authenticator = auth.authenticator()
+portal.bind_cookies(authenticator.cookie_controller.cookie_model.cookie_manager)
 user = auth.restore(authenticator)
 if user is not None and st.session_state.get(state.LOGOUT_REQUESTED):
     auth.logout(authenticator, user)  # no rerun: the cookie deletion renders in this run

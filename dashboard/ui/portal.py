@@ -57,8 +57,19 @@ def cookie_key() -> str:
                     hashlib.sha256).hexdigest()
 
 
+def bind_cookies(cookies: stx.CookieManager) -> None:
+    """This run's cookie component (the sign-in's, already on the page): the portal writes
+    its own cookie through it. A component of its own would mount on the sign-in's run, and
+    its first answer reruns the script before the cookie it was to write had been set."""
+    st.session_state[state.PORTAL_COOKIES] = cookies
+
+
 def _cookies() -> stx.CookieManager:
-    return stx.CookieManager(key="portal_cookie_manager")
+    cookies = st.session_state.get(state.PORTAL_COOKIES)
+    if not isinstance(cookies, stx.CookieManager):
+        raise RuntimeError("The portal's pages run from dashboard/app.py, which binds the "
+                           "cookie component.")
+    return cookies
 
 
 def _policy() -> portal.SessionPolicy:

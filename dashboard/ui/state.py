@@ -46,5 +46,6 @@ PORTAL_USER = "portal_user"          # services.portal.PortalUser of the signed-
 PORTAL_SESSION_ID = "portal_session_id"  # the portal session (services.portal) of this sign-in
 PORTAL_SIGNED_OUT = "portal_signed_out"  # this browser session signed out of the portal
 PORTAL_LOGOUT_REQUESTED = "portal_logout_requested"
+PORTAL_COOKIES = "portal_cookies"   # the cookie component of this run (ui.portal.bind_cookies)
 PORTAL_LINK_ASKED = "portal_link_asked"  # the e-mail a set-password link was asked for
 PORTAL_PASSWORD_SET = "portal_password_set"  # the e-mail whose password was just set
