@@ -65,6 +65,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
                                  occurred_at=datetime(2026, 11, 3 + n, 9, tzinfo=UTC)))
                 f.invoice(s, c, number=f"INV-2026-00{n}10{suffix}", order_id=o.id,
                           total_cents=(1000 + n) * 100 + int(suffix))
+            deal = f.contract(s, c, contract_number=f"CT-2026-0010{suffix}")
+            f.item(s, c, f.site(s, c, f"Brussels office {key.upper()}"), f.product(s),
+                   serial_number=f"SN-7710{suffix}", contract_id=deal.id)
             ids[key] = c.id
             ids[f"{key}_entitled"] = entitled.id
     engine.dispose()
@@ -110,11 +113,20 @@ def test_an_entitled_user_signs_in_and_sees_orders_invoices_and_statement(world:
     at.run()  # as after the cookie component answers
     for page, title in (("portal_orders.py", "My orders"),
                         ("portal_invoices.py", "Invoices and credit notes"),
+                        ("portal_contracts.py", "Contracts"),
+                        ("portal_inventory.py", "Installed inventory"),
                         ("portal_statement.py", "Statement of account")):
         _open(at, page)
         assert at.title[0].value == title
     assert [d.proto.label for d in at.get("download_button")] == [
         "Download PDF", "Download CSV", "Download Excel"]
+    _open(at, "portal_contracts.py")
+    assert at.dataframe[0].value.iloc[0].tolist()[:3] == ["CT-2026-00101", "Maintenance",
+                                                          "Gold"]
+    _open(at, "portal_inventory.py")
+    row = at.dataframe[0].value.iloc[0]
+    assert row["Serial number"] == "SN-77101"
+    assert row["Covered by"] == "Contract CT-2026-00101"
 
 
 def test_a_registered_user_has_orders_but_no_invoices_or_statement(world: dict) -> None:
@@ -124,12 +136,14 @@ def test_a_registered_user_has_orders_but_no_invoices_or_statement(world: dict) 
     assert len(at.dataframe[0].value) == 3
     text = everything(at)
     assert "€" not in text and "1.000" not in text  # no money on the orders page
-    for page in ("portal_invoices.py", "portal_statement.py"):
+    for page in ("portal_invoices.py", "portal_statement.py", "portal_contracts.py",
+                 "portal_inventory.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"../pages/{page}")
 
 
-@pytest.mark.parametrize("page", ["portal_invoices.py", "portal_statement.py"])
+@pytest.mark.parametrize("page", ["portal_invoices.py", "portal_statement.py",
+                                  "portal_contracts.py", "portal_inventory.py"])
 def test_the_money_pages_check_the_tier_themselves(world: dict, page: str) -> None:
     at = AppTest.from_file(str(APP_PAGES / page), default_timeout=30)
     at.session_state["portal_user"] = portal.PortalUser(1, 1, int(world["a"]), "C100041",
@@ -175,7 +189,8 @@ def test_a_staff_user_reaches_no_portal_page(world: dict) -> None:
     at = sign_in(new_app(), "rep")
     assert not at.exception
     for page in ("portal_orders.py", "portal_invoices.py", "portal_statement.py",
-                 "portal_home.py", "portal_sign_in.py"):
+                 "portal_contracts.py", "portal_inventory.py", "portal_home.py",
+                 "portal_sign_in.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"../pages/{page}")
     direct = AppTest.from_file(str(APP_PAGES / "portal_invoices.py"), default_timeout=30)
@@ -289,8 +304,10 @@ def test_each_customer_sees_no_row_of_the_other(world: dict, email: str) -> None
     at = portal_sign_in(email)
     seen = [everything(at)]
     for page in ("portal_home.py", "portal_orders.py", "portal_invoices.py",
-                 "portal_statement.py"):
+                 "portal_statement.py", "portal_contracts.py", "portal_inventory.py"):
         seen.append(everything(_open(at, page)))
+        if page in ("portal_contracts.py", "portal_inventory.py"):
+            assert len(at.dataframe[0].value) == 1  # one's own contract, one's own item
     # Every row of one's own, selected: the detail and its downloads are one's own too.
     _open(at, "portal_invoices.py")
     own_rows = len(at.dataframe[0].value)
@@ -322,14 +339,16 @@ def test_each_customer_sees_no_row_of_the_other(world: dict, email: str) -> None
             seen.append(everything(at))
             del at.query_params[parameter]
     text = "\n".join(seen).replace("\\", "")
-    for foreign in [*theirs, *their_invoices, name, number]:
+    for foreign in [*theirs, *their_invoices, name, number, f"CT-2026-0010{suffix}",
+                    f"SN-7710{suffix}", f"Brussels office {OTHER[email][0].upper()}"]:
         assert foreign not in text, foreign
 
 
 def test_the_catalogues_translate_every_portal_message() -> None:
     from babel.messages.extract import extract_from_file
 
-    from dashboard import i18n
+    from dashboard import i18n, labels
+    from dashboard.services.contracts import ContractRow
     from dashboard.ui import portal as portal_ui
 
     root = Path(__file__).resolve().parent.parent
@@ -340,7 +359,12 @@ def test_the_catalogues_translate_every_portal_message() -> None:
              portal.PASSWORDS_DIFFER, portal.PASSWORD_SHORT, portal.PASSWORD_LONG,
              portal.PASSWORD_WEAK, "Print", "Payment", "Customer number",
              *portal_ui.INVOICE_KINDS.values(), *portal_ui.INVOICE_STATUSES.values(),
-             *portal_ui.AREA_TITLES.values()}
+             *portal_ui.AREA_TITLES.values(), *portal_ui.COVERAGE.values(),
+             *labels.CONTRACT_TYPE_LABELS.values(), *labels.BILLING_LABELS.values(),
+             *labels.SERVICE_LEVEL_LABELS.values(),
+             *(ContractRow(1, "", "", date.min, d, 0, "", "", auto, 30, status, 0).state(
+                 date(2026, 12, 1)) for d in (date(2026, 12, 31), date(2027, 12, 31))
+               for auto in (True, False) for status in ("active", "terminated", "expired"))}
     for language in ("fr", "nl", "de"):
         table = i18n.catalogue(language)
         assert sorted(used - set(table)) == [], language

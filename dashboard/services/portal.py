@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from dashboard import i18n
 from dashboard.services import audit, login_throttle, outbox, public, tiers, users
+from dashboard.services.contracts import ContractRow, list_contracts
 from dashboard.services.einvoices import Buyer, e_invoice_source
 from dashboard.services.errors import StaleEditError
+from dashboard.services.inventory import ItemFilter, ItemRow, list_items
 from dashboard.services.invoices import InvoiceDetail, InvoiceFilter, InvoiceRow, get_invoice
 from dashboard.services.invoices import list_invoices as _list_invoices
 from dashboard.services.login_throttle import ClientIdentity
@@ -52,6 +54,7 @@ SPENT_TOKEN = re.compile(r"token=[A-Za-z0-9_-]+")
 THROTTLE_PREFIX = "portal:"  # portal sign-ins are counted apart from the staff's usernames
 ORDER_LIMIT = 200
 INVOICE_LIMIT = 500
+ITEM_LIMIT = 1000
 TOUCH_EVERY = timedelta(minutes=1)
 # What the sign-in and password forms say: English message ids of the portal's catalogues.
 WRONG = "Wrong e-mail address or password."
@@ -539,6 +542,19 @@ def e_invoice(*, session: Session, user: PortalUser, number: str
 def my_statement(*, session: Session, user: PortalUser, as_of: date) -> Statement | None:
     _require(user, "statement")
     return _statement(session=session, customer_id=user.customer_id, as_of=as_of)
+
+
+def my_contracts(*, session: Session, user: PortalUser) -> list[ContractRow]:
+    """The customer's contracts: running ones first, then by end date."""
+    _require(user, "contracts")
+    return list_contracts(session=session, customer_id=user.customer_id)
+
+
+def my_installed_items(*, session: Session, user: PortalUser, today: date) -> list[ItemRow]:
+    """The customer's installed items by site, with what covers each."""
+    _require(user, "inventory")
+    return list_items(session=session, customer_id=user.customer_id, flt=ItemFilter(),
+                      today=today, limit=ITEM_LIMIT).rows
 
 
 def audit_download(*, session: Session, user: PortalUser, what: str, key: str) -> None:

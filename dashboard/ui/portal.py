@@ -21,7 +21,7 @@ import extra_streamlit_components as stx
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import i18n, labels
 from dashboard.business_calendar import BRUSSELS
 from dashboard.documents import ubl
 from dashboard.documents.invoice_pdf import invoice_pdf
@@ -44,11 +44,18 @@ INVOICE_KINDS = {"invoice": "Invoice", "credit_note": "Credit note"}
 INVOICE_STATUSES = {"open": "Open", "partially_paid": "Partially paid", "paid": "Paid",
                     "cancelled": "Cancelled"}
 AREA_TITLES = {"orders": "My orders", "invoices": "Invoices and credit notes",
-               "statement": "Statement of account"}
+               "statement": "Statement of account", "contracts": "Contracts",
+               "inventory": "Installed inventory"}
 SET_PASSWORD_PATH = portal.SET_PASSWORD_PATH
+# The portal's page for each area of the rule table (services.tiers) that has one.
 PAGE_FILES = {"orders": ("portal_orders.py", "my-orders"),
               "invoices": ("portal_invoices.py", "invoices"),
-              "statement": ("portal_statement.py", "statement")}
+              "statement": ("portal_statement.py", "statement"),
+              "contracts": ("portal_contracts.py", "contracts"),
+              "inventory": ("portal_inventory.py", "installed-inventory")}
+PORTAL_AREAS = tuple(PAGE_FILES)
+COVERAGE = {"Contract": "Contract", "Warranty": "Warranty", "Not covered": "Not covered",
+            "Removed": "Removed"}
 
 
 def cookie_key() -> str:
@@ -171,7 +178,7 @@ def navigation(user: PortalUser, pages: Path) -> None:
     entries = [st.Page(pages / "portal_home.py", title=tr("My account"), default=True)]
     entries += [st.Page(pages / PAGE_FILES[area][0], title=tr(AREA_TITLES[area]),
                         url_path=PAGE_FILES[area][1])
-                for area in ("orders", "invoices", "statement") if user.sees(area)]
+                for area in PORTAL_AREAS if user.sees(area)]
     page = st.navigation({tr("Customer portal"): entries}, expanded=True)
     with st.sidebar:
         st.markdown(f"**{text.plain(user.name)}**  \n{text.plain(user.customer_name)} · "
@@ -319,7 +326,7 @@ def home_page(user: PortalUser) -> None:
     st.caption(f"{tr('Customer number')} {text.plain(user.customer_number)} · "
                f"{text.plain(user.name)} · {text.plain(user.email)}")
     st.subheader(tr("What your account shows"))
-    for area in ("orders", "invoices", "statement"):
+    for area in PORTAL_AREAS:
         if user.sees(area):
             st.page_link(PAGES / PAGE_FILES[area][0], label=tr(AREA_TITLES[area]))
     if not user.sees("invoices"):
@@ -532,3 +539,45 @@ def statement_page(user: PortalUser) -> None:
         tr("Days past due"): i.days_past_due or "",
     } for i in stmt.items]), hide_index=True, width="stretch")
 
+
+
+def contracts_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    loc = locale()
+    st.title(tr("Contracts"))
+    with db.session() as s:
+        rows = portal.my_contracts(session=s, user=user)
+    if not rows:
+        st.info(tr("No contracts on file."))
+        return
+    today = db.today()
+    st.dataframe(pd.DataFrame([{
+        tr("Contract"): c.contract_number,
+        tr("Type"): tr(labels.label("contract_type", c.type)),
+        tr("Service level"): tr(labels.label("service_level", c.service_level)),
+        tr("Starts on"): day(c.start_date, loc), tr("Ends on"): day(c.end_date, loc),
+        tr("Annual value"): money(c.annual_value_cents, loc),
+        tr("Billing"): tr(labels.label("billing", c.billing_frequency)),
+        tr("Covered items"): c.covered_items, tr("State"): tr(c.state(today)),
+    } for c in rows]), hide_index=True, width="stretch")
+
+
+def inventory_page(user: PortalUser) -> None:
+    tr = i18n.translator(public.language())
+    loc = locale()
+    st.title(tr("Installed inventory"))
+    with db.session() as s:
+        rows = portal.my_installed_items(session=s, user=user, today=db.today())
+    if not rows:
+        st.info(tr("No installed items on file."))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("Site"): i.site, tr("Product"): i.product, tr("Serial number"): i.serial_number,
+        tr("Installed on"): day(i.installed_on, loc),
+        tr("Covered by"): tr(COVERAGE.get(i.coverage, i.coverage))
+        + (f" {i.contract_number}" if i.covered_by == "contract" and i.contract_number
+           else ""),
+        tr("Covered until"): day(i.covered_until, loc) if i.covered_until else "—",
+    } for i in rows]), hide_index=True, width="stretch")
+    st.caption(tr("To add, move or remove an item, send us a message from the contact page "
+                  "or call us."))
