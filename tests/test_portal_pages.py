@@ -370,3 +370,19 @@ def test_the_catalogues_translate_every_portal_message() -> None:
         assert sorted(used - set(table)) == [], language
         for msgid in used:  # the same placeholders in every translation
             assert re.findall(r"{\w+}", table[msgid]) == re.findall(r"{\w+}", msgid), msgid
+
+
+def test_signing_out_ends_the_portal_session(world: dict) -> None:
+    at = portal_sign_in("finance@a.be")
+    session_id = at.session_state["portal_session_id"]
+    at.button(key="portal_logout").click().run()
+    assert not at.exception
+    assert at.session_state["portal_user"] is None
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("../pages/portal_orders.py")
+    from dashboard.services.sessions import SessionPolicy
+
+    with Session(make_engine(world["url"])) as s:
+        assert portal.check_session(session=s, session_id=session_id, policy=SessionPolicy(),
+                                    now=datetime.now(UTC)) is None
+        assert "portal_logout" in s.scalars(select(AuditLog.action)).all()
