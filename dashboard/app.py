@@ -49,7 +49,8 @@ if user is None:
         customer = portal.current()
         if customer is None:
             st.stop()
-        portal.navigation(customer, PAGES)  # signed in by this run: its cookie renders now
+        # Signed in by this run: the portal follows at once, so its cookie renders now.
+        portal.navigation(customer, PAGES, picker=False)
         st.stop()
     _, middle, _ = st.columns([1, 2, 1])
     with middle:

@@ -360,6 +360,7 @@ def test_the_catalogues_translate_every_portal_message() -> None:
              portal.PASSWORD_WEAK, "Print", "Payment", "Customer number",
              *portal_ui.INVOICE_KINDS.values(), *portal_ui.INVOICE_STATUSES.values(),
              *portal_ui.AREA_TITLES.values(), *portal_ui.COVERAGE.values(),
+             *portal_ui.CHANGE_KINDS.values(),
              *labels.CONTRACT_TYPE_LABELS.values(), *labels.BILLING_LABELS.values(),
              *labels.SERVICE_LEVEL_LABELS.values(),
              *(ContractRow(1, "", "", date.min, d, 0, "", "", auto, 30, status, 0).state(
@@ -386,3 +387,28 @@ def test_signing_out_ends_the_portal_session(world: dict) -> None:
         assert portal.check_session(session=s, session_id=session_id, policy=SessionPolicy(),
                                     now=datetime.now(UTC)) is None
         assert "portal_logout" in s.scalars(select(AuditLog.action)).all()
+
+
+def test_an_entitled_user_asks_for_an_inventory_change_that_becomes_an_enquiry(
+        world: dict) -> None:
+    from db.models import Enquiry, InstalledItem
+
+    at = portal_sign_in("finance@a.be")
+    _open(at, "portal_inventory.py")
+    at.text_area(key="portal_change_details").input("to")
+    at.button(key="FormSubmitter:portal_change_request-Send the request").click().run()
+    assert at.error and not at.success  # too short: said, nothing filed
+    at.radio(key="portal_change_kind").set_value("relocate")
+    at.text_area(key="portal_change_details").input("To our Liège warehouse next Monday.")
+    at.button(key="FormSubmitter:portal_change_request-Send the request").click().run()
+    assert not at.exception, at.exception
+    assert "ENQ-" in at.success[0].value
+    with Session(make_engine(world["url"])) as s:
+        enquiry = s.scalars(select(Enquiry)).one()
+        item = s.scalar(select(InstalledItem.id).where(
+            InstalledItem.serial_number == "SN-77101"))
+        assert (enquiry.channel, enquiry.customer_id, enquiry.contact_id,
+                enquiry.installed_item_id) == ("web", world["a"], world["a_entitled"], item)
+        acknowledged = s.scalars(select(OutboundMessage.to_address)
+                                 .where(OutboundMessage.kind == "reply")).all()
+    assert acknowledged == ["finance@a.be"]

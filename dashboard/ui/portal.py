@@ -28,8 +28,11 @@ from dashboard.documents.invoice_pdf import invoice_pdf
 from dashboard.documents.statement_pdf import statement_pdf
 from dashboard.documents.tables import statement_csv, statement_xlsx
 from dashboard.formatting import LOCALES, day, money
+from dashboard.intake import webform
 from dashboard.services import einvoices, portal, session_tokens, settings, tiers
 from dashboard.services import public as public_service
+from dashboard.services.errors import ValidationError
+from dashboard.services.inventory import ItemRow
 from dashboard.services.login_throttle import ClientIdentity
 from dashboard.services.portal import PortalUser
 from dashboard.services.public import TrackedOrder, TrackedStep
@@ -172,9 +175,10 @@ def require(area: str) -> tuple[PortalUser, i18n.Translate]:
     return user, tr  # type: ignore[return-value]
 
 
-def navigation(user: PortalUser, pages: Path) -> None:
-    """The portal's menu for the contact's tier, and the page asked for; nothing else."""
-    tr = i18n.translator(public.language())
+def navigation(user: PortalUser, pages: Path, *, picker: bool = True) -> None:
+    """The portal's menu for the contact's tier, and the page asked for; nothing else.
+    ``picker``: show the language switch (not when the sign-in page of this run did)."""
+    tr = public.language_picker() if picker else i18n.translator(public.language())
     entries = [st.Page(pages / "portal_home.py", title=tr("My account"), default=True)]
     entries += [st.Page(pages / PAGE_FILES[area][0], title=tr(AREA_TITLES[area]),
                         url_path=PAGE_FILES[area][1])
@@ -238,8 +242,7 @@ def _sign_in(tr: i18n.Translate, email: str, password: str
         st.error(tr(result.message))
         return None
     assert result.user and result.session_id and result.expires_at
-    _signed_in(result.user, result.session_id)
-    st.session_state[state.PUBLIC_LANGUAGE] = result.user.language
+    _signed_in(result.user, result.session_id)  # in the language chosen on this page
     cfg = db.settings()
     expires = min(result.expires_at, datetime.now(UTC) + timedelta(days=cfg.cookie_expiry_days))
     token = session_tokens.issue(username=_claim_name(result.user),
@@ -579,5 +582,67 @@ def inventory_page(user: PortalUser) -> None:
            else ""),
         tr("Covered until"): day(i.covered_until, loc) if i.covered_until else "—",
     } for i in rows]), hide_index=True, width="stretch")
+    _change_request(user, tr, [i for i in rows if i.status == "installed"])
     st.caption(tr("To add, move or remove an item, send us a message from the contact page "
                   "or call us."))
+
+
+CHANGE_KINDS = {"relocate": "Move it to another site", "remove": "Remove it",
+                "other": "Something else"}
+
+
+def _change_request(user: PortalUser, tr: i18n.Translate, items: list[ItemRow]) -> None:
+    """Ask for a change to one of the company's items: it reaches the queue as a web
+    enquiry about that item, acknowledged by e-mail, like the public inventory form."""
+    sent = st.session_state.get(state.PORTAL_CHANGE_SENT)
+    if sent:
+        st.success(tr("Thank you. Your question has reference {reference}; we have sent a "
+                      "confirmation to {email}.").format(reference=sent,
+                                                         email=text.plain(user.email)))
+    if not items:
+        return
+    by_id = {i.id: i for i in items}
+    with st.expander(tr("Ask for a change to an item")), \
+            st.form("portal_change_request", enter_to_submit=False):
+        picked = st.selectbox(tr("Item"), list(by_id), key="portal_change_item",
+                              format_func=lambda i: f"{by_id[i].serial_number} — "
+                              f"{by_id[i].product}, {by_id[i].site}")
+        kind = st.radio(tr("What should change"), list(CHANGE_KINDS), horizontal=True,
+                        format_func=lambda k: tr(CHANGE_KINDS[k]), key="portal_change_kind")
+        details = st.text_area(tr("Details: where to, when, why"), key="portal_change_details",
+                               max_chars=webform.MAX_CHANGE, height=80)
+        asked = st.form_submit_button(tr("Send the request"), type="primary")
+    if not asked or picked not in by_id:
+        return
+    item = by_id[picked]
+    form = webform.OnlineForm(
+        topic="inventory", name=user.name, email=user.email, phone="",
+        customer_number=user.customer_number,
+        subject=f"{tr(CHANGE_KINDS[kind])}: {item.serial_number}",
+        message=details, document=item.serial_number,
+        change=f"{tr(CHANGE_KINDS[kind])} — {details.strip()}")
+    problems = webform.validate_online_form(form, tr)
+    if problems:
+        st.error("\n\n".join(text.plain(p) for p in problems))
+        return
+    with db.session() as s:
+        within = public_service.allowed(session=s, scope="form",
+                                        client=public_service.client_key(s, _address()),
+                                        now=db.now())
+    if not within:
+        st.error(tr("Too many messages from your connection. Please try again in an hour, "
+                    "or call us."))
+        return
+    try:
+        with db.plain_session() as s:
+            reference = webform.submit_online_form(s, form, public.language(), db.now(), tr)
+    except ValidationError as exc:
+        st.error("\n\n".join(text.plain(p) for p in exc.problems))
+        return
+    except webform.SubmissionDeferred:
+        st.success(tr("Thank you. Your question was received and will be answered."))
+        return
+    st.session_state[state.PORTAL_CHANGE_SENT] = reference
+    for key in ("portal_change_details",):
+        st.session_state.pop(key, None)
+    st.rerun()

@@ -48,4 +48,5 @@ PORTAL_SIGNED_OUT = "portal_signed_out"  # this browser session signed out of th
 PORTAL_LOGOUT_REQUESTED = "portal_logout_requested"
 PORTAL_COOKIES = "portal_cookies"   # the cookie component of this run (ui.portal.bind_cookies)
 PORTAL_LINK_ASKED = "portal_link_asked"  # the e-mail a set-password link was asked for
+PORTAL_CHANGE_SENT = "portal_change_sent"  # reference of the inventory change just asked for
 PORTAL_PASSWORD_SET = "portal_password_set"  # the e-mail whose password was just set
