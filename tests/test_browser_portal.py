@@ -135,7 +135,7 @@ def test_register_by_the_e_mailed_link_sign_in_see_orders_and_download_an_invoic
         click(page, "Sign in")
         expect(page.get_by_role("heading", name="Brasserie Dupré & Fils")).to_be_visible()
         nav = page.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(4)
+        expect(nav.get_by_role("link")).to_have_count(6)  # every area of an entitled user
         shot(page, "portal-3-signed-in.png")
 
         wait_for_rerun(page, lambda: nav.get_by_role("link", name="My orders").click())
@@ -159,6 +159,11 @@ def test_register_by_the_e_mailed_link_sign_in_see_orders_and_download_an_invoic
         assert Path(download.path()).read_bytes().startswith(b"%PDF")
         wait_for_settled(page)
         shot(page, "portal-5-invoice.png")
+
+        wait_for_rerun(page, lambda: nav.get_by_role("link", name="Statement of account").click())
+        wait_for_settled(page)
+        expect(page.get_by_role("button", name="Download Excel")).to_be_visible()
+        shot(page, "portal-5b-statement.png")
 
         # A reload keeps the sign-in (the portal's own cookie) …
         open_page(page, f"{server.url}/my-orders")
@@ -206,3 +211,24 @@ def test_a_staff_cookie_opens_no_portal_page(browser: Browser, server: Server,
         open_page(page, f"{server.url}/invoices")
         expect(page.get_by_role("heading", name="Invoices and credit notes")).to_have_count(0)
         expect(page.get_by_text("Sofie Peeters")).to_be_visible()  # the staff sign-in holds
+
+
+def test_the_representative_entitles_a_contact_from_the_contacts_tab(
+        browser: Browser, server: Server) -> None:
+    """Runs after the registration above: Anne of C100041 has a portal account."""
+    with console_page(browser, server, "portal-failure-rep.png") as page:
+        open_page(page, f"{server.url}/")
+        page.get_by_label("Username").fill("rep")
+        page.get_by_label("Password", exact=True).fill("correct-horse-1")
+        click(page, "Sign in")
+        open_page(page, f"{server.url}/customer?c=C100041")
+        wait_for_rerun(page, lambda: page.get_by_role("tab", name="Contacts",
+                                                      exact=True).click())
+        wait_for_settled(page)
+        expect(page.get_by_text("Customer portal access")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Contact")).to_have_value("Anne Dupré — Finance")
+        expect(page.get_by_text("Portal tier: Entitled · signed up")).to_be_visible()
+        click(page, "Withdraw the entitlement")
+        expect(page.get_by_text("Portal tier: Registered · signed up")).to_be_visible()
+        expect(page.get_by_role("button", name="Withdraw the entitlement")).to_be_disabled()
+        shot(page, "portal-7-rep-contacts-tab.png")

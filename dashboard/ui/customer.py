@@ -559,21 +559,26 @@ def portal_access(user: UserInfo, customer_id: int, contacts: list[ContactRow]) 
     picked = st.selectbox(
         "Contact", list(by_id), key=f"portal_access_contact_{customer_id}",
         format_func=lambda cid: f"{by_id[cid].name} — "
-        f"{labels.label('tier', by_id[cid].portal_tier)}, "
-        f"{PORTAL_STATE_WORDS[accounts[cid].state if cid in accounts else 'none']}")
+        f"{labels.label('contact_role', by_id[cid].role)}")
     if picked is None:
         return
     contact = by_id[picked]
     account = accounts.get(picked)
     seen_key = f"portal_seen_tier_{picked}"
     seen = st.session_state.setdefault(seen_key, contact.portal_tier)
+    st.markdown(f"Portal tier: **{labels.label('tier', contact.portal_tier)}** · "
+                f"{PORTAL_STATE_WORDS[account.state if account else 'none']}"
+                + (f" · last signed in {when(account.last_login_at)}"
+                   if account and account.last_login_at else ""))
     st.caption(text.plain(customers.DISCLOSURE.get(contact.portal_tier, "")))
     cols = st.columns(3)
     active = account is not None and account.state == "active"
-    entitle = cols[0].button("Entitle to invoices and statement", key=f"portal_entitle_{picked}",
+    entitle = cols[0].button("Entitle to the company's documents",
+                             key=f"portal_entitle_{picked}",
                              disabled=not active or contact.portal_tier == "entitled",
-                             help="Needs a portal account: the contact registers with their "
-                                  "e-mail address on the public pages.")
+                             help="Invoices, statement, contracts and installed inventory in "
+                                  "the portal. Needs a portal account: the contact registers "
+                                  "with their e-mail address on the public pages.")
     withdraw = cols[1].button("Withdraw the entitlement", key=f"portal_withdraw_{picked}",
                               disabled=contact.portal_tier != "entitled")
     close = cols[2].button("Close the portal account", key=f"portal_close_{picked}",

@@ -501,8 +501,8 @@ def statement_page(user: PortalUser) -> None:
     tr = i18n.translator(public.language())
     loc = locale()
     st.title(tr("Statement of account"))
-    as_of = st.date_input(tr("On"), value=db.today(), max_value=db.today(),
-                          format="DD/MM/YYYY", key="portal_statement_date")
+    as_of = st.columns([1, 3])[0].date_input(tr("On"), value=db.today(), max_value=db.today(),
+                                             format="DD/MM/YYYY", key="portal_statement_date")
     with db.session() as s:
         stmt = portal.my_statement(session=s, user=user, as_of=as_of)
         vendor = settings.company(session=s)
