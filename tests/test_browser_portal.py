@@ -188,6 +188,18 @@ def test_register_by_the_e_mailed_link_sign_in_see_orders_and_download_an_invoic
         open_page(page, f"{server.url}/")
         expect(page.get_by_label("Username")).to_be_visible()
         expect(page.get_by_role("link", name="My orders")).to_have_count(0)
+    # Signing out ends the session and drops the cookie: a reload is signed out.
+    with console_page(browser, server, "portal-failure-sign-out.png",
+                      allowed_errors=NOT_FOUND) as page:
+        page.context.add_cookies([{"name": "csol_portal", "value": portal_cookie,
+                                   "url": server.url}])
+        open_page(page, f"{server.url}/my-orders")
+        click(page, "Sign out")
+        expect(page.get_by_role("link", name="Staff sign-in")).to_be_visible()
+        page.wait_for_function("() => !document.cookie.includes('csol_portal=')")
+        open_page(page, f"{server.url}/my-orders")
+        expect(page.get_by_role("heading", name="My orders")).to_have_count(0)
+        expect(page.get_by_label("Username")).to_be_visible()
 
 
 def test_a_staff_cookie_opens_no_portal_page(browser: Browser, server: Server,

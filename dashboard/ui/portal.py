@@ -134,11 +134,13 @@ def _signed_in(user: PortalUser, session_id: str) -> None:
     st.session_state.setdefault(state.PUBLIC_LANGUAGE, user.language)
 
 
-def _forget() -> None:
+def _forget(*, drop_cookie: bool = False) -> None:
+    """Signed out in this browser session; the browser is told to drop the portal cookie
+    when it sent one, or (``drop_cookie``) when it may have been set since it connected."""
     st.session_state[state.PORTAL_USER] = None
     st.session_state[state.PORTAL_SESSION_ID] = None
     st.session_state[state.PORTAL_SIGNED_OUT] = True
-    if st.context.cookies.get(PORTAL_COOKIE):
+    if drop_cookie or st.context.cookies.get(PORTAL_COOKIE):
         with contextlib.suppress(KeyError):  # the browser had already dropped it
             _cookies().delete(PORTAL_COOKIE, key="portal_cookie_delete")
 
@@ -149,7 +151,7 @@ def _logout() -> None:
         with db.session() as s:
             portal.logout(session=s, session_id=st.session_state.get(state.PORTAL_SESSION_ID),
                           user=user, now=db.now())
-    _forget()
+    _forget(drop_cookie=True)  # the session is over on the server already
     st.query_params.clear()
 
 
