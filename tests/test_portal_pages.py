@@ -111,6 +111,9 @@ def test_an_entitled_user_signs_in_and_sees_orders_invoices_and_statement(world:
     at = portal_sign_in("finance@a.be")
     assert "Brasserie Dupré & Fils" in everything(at).replace("\\", "")
     at.run()  # as after the cookie component answers
+    assert {m.label: m.value for m in at.metric} == {
+        "Orders under way": "3", "Open invoices and credit notes": "3",
+        "Open in all": "3.003,03\xa0€"}
     for page, title in (("portal_orders.py", "My orders"),
                         ("portal_invoices.py", "Invoices and credit notes"),
                         ("portal_contracts.py", "Contracts"),
@@ -132,6 +135,7 @@ def test_an_entitled_user_signs_in_and_sees_orders_invoices_and_statement(world:
 def test_a_registered_user_has_orders_but_no_invoices_or_statement(world: dict) -> None:
     at = portal_sign_in("buyer@a.be")
     assert any("for entitled users" in i.value for i in at.info)
+    assert [m.label for m in at.metric] == ["Orders under way"]  # no money
     _open(at, "portal_orders.py")
     assert len(at.dataframe[0].value) == 3
     text = everything(at)

@@ -557,6 +557,28 @@ def my_installed_items(*, session: Session, user: PortalUser, today: date) -> li
                       today=today, limit=ITEM_LIMIT).rows
 
 
+@dataclass(frozen=True)
+class Overview:
+    orders_under_way: int             # not delivered nor cancelled
+    open_documents: int | None        # invoices and credit notes with something open
+    open_cents: int | None            # what is open in all (None: the tier sees no money)
+
+
+def overview(*, session: Session, user: PortalUser) -> Overview:
+    """The figures on the portal's first page, for what the contact's tier sees."""
+    _require(user, "orders")
+    under_way = session.scalar(select(func.count()).select_from(Order).where(
+        Order.customer_id == user.customer_id,
+        Order.status.not_in(("delivered", "cancelled")))) or 0
+    if not user.sees("invoices"):
+        return Overview(int(under_way), None, None)
+    documents, cents = session.execute(
+        select(func.count(), func.coalesce(func.sum(Invoice.open_cents), 0))
+        .where(Invoice.customer_id == user.customer_id, Invoice.open_cents != 0,
+               Invoice.status != "cancelled")).one()
+    return Overview(int(under_way), int(documents), int(cents))
+
+
 def audit_download(*, session: Session, user: PortalUser, what: str, key: str) -> None:
     """Note that a signed-in contact took a document."""
     audit.record(session=session, action="portal_download", entity_type="portal_account",

@@ -330,6 +330,14 @@ def home_page(user: PortalUser) -> None:
     st.title(text.plain(user.customer_name))
     st.caption(f"{tr('Customer number')} {text.plain(user.customer_number)} · "
                f"{text.plain(user.name)} · {text.plain(user.email)}")
+    if user.sees("orders"):
+        with db.session() as s:
+            figures = portal.overview(session=s, user=user)
+        cols = st.columns(3)
+        cols[0].metric(tr("Orders under way"), figures.orders_under_way)
+        if figures.open_documents is not None and figures.open_cents is not None:
+            cols[1].metric(tr("Open invoices and credit notes"), figures.open_documents)
+            cols[2].metric(tr("Open in all"), money(figures.open_cents, locale()))
     st.subheader(tr("What your account shows"))
     for area in PORTAL_AREAS:
         if user.sees(area):
