@@ -351,3 +351,22 @@ def test_each_portal_write_leaves_its_audit_row(engine: Engine, world: dict[str,
     assert actions == ["portal_link_requested", "portal_password_set", "portal_login_failed",
                        "portal_login", "portal_download", "portal_logout", "portal_entitled",
                        "portal_account_closed"]
+
+
+def test_a_changed_address_on_file_moves_the_account_and_stops_the_old_one(
+        engine: Engine, world: dict[str, int]) -> None:
+    _register(engine)
+    result = _login(engine)
+    with Session(engine) as s, s.begin():
+        s.get(Contact, world["anne"]).email = "anne.dupre@dupre.be"
+    with Session(engine) as s, s.begin():  # the old address's session and sign-in end
+        assert portal.check_session(session=s, session_id=result.session_id, policy=POLICY,
+                                    now=NOW) is None
+    assert _login(engine).message == portal.WRONG
+    assert _ask(engine, "anne@dupre.be", client="old")  # no longer on file: no mail
+    assert _outbox(engine) == ["anne@dupre.be"]
+    _register(engine, "anne.dupre@dupre.be")
+    assert _login(engine, email="anne.dupre@dupre.be").ok
+    with Session(engine) as s:
+        account = s.scalars(select(PortalAccount)).one()
+    assert (account.email, account.contact_id) == ("anne.dupre@dupre.be", world["anne"])

@@ -116,7 +116,8 @@ def _user(session: Session, account: PortalAccount) -> PortalUser | None:
     if row is None:
         return None
     contact, customer = row
-    if not contact.is_active or not customer.is_active:
+    # The address on file decides: once it changes, the old one signs in no more.
+    if not contact.is_active or not customer.is_active or contact.email != account.email:
         return None
     return PortalUser(account.id, contact.id, customer.id, customer.customer_number,
                       customer.name, contact.full_name, account.email, contact.language,
@@ -131,7 +132,8 @@ def request_link(*, session: Session, email: str, client: str, portal_url: str,
 
     Returns False only when the client asked too often; otherwise True whatever the address
     (known, unknown, shared by two contacts, a closed account): the page says the same to
-    everyone. A link goes out only to a single active contact on file with that address.
+    everyone. A link goes out only to a single active contact whose address on file it is
+    now; an account whose contact's address changed follows the new one.
     """
     if not public.allowed(session=session, scope="form", client=client, now=now):
         return False
@@ -140,23 +142,28 @@ def request_link(*, session: Session, email: str, client: str, portal_url: str,
         select(Contact).join(Customer, Customer.id == Contact.customer_id)
         .where(Contact.email == address, Contact.is_active.is_(True),
                Customer.is_active.is_(True)).limit(2)))
-    account = session.scalar(select(PortalAccount).where(PortalAccount.email == address))
-    outcome = "unknown"
-    if len(contacts) > 1 and account is None:
-        outcome = "ambiguous"
-    elif account is not None and account.state == "closed":
-        outcome = "closed"
-    elif account is not None or contacts:
-        if account is None:
-            account = PortalAccount(contact_id=contacts[0].id, email=address, state="pending",
-                                    created_at=now, updated_at=now)
-            session.add(account)
-            session.flush()
-        contact = session.get(Contact, account.contact_id)
-        assert contact is not None
-        if not contact.is_active:
-            outcome = "inactive"
+    account = None
+    if len(contacts) != 1:
+        outcome = "ambiguous" if contacts else "unknown"
+    else:
+        contact = contacts[0]
+        account = session.scalar(select(PortalAccount)
+                                 .where(PortalAccount.contact_id == contact.id))
+        taken = session.scalar(select(PortalAccount.id).where(
+            PortalAccount.email == address, PortalAccount.contact_id != contact.id))
+        if taken is not None:  # another contact's account still signs in with it
+            outcome = "address taken"
+        elif account is not None and account.state == "closed":
+            outcome = "closed"
         else:
+            if account is None:
+                account = PortalAccount(contact_id=contact.id, email=address,
+                                        state="pending", created_at=now, updated_at=now)
+                session.add(account)
+                session.flush()
+            elif account.email != address:  # the address on file changed: the account follows
+                account.email, account.updated_at = address, now
+                account.version += 1
             _send_link(session, account, contact, portal_url, now)
             outcome = "sent"
     audit.record(session=session, action="portal_link_requested", entity_type="portal_account",
