@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.labels import label
-from dashboard.ui import auth, db, keys, live, public, search, state, text
+from dashboard.ui import auth, db, keys, live, portal, public, search, state, text
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -22,21 +22,35 @@ db.settle_memory()  # once per process: start-up objects out of the collector's 
 db.refresh_config()  # the business calendar and SLA defaults as saved now
 
 authenticator = auth.authenticator()
+portal.bind_cookies(authenticator.cookie_controller.cookie_model.cookie_manager)
 user = auth.restore(authenticator)
 if user is not None and st.session_state.get(state.LOGOUT_REQUESTED):
     auth.logout(authenticator, user)  # no rerun: the cookie deletion renders in this run
     user = None
 st.session_state.pop(state.LOGOUT_REQUESTED, None)  # cleared once the logout is done
 if user is None:
+    # A customer signed in to the portal sees the portal's pages and nothing else.
+    customer = portal.restore()
+    if customer is not None:
+        portal.navigation(customer, PAGES)
+        st.stop()
     # Signed out: the customers' public pages beside the staff sign-in.
     tr = i18n.translator(public.language())
     shown = st.navigation({tr("Customer Support OnLine"): [
         st.Page(auth.sign_in_placeholder, title=tr("Staff sign-in"), default=True),
         st.Page(PAGES / "track.py", title=tr("Track an order"), url_path="track"),
         st.Page(PAGES / "contact.py", title=tr("Contact us"), url_path="contact"),
+        st.Page(PAGES / "portal_sign_in.py", title=tr("Customer portal"), url_path="portal"),
+        st.Page(PAGES / "portal_password.py", title=tr("Set your portal password"),
+                url_path=portal.SET_PASSWORD_PATH, visibility="hidden"),
     ]})
-    if shown.url_path in ("track", "contact"):
+    if shown.url_path in ("track", "contact", "portal", portal.SET_PASSWORD_PATH):
         shown.run()
+        customer = portal.current()
+        if customer is None:
+            st.stop()
+        # Signed in by this run: the portal follows at once, so its cookie renders now.
+        portal.navigation(customer, PAGES, picker=False)
         st.stop()
     _, middle, _ = st.columns([1, 2, 1])
     with middle:

@@ -44,6 +44,8 @@ class Settings:
     login_sleep_seconds: float
     session_hours: float = 12.0  # a sign-in lasts at most this long, however active
     session_idle_minutes: float = 60.0  # and ends after this long without a page being used
+    # Where customers reach the console: the start of the links e-mailed to them.
+    portal_url: str = "http://localhost:8501"
 
     @property
     def uses_default_database(self) -> bool:
@@ -82,6 +84,8 @@ def load_settings() -> Settings:
             "CSOL_SESSION_HOURS", auth.get("session_hours", 12))),
         session_idle_minutes=_positive("session_idle_minutes", os.environ.get(
             "CSOL_SESSION_IDLE_MINUTES", auth.get("session_idle_minutes", 60))),
+        portal_url=str(os.environ.get("CSOL_PORTAL_URL", app.get("portal_url",
+                                                                 "http://localhost:8501"))),
     )
 
 

@@ -74,6 +74,8 @@ OUTBOUND_KINDS = ("reply", "invoice", "statement", "notification")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
 THROTTLE_SCOPES = ("account", "client", "account_client")
 ERASURE_STATUSES = ("pending", "erased", "withdrawn")
+# A customer's portal account: pending until its password is set from the e-mailed link.
+PORTAL_ACCOUNT_STATES = ("pending", "active", "closed")
 
 # Stable constraint names so one Alembic history works on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -783,6 +785,58 @@ class DocumentNotification(Base):
     document_key: Mapped[str] = mapped_column(String(20))
     outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalAccount(Base):
+    """A customer contact's sign-in to the portal, apart from the staff's ``users``: what it
+    may see follows the contact's ``portal_tier``."""
+
+    __tablename__ = "portal_accounts"
+    __table_args__ = (one_of("state", PORTAL_ACCOUNT_STATES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower-case
+    password_hash: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contact: Mapped[Contact] = relationship()
+
+
+class PortalLink(Base):
+    """A one-time link e-mailed to set a portal password: only the token's SHA-256 is kept;
+    it works once, within its day."""
+
+    __tablename__ = "portal_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = fk("portal_accounts.id", ondelete="CASCADE")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The e-mail that carries the link: once the link is spent, the link is cut out of it.
+    outbound_message_id: Mapped[int | None] = fk("outbound_messages.id", index=False,
+                                                 ondelete="SET NULL")
+
+
+class PortalSession(Base):
+    """A customer signed in to the portal: kept apart from the staff's ``user_sessions`` so
+    neither kind of session can stand for the other."""
+
+    __tablename__ = "portal_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = fk("portal_accounts.id", ondelete="CASCADE")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class PublicRequest(Base):

@@ -54,7 +54,7 @@ views = {
     "Statement": lambda: customer_ui.statement_tab(user, header, today, who),
     "Contracts": lambda: customer_ui.contracts_tab(user, header.id, today, who),
     "Installed base": lambda: inventory_ui.inventory_tab(user, header.id, today, who),
-    "Contacts": lambda: customer_ui.contacts_tab(user, contacts),
+    "Contacts": lambda: customer_ui.contacts_tab(user, header.id, contacts),
     "Enquiries": lambda: customer_ui.enquiries_tab(header.id),
     "Timeline": lambda: customer_ui.timeline_tab(header.id, header.customer_number),
 }

@@ -171,6 +171,8 @@ NOT_AUDITED = {
     "dashboard.services.notifications.claim":
         "claims a document for a contact inside the notification job; the e-mail it queues "
         "is audited (record_queued, outbox.enqueue)",
+    "dashboard.services.portal.check_session":
+        "notes a portal session's last use, or ends an expired one (as sessions.check)",
     "dashboard.services.public.allowed":
         "counts a request to a public page; a refusal is audited, and so is each lookup "
         "(public.track) and form (the intake)",
@@ -550,6 +552,12 @@ PROVED_ELSEWHERE = {
         "dashboard.services.users.change_own_password",
         "dashboard.services.users.create_with_temporary_password",
         "dashboard.services.users.reset_password", "dashboard.services.users.update_user")
+} | {
+    name: "tests/test_portal.py" for name in (
+        "dashboard.services.portal.attempt_login", "dashboard.services.portal.audit_download",
+        "dashboard.services.portal.close_account", "dashboard.services.portal.logout",
+        "dashboard.services.portal.request_link", "dashboard.services.portal.set_entitled",
+        "dashboard.services.portal.set_password")
 }
 
 

@@ -152,7 +152,7 @@ def test_signed_out_reaches_only_the_public_pages_and_the_sign_in(browser: Brows
                                       "exist",)) as page:
         open_page(page, f"{server.url}/{path}")
         nav = page.get_by_test_id("stSidebarNav")
-        expect(nav.get_by_role("link")).to_have_count(3)
+        expect(nav.get_by_role("link")).to_have_count(4)  # with the customer portal
         for heading in ("Enquiry queue", "Customer", "Enquiry metrics", "Users & access",
                         "Account balances", "Log a call", "Intake problems"):
             expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)

@@ -38,6 +38,9 @@ from db.models import (
     InboundMessage,
     Invoice,
     OutboundMessage,
+    PortalAccount,
+    PortalLink,
+    PortalSession,
     User,
 )
 from tests import factories as f
@@ -126,6 +129,14 @@ def world(engine: Engine) -> World:
                        body_text="Attached.", now=NOW)
         s.add(DocumentNotification(kind="invoice", contact_id=ids[4], customer_id=ids[3],
                                    document_key="INV-2026-000002"))
+        account = PortalAccount(contact_id=ids[4], email=EMAIL, password_hash="$2b$12$x" * 7,
+                                state="active", version=1)
+        s.add(account)
+        s.flush()
+        s.add(PortalSession(id="portal-session-of-anne", account_id=account.id,
+                            expires_at=NOW + timedelta(hours=8)))
+        s.add(PortalLink(account_id=account.id, token_hash="a" * 64,
+                         expires_at=NOW + timedelta(hours=24)))
         called_id = called.id
     with Session(engine) as s:
         totals = s.execute(select(func.sum(Invoice.total_cents),
@@ -180,6 +191,9 @@ def test_the_export_holds_everything_about_the_contact(world: World) -> None:
     assert scan["filename"] == "scan-verstraeten.pdf"
     assert archive.read(scan["file"]) == b"%PDF-1.4 her scan"
     assert [n["document_key"] for n in found["document_notifications"]] == ["INV-2026-000002"]
+    [portal] = found["portal_accounts"]
+    assert (portal["email"], portal["state"], len(portal["sessions"])) == (EMAIL, "active", 1)
+    assert "password_hash" not in portal and "$2b$" not in json.dumps(found)
     actions = {a["action"] for a in found["audit_log"]}
     assert {"caller_identified", "enquiry_note", "enquiry_received"} <= actions
     assert "Bob" not in json.dumps(found["contacts"])
@@ -191,6 +205,7 @@ def test_the_export_holds_everything_about_the_contact(world: World) -> None:
 def test_an_erasure_leaves_no_trace_and_keeps_the_invoices(world: World) -> None:
     erased = _erase(world)
     assert erased["contacts"] == 1 and erased["attachments"] == 1
+    assert erased["portal_accounts"] == 1
     assert erased["enquiries"] == 2 and erased["inbound_messages"] == 1
     with Session(world.engine) as s:
         leftovers = [(t, row) for t, row in _everything(s)
@@ -234,6 +249,8 @@ def test_an_erasure_leaves_no_trace_and_keeps_the_invoices(world: World) -> None
         assert inbound.raw == b"" and inbound.message_id is None
         assert s.scalar(select(func.count()).select_from(Attachment)) == 0
         assert s.scalar(select(func.count()).select_from(DocumentNotification)) == 0
+        for portal_table in (PortalAccount, PortalSession, PortalLink):
+            assert s.scalar(select(func.count()).select_from(portal_table)) == 0
     # A new mail from the old address is not matched to her (nor to the customer).
     fresh = pipeline.receive(world.engine, _mail("Hello again", "A new question.", "m2"),
                              "smtp", now=NOW + timedelta(hours=1))

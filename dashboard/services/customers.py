@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from dashboard.formatting import format_vat, money
-from dashboard.services import audit, receivables
+from dashboard.services import audit, receivables, tiers
 from dashboard.services.receivables import SEVERELY_OVERDUE_DAYS
 from db.models import Contact, Contract, Customer, InstalledItem, Invoice, Payment, User
 
@@ -260,24 +260,11 @@ class Caller:
 
 UNKNOWN_CALLER = Caller(None, "Unknown caller", "unknown", "none")
 # Tiers a verified caller must hold before invoices, statements and balances are disclosed.
-FINANCE_TIERS = ("entitled",)
+FINANCE_TIERS = tiers.tiers_seeing("invoices")
 
 # What may be told to a caller, by the portal tier of the contact they are verified as: the
-# three kinds of customer user of Customer Support OnLine.
-DISCLOSURE = {
-    "unknown": "Unknown caller: nothing about this account may be disclosed. Offer to call "
-               "back a contact on file, or the public order tracking (order number and "
-               "customer number).",
-    "guest": "Guest: basic order status only — for an order they name, its status, carrier "
-             "and expected delivery, as the public tracking page shows. No prices, invoices, "
-             "balances or contracts.",
-    "registered": "Registered: expanded search — the company's orders, their status and "
-                  "delivery tracking. No money: invoices, balances and contracts may not be "
-                  "told.",
-    "entitled": "Entitled: everything for the company — invoices and credit notes (view, "
-                "print, route, download), statement of account and payments, contracts, "
-                "installed inventory and changes to it.",
-}
+# three kinds of customer user of Customer Support OnLine (the portal's own rule table).
+DISCLOSURE = {tier: tiers.disclosure(tier) for tier in tiers.RULES}
 
 
 def record_caller(*, session: Session, customer_id: int, contact_id: int | None,

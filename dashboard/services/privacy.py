@@ -41,6 +41,9 @@ from db.models import (
     ErasureRequest,
     InboundMessage,
     OutboundMessage,
+    PortalAccount,
+    PortalLink,
+    PortalSession,
     User,
 )
 from db.text import fold
@@ -475,6 +478,32 @@ def _request_erase(session: Session, scope: Scope, _erasure: Erasure) -> int:
     return changed
 
 
+def _portal_accounts(scope: Scope) -> Any:
+    return select(PortalAccount.id).where(PortalAccount.contact_id == scope.contact_id)
+
+
+def _portal_export(session: Session, scope: Scope) -> Exported:
+    """Their portal account (never its password hash) and when they were signed in."""
+    rows = []
+    for account in session.scalars(select(PortalAccount).where(
+            PortalAccount.contact_id == scope.contact_id)):
+        row = _row(account, "password_hash")
+        row["sessions"] = [_row(p, "id") for p in session.scalars(
+            select(PortalSession).where(PortalSession.account_id == account.id)
+            .order_by(PortalSession.created_at))]
+        rows.append(row)
+    return Exported(rows)
+
+
+def _portal_erase(session: Session, scope: Scope, _erasure: Erasure) -> int:
+    """The account goes, with its links and sessions: it is nothing but personal data."""
+    accounts = _portal_accounts(scope)
+    session.execute(delete(PortalSession).where(PortalSession.account_id.in_(accounts)))
+    session.execute(delete(PortalLink).where(PortalLink.account_id.in_(accounts)))
+    return _rowcount(session.execute(delete(PortalAccount).where(
+        PortalAccount.contact_id == scope.contact_id)))
+
+
 def _ids(attribute: str) -> Callable[[Session, Scope], int]:
     return lambda _session, scope: len(getattr(scope, attribute))
 
@@ -506,6 +535,8 @@ STEPS: list[Step] = [
          lambda s, scope: _count(s, select(ErasureRequest.id).where(
              ErasureRequest.contact_id == scope.contact_id)),
          _request_export, _request_erase),
+    Step("portal_accounts", "Their customer portal account and its sign-ins",
+         lambda s, scope: _count(s, _portal_accounts(scope)), _portal_export, _portal_erase),
     Step("customers", "Their address or number on the company's record",
          _customer_count, _customer_export, _customer_erase),
     Step("contacts", "Contact details, portal tier and notification subscriptions",

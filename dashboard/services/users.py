@@ -221,6 +221,12 @@ def _password_matches(password: str, password_hash: str | None) -> bool:
     return False
 
 
+def password_matches(password: str, password_hash: str | None) -> bool:
+    """The sign-in's password check (one bcrypt comparison whatever happens), for the
+    customer portal's accounts too."""
+    return _password_matches(password, password_hash)
+
+
 def _throttled_message(until: datetime, now: datetime) -> str:
     return (f"Too many failed sign-ins: try again in {login_throttle.wait_text(until, now)}. "
             "An administrator can lift the wait.")

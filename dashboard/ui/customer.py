@@ -22,8 +22,10 @@ from dashboard.services import (
     invoices,
     notifications,
     orders,
+    portal,
     receivables,
     statement,
+    tiers,
     timeline,
 )
 from dashboard.services.customers import UNKNOWN_CALLER, Caller, ContactRow, CustomerHeader
@@ -114,7 +116,7 @@ def _tier_label(tier: str) -> str:
 
 def disclosure_warning(who: Caller, needs: str) -> None:
     """A visible reminder when the caller may not hear what this tab shows."""
-    allowed = {"orders": ("registered", "entitled"), "finance": ("entitled",)}[needs]
+    allowed = tiers.tiers_seeing({"orders": "orders", "finance": "invoices"}[needs])
     if who.tier not in allowed:
         st.warning(f"{text.plain(who.name)} may not be told this ({_tier_label(who.tier)}).")
 
@@ -506,7 +508,7 @@ def contracts_tab(user: UserInfo, customer_id: int, today: date, who: Caller) ->
 
 # --- Contacts, enquiries, timeline -------------------------------------------------------
 
-def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
+def contacts_tab(user: UserInfo, customer_id: int, contacts: list[ContactRow]) -> None:
     if not contacts:
         st.info("No contacts on file.")
         return
@@ -541,6 +543,63 @@ def contacts_tab(user: UserInfo, contacts: list[ContactRow]) -> None:
             else:
                 st.toast(text.plain(f"Saved for {row['Name']}"))
     widgets.export_buttons("contacts_export", "contacts", lambda: frame.drop(columns=["id"]))
+    portal_access(user, customer_id, contacts)
+
+
+PORTAL_STATE_WORDS = {"none": "no portal account", "pending": "registration not finished",
+                      "active": "signed up", "closed": "portal account closed"}
+
+
+def portal_access(user: UserInfo, customer_id: int, contacts: list[ContactRow]) -> None:
+    """Entitle a contact to the portal's invoices and statement, or take it back."""
+    with db.session() as s:
+        accounts = portal.account_states(session=s, customer_id=customer_id)
+    st.markdown("**Customer portal access**")
+    by_id = {c.id: c for c in contacts}
+    picked = st.selectbox(
+        "Contact", list(by_id), key=f"portal_access_contact_{customer_id}",
+        format_func=lambda cid: f"{by_id[cid].name} — "
+        f"{labels.label('contact_role', by_id[cid].role)}")
+    if picked is None:
+        return
+    contact = by_id[picked]
+    account = accounts.get(picked)
+    seen_key = f"portal_seen_tier_{picked}"
+    seen = st.session_state.setdefault(seen_key, contact.portal_tier)
+    st.markdown(f"Portal tier: **{labels.label('tier', contact.portal_tier)}** · "
+                f"{PORTAL_STATE_WORDS[account.state if account else 'none']}"
+                + (f" · last signed in {when(account.last_login_at)}"
+                   if account and account.last_login_at else ""))
+    st.caption(text.plain(customers.DISCLOSURE.get(contact.portal_tier, "")))
+    cols = st.columns(3)
+    active = account is not None and account.state == "active"
+    entitle = cols[0].button("Entitle to the company's documents",
+                             key=f"portal_entitle_{picked}",
+                             disabled=not active or contact.portal_tier == "entitled",
+                             help="Invoices, statement, contracts and installed inventory in "
+                                  "the portal. Needs a portal account: the contact registers "
+                                  "with their e-mail address on the public pages.")
+    withdraw = cols[1].button("Withdraw the entitlement", key=f"portal_withdraw_{picked}",
+                              disabled=contact.portal_tier != "entitled")
+    close = cols[2].button("Close the portal account", key=f"portal_close_{picked}",
+                           disabled=account is None or account.state == "closed")
+    if not (entitle or withdraw or close):
+        return
+    try:
+        with db.session() as s:
+            if close:
+                portal.close_account(session=s, customer_id=customer_id, contact_id=picked,
+                                     by=user, now=db.now())
+            else:
+                portal.set_entitled(session=s, customer_id=customer_id, contact_id=picked,
+                                    entitled=entitle, seen_tier=seen, by=user)
+    except (ValueError, RuntimeError) as exc:
+        widgets.show_problems(exc)
+        st.session_state.pop(seen_key, None)
+        return
+    st.session_state.pop(seen_key, None)
+    st.session_state[state.FLASH] = f"Portal access saved for {contact.name}"
+    st.rerun()
 
 
 def enquiries_tab(customer_id: int) -> None:
