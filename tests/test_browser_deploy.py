@@ -182,14 +182,21 @@ def served_by(proxy: Server, value: str, path: str = "/") -> set[str]:
             if len(fields) == 4 and fields[0] == value and fields[3].startswith(path)}
 
 
+# Generous: each server's first run imports the whole app, and CI runs two test processes.
+FIRST_RUN_MS = 90_000
+SLOW_MS = 60_000
+
+
 def sign_in(page: Page, proxy: Server, username: str, full_name: str) -> None:
-    wait_for_rerun(page, lambda: page.goto(proxy.url))
-    wait_for_settled(page)
+    wait_for_rerun(page, lambda: page.goto(proxy.url), timeout_ms=FIRST_RUN_MS)
+    wait_for_settled(page, timeout_ms=FIRST_RUN_MS)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click())
-    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
-    wait_for_settled(page)
+    wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click(),
+                   timeout_ms=SLOW_MS)
+    # The remember-me cookie is written by the sign-in's component frame once it has loaded.
+    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME, timeout=SLOW_MS)
+    wait_for_settled(page, timeout_ms=SLOW_MS)
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stSidebar")).to_contain_text(full_name)
 

@@ -225,9 +225,28 @@ def test_a_staff_cookie_opens_no_portal_page(browser: Browser, server: Server,
         expect(page.get_by_text("Sofie Peeters")).to_be_visible()  # the staff sign-in holds
 
 
+def _signed_up(database: Path, customer_number: str) -> None:
+    """Anne of ``customer_number`` has an active portal account: the registration test makes
+    it, but that test may run in another test process, on that process's own database."""
+    from sqlalchemy import select
+
+    from db.models import Contact, Customer, PortalAccount
+
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as s, s.begin():
+        contact = s.scalars(select(Contact).join(Customer).where(
+            Customer.customer_number == customer_number, Contact.first_name == "Anne")).one()
+        if s.scalar(select(PortalAccount.id).where(PortalAccount.contact_id == contact.id)):
+            return
+        s.add(PortalAccount(contact_id=contact.id, email=contact.email.lower(),
+                            password_hash=users.hash_password("a portal password 7"),
+                            state="active", version=1))
+    engine.dispose()
+
+
 def test_the_representative_entitles_a_contact_from_the_contacts_tab(
-        browser: Browser, server: Server) -> None:
-    """Runs after the registration above: Anne of C100041 has a portal account."""
+        browser: Browser, server: Server, database: Path) -> None:
+    _signed_up(database, "C100041")
     with console_page(browser, server, "portal-failure-rep.png") as page:
         open_page(page, f"{server.url}/")
         page.get_by_label("Username").fill("rep")
