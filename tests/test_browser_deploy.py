@@ -60,7 +60,9 @@ from db.models import Enquiry, InvoiceLine
 from tests import factories as f
 from tests.conftest import postgres_url
 
-pytestmark = pytest.mark.browser
+# Two app servers, nginx and two browsers: beside another test process on two cores the
+# sign-in's cookie frame was seen not to load within a minute.
+pytestmark = [pytest.mark.browser, pytest.mark.alone]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-1"
