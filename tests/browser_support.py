@@ -338,7 +338,7 @@ def runs_finished(page: Page) -> tuple[str | None, int]:
     return document_id, int(runs)
 
 
-def wait_for_rerun(page: Page, action: Callable[[], object], timeout_ms: float = 20_000
+def wait_for_rerun(page: Page, action: Callable[[], object], timeout_ms: float = 60_000
                    ) -> None:
     """Do ``action``, then wait until a script run has finished after it.
 
@@ -383,7 +383,7 @@ _SETTLED = """
 """
 
 
-def wait_for_settled(page: Page, timeout_ms: float = 20_000, quiet_ms: float = 150) -> None:
+def wait_for_settled(page: Page, timeout_ms: float = 60_000, quiet_ms: float = 150) -> None:
     """The page is done: no run in progress or due, nothing loading, no stale elements.
 
     A run can be followed by others (the cookie manager's frame answering after it loads,

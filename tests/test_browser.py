@@ -126,7 +126,7 @@ def sign_in(page: Page, username: str, full_name: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click())
     # The remember-me cookie is written by a component in the page, after the run.
-    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
+    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME, timeout=60_000)
     wait_for_settled(page)
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     expect(page.get_by_label("Username")).to_have_count(0)

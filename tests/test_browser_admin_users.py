@@ -110,7 +110,7 @@ def sign_in(page: Page, server: Server, username: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     wait_for_rerun(page, lambda: page.get_by_role("button", name="Sign in").click(),
                    timeout_ms=SLOW_MS)
-    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
+    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME, timeout=60_000)
     wait_for_settled(page, timeout_ms=SLOW_MS)
 
 

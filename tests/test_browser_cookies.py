@@ -194,7 +194,7 @@ def test_a_ten_year_cookie_with_the_real_key_is_refused_after_logout(
     with console_page(browser, server, "cookie-after-logout-failure.png") as page:
         _open(page, server)
         _sign_in_form(page, "admin", PASSWORD)
-        page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
+        page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME, timeout=60_000)
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         issued = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE_NAME)
         session_id = jwt.decode(issued, server_key, algorithms=["HS256"])["sid"]

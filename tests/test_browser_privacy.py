@@ -104,7 +104,7 @@ def sign_in_to_privacy(page: Page, server: Server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     act(page, page.get_by_role("button", name="Sign in").click)
-    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME)
+    page.wait_for_function(HAS_COOKIE, arg=COOKIE_NAME, timeout=60_000)
     act(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name="Privacy").click)
     expect(page.get_by_role("heading", name="Privacy: export and erase a contact")
            ).to_be_visible()
